@@ -1,0 +1,125 @@
+"""Pure date arithmetic: review cadences, meeting recurrence, lead times. No database access."""
+
+import calendar
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import rrulestr
+
+CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
+
+# Critical relationships are reviewed more often than low-risk ones.
+TIER_DEFAULT_CADENCE = {
+    "critical": "monthly",
+    "high": "quarterly",
+    "medium": "semiannual",
+    "low": "annual",
+}
+
+# Occurrence expansion stops here whatever the rule says, so an unbounded rule cannot loop.
+MAX_OCCURRENCES = 1000
+
+
+def default_cadence_for_tier(tier):
+    """The review cadence a vendor of ``tier`` gets unless it has its own."""
+    return TIER_DEFAULT_CADENCE.get(tier, "quarterly")
+
+
+def add_cadence(day, cadence, times=1):
+    """``day`` moved ``times`` cadences forward.
+
+    A month-end date stays at month end (31 Jan -> 28/29 Feb -> 31 Mar for a monthly cadence),
+    so a review calendar anchored at month end does not drift to the 28th.
+    """
+    months = CADENCE_MONTHS[cadence] * times
+    moved = day + relativedelta(months=months)
+    if _is_month_end(day):
+        moved = moved.replace(day=calendar.monthrange(moved.year, moved.month)[1])
+    return moved
+
+
+def _is_month_end(day):
+    return day.day == calendar.monthrange(day.year, day.month)[1]
+
+
+def next_review_date(scheduled_for, cadence, today):
+    """When the review after one scheduled for ``scheduled_for`` is due.
+
+    One cadence after the scheduled date, not after the day it was actually held, so a late
+    review does not shift the calendar; a date already past becomes ``today``.
+    """
+    return max(add_cadence(scheduled_for, cadence), today)
+
+
+def next_period(period_end, cadence):
+    """The (start, end) period that follows one ending on ``period_end``."""
+    start = period_end + dt.timedelta(days=1)
+    return start, add_cadence(start, cadence) - dt.timedelta(days=1)
+
+
+def parse_rrule(text):
+    """Parse an RFC 5545 RRULE, with or without the ``RRULE:`` prefix; ValueError if invalid.
+
+    DTSTART inside the text is refused: a meeting's start is its own field.
+    """
+    body = text.strip()
+    if body.upper().startswith("RRULE:"):
+        body = body[6:]
+    if not body or "\n" in body or "DTSTART" in body.upper():
+        raise ValueError("give a single RRULE line such as FREQ=WEEKLY;BYDAY=MO")
+    try:
+        rule = rrulestr(body, dtstart=dt.datetime(2000, 1, 1))
+    except (ValueError, TypeError, KeyError, IndexError) as error:
+        raise ValueError(str(error) or "unparsable rule") from error
+    return rule
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+def meeting_occurrences(*, starts_at, duration_minutes, time_zone, recurrence, start, end):
+    """Occurrences of a meeting that start within [start, end), as UTC-aware datetimes.
+
+    The rule is expanded in the meeting's own time zone on wall-clock time, so a weekly 09:00
+    meeting in Europe/Warsaw stays at 09:00 local across DST changes (its UTC time moves).
+    """
+    zone = zoneinfo.ZoneInfo(time_zone)
+    duration = dt.timedelta(minutes=duration_minutes)
+    local_first = starts_at.astimezone(zone).replace(tzinfo=None)
+    if not recurrence:
+        candidates = [local_first]
+    else:
+        rule = parse_rrule(recurrence)
+        until = rule._until  # dateutil exposes no public accessor
+        if until is not None and until.tzinfo is not None:
+            # UNTIL given in UTC (…Z): compare it on the same wall clock as the occurrences.
+            until = until.astimezone(zone).replace(tzinfo=None)
+        rule = rule.replace(dtstart=local_first, until=until)
+        local_start = start.astimezone(zone).replace(tzinfo=None) - dt.timedelta(days=1)
+        local_end = end.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=1)
+        candidates = []
+        for local in rule.xafter(max(local_start, local_first), inc=True):
+            if local > local_end or len(candidates) >= MAX_OCCURRENCES:
+                break
+            candidates.append(local)
+    occurrences = []
+    for local in candidates:
+        aware = _localize(local, zone).astimezone(dt.UTC)
+        if start <= aware < end:
+            occurrences.append(Occurrence(aware, aware + duration))
+    return occurrences
+
+
+def _localize(naive, zone):
+    """Attach ``zone`` to a wall-clock time; a time skipped by DST moves forward by the gap."""
+    aware = naive.replace(tzinfo=zone)
+    round_trip = aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    if round_trip != naive:
+        # The wall-clock time does not exist (spring forward): fold=1 gives the later offset.
+        aware = naive.replace(tzinfo=zone, fold=1)
+    return aware

@@ -1,0 +1,371 @@
+"""Reads: scoped querysets, derived figures and scorecards, computed in the database.
+
+Every list is one query (plus a fixed number of prefetches) whatever its length: derived
+per-vendor figures are correlated subqueries, never a query per row.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from governance.models import (
+    Goal,
+    Incident,
+    RequiredClause,
+    Review,
+    SecurityClause,
+    Vendor,
+)
+
+# Weights of the parts of the health figure; a part with no data drops out and the others
+# are re-weighted, so a new vendor is not punished for what has not happened yet.
+HEALTH_WEIGHTS = {"reviews": 0.3, "sla": 0.3, "goals": 0.2, "clauses": 0.2}
+
+# Goals whose status says how they are going (proposed/agreed/dropped do not count).
+MEASURED_GOAL_STATUSES = (
+    Goal.Status.ON_TRACK,
+    Goal.Status.AT_RISK,
+    Goal.Status.ACHIEVED,
+    Goal.Status.MISSED,
+)
+GOOD_GOAL_STATUSES = (Goal.Status.ON_TRACK, Goal.Status.ACHIEVED)
+
+
+def vendors_for(user):
+    """The vendors ``user`` may see."""
+    if not user.is_authenticated:
+        return Vendor.objects.none()
+    return Vendor.objects.all()
+
+
+def _count_subquery(queryset):
+    """A correlated ``COUNT(*)`` of ``queryset`` (already filtered on ``OuterRef``)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by()
+            .annotate(_group=Value(1))
+            .values("_group")
+            .annotate(_n=Count("*"))
+            .values("_n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def sla_window(now=None, days=None):
+    now = now or timezone.now()
+    return now - dt.timedelta(days=days or settings.GOVERNANCE_SLA_WINDOW_DAYS), now
+
+
+def _sla_counts(vendor_ref, start, end, now):
+    """(met, breached) correlated counts of resolution targets for incidents opened in [start, end).
+
+    Met: resolved by the due time. Breached: resolved late, or still unresolved past it.
+    Incidents still within their target, or without one, count neither way.
+    """
+    in_window = Incident.objects.filter(
+        vendor=vendor_ref,
+        opened_at__gte=start,
+        opened_at__lt=end,
+        resolution_due_at__isnull=False,
+    )
+    met = in_window.filter(resolved_at__isnull=False, resolved_at__lte=F("resolution_due_at"))
+    breached = in_window.filter(
+        Q(resolved_at__gt=F("resolution_due_at"))
+        | Q(resolved_at__isnull=True, resolution_due_at__lt=now)
+    )
+    return _count_subquery(met), _count_subquery(breached)
+
+
+def vendors_with_metrics(queryset, *, now=None):
+    """``queryset`` annotated with every derived figure the lists and scorecards show.
+
+    Adds: next_review_date, latest_score, previous_score, sla_met_90d, sla_breached_90d,
+    goals_measured, goals_good, clauses_required, clauses_covered. ``health_parts(vendor)``
+    and friends turn them into percentages.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    start, end = sla_window(now)
+    completed = Review.objects.filter(
+        vendor=OuterRef("pk"), status=Review.Status.COMPLETED, overall_score__isnull=False
+    ).order_by("-scheduled_for", "-id")
+    met, breached = _sla_counts(OuterRef("pk"), start, end, now)
+    required_types = RequiredClause.objects.filter(tier=OuterRef(OuterRef("tier"))).values(
+        "clause_type"
+    )
+    covered = SecurityClause.objects.filter(
+        vendor=OuterRef("pk"),
+        clause_type__in=required_types,
+        status__in=SecurityClause.COVERING_STATUSES,
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    return queryset.select_related("owner").annotate(
+        next_review_date=Subquery(
+            Review.objects.filter(vendor=OuterRef("pk"), status__in=Review.OPEN_STATUSES)
+            .order_by("scheduled_for")
+            .values("scheduled_for")[:1]
+        ),
+        latest_score=Subquery(completed.values("overall_score")[:1]),
+        previous_score=Subquery(completed.values("overall_score")[1:2]),
+        sla_met_90d=met,
+        sla_breached_90d=breached,
+        goals_measured=_count_subquery(
+            Goal.objects.filter(vendor=OuterRef("pk"), status__in=MEASURED_GOAL_STATUSES)
+        ),
+        goals_good=_count_subquery(
+            Goal.objects.filter(vendor=OuterRef("pk"), status__in=GOOD_GOAL_STATUSES)
+        ),
+        clauses_required=_count_subquery(RequiredClause.objects.filter(tier=OuterRef("tier"))),
+        clauses_covered=_count_subquery(covered),
+    )
+
+
+def _percent(part, whole):
+    if not whole:
+        return None
+    return round(100.0 * part / whole, 1)
+
+
+def sla_compliance_percent(vendor):
+    """SLA compliance (0-100) over the window from an annotated vendor; None with no data."""
+    return _percent(vendor.sla_met_90d, vendor.sla_met_90d + vendor.sla_breached_90d)
+
+
+def clause_coverage_percent(vendor):
+    """Share (0-100) of the tier's required clause types in force; None if none required."""
+    return _percent(vendor.clauses_covered, vendor.clauses_required)
+
+
+def goals_on_track_percent(vendor):
+    return _percent(vendor.goals_good, vendor.goals_measured)
+
+
+def review_score_percent(score):
+    """A 1-5 review score on the 0-100 scale of the health figure."""
+    if score is None:
+        return None
+    return round((float(score) - 1) / 4 * 100, 1)
+
+
+def health_parts(vendor):
+    """The parts of the health figure (0-100 each, None when there is no data)."""
+    return {
+        "reviews": review_score_percent(vendor.latest_score),
+        "sla": sla_compliance_percent(vendor),
+        "goals": goals_on_track_percent(vendor),
+        "clauses": clause_coverage_percent(vendor),
+    }
+
+
+def health_score(parts):
+    """Weighted mean of the parts that have data, 0-100; None when none has."""
+    present = {name: value for name, value in parts.items() if value is not None}
+    if not present:
+        return None
+    weight = sum(HEALTH_WEIGHTS[name] for name in present)
+    return round(sum(HEALTH_WEIGHTS[name] * value for name, value in present.items()) / weight, 1)
+
+
+def vendor_health(vendor):
+    return health_score(health_parts(vendor))
+
+
+@dataclass
+class Scorecard:
+    """A vendor's scorecard: derived, never typed in."""
+
+    vendor: Vendor
+    health: float | None
+    parts: dict
+    latest_score: Decimal | None
+    previous_score: Decimal | None
+    score_trend: Decimal | None
+    criteria: dict
+    review_history: list
+    sla: dict
+    goals: dict
+    clauses: dict
+    next_review_date: dt.date | None
+    generated_at: dt.datetime
+    notes: list = field(default_factory=list)
+
+
+def vendor_scorecard(vendor, *, now=None):
+    """The scorecard of one vendor, with the health figure and every part it is made of."""
+    now = now or timezone.now()
+    annotated = vendors_with_metrics(Vendor.objects.filter(pk=vendor.pk), now=now).get()
+    parts = health_parts(annotated)
+    history = list(
+        Review.objects.filter(
+            vendor=vendor, status=Review.Status.COMPLETED, overall_score__isnull=False
+        )
+        .order_by("-scheduled_for", "-id")
+        .values("id", "scheduled_for", "period_start", "period_end", "overall_score")[:8]
+    )
+    latest_review = (
+        Review.objects.filter(vendor=vendor, status=Review.Status.COMPLETED)
+        .filter(overall_score__isnull=False)
+        .order_by("-scheduled_for", "-id")
+        .prefetch_related("scores")
+        .first()
+    )
+    criteria = {s.criterion: s.score for s in latest_review.scores.all()} if latest_review else {}
+    latest, previous = annotated.latest_score, annotated.previous_score
+    required = set(
+        RequiredClause.objects.filter(tier=vendor.tier).values_list("clause_type", flat=True)
+    )
+    today = timezone.localdate(now)
+    in_force = set(
+        SecurityClause.objects.filter(vendor=vendor, status__in=SecurityClause.COVERING_STATUSES)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .values_list("clause_type", flat=True)
+    )
+    return Scorecard(
+        vendor=vendor,
+        health=health_score(parts),
+        parts=parts,
+        latest_score=latest,
+        previous_score=previous,
+        score_trend=(latest - previous) if latest is not None and previous is not None else None,
+        criteria=criteria,
+        review_history=list(reversed(history)),
+        sla={
+            "window_days": settings.GOVERNANCE_SLA_WINDOW_DAYS,
+            "met": annotated.sla_met_90d,
+            "breached": annotated.sla_breached_90d,
+            "compliance": parts["sla"],
+        },
+        goals={
+            "measured": annotated.goals_measured,
+            "on_track_or_achieved": annotated.goals_good,
+            "percent": parts["goals"],
+        },
+        clauses={
+            "required": sorted(required),
+            "covered": sorted(required & in_force),
+            "missing": sorted(required - in_force),
+            "coverage": parts["clauses"],
+        },
+        next_review_date=annotated.next_review_date,
+        generated_at=now,
+    )
+
+
+def sla_compliance(vendors, *, start, end, now=None):
+    """SLA compliance per vendor for incidents opened in [start, end), computed in the database.
+
+    Returns ``{vendor_id: {"met": n, "breached": n, "compliance": percent or None}}``.
+    """
+    now = now or timezone.now()
+    rows = (
+        Incident.objects.filter(
+            vendor__in=vendors,
+            opened_at__gte=start,
+            opened_at__lt=end,
+            resolution_due_at__isnull=False,
+        )
+        .values("vendor_id")
+        .annotate(
+            met=Count("id", filter=Q(resolved_at__lte=F("resolution_due_at"))),
+            breached=Count(
+                "id",
+                filter=Q(resolved_at__gt=F("resolution_due_at"))
+                | Q(resolved_at__isnull=True, resolution_due_at__lt=now),
+            ),
+        )
+        .order_by()
+    )
+    return {
+        row["vendor_id"]: {
+            "met": row["met"],
+            "breached": row["breached"],
+            "compliance": _percent(row["met"], row["met"] + row["breached"]),
+        }
+        for row in rows
+    }
+
+
+def sla_compliance_by_month(vendor, *, months=12, now=None):
+    """Monthly SLA compliance of one vendor for the last ``months`` months (for charts)."""
+    now = now or timezone.now()
+    start = (now - dt.timedelta(days=31 * months)).replace(day=1, hour=0, minute=0, second=0)
+    rows = (
+        Incident.objects.filter(
+            vendor=vendor, opened_at__gte=start, resolution_due_at__isnull=False
+        )
+        .annotate(month=TruncMonth("opened_at"))
+        .values("month")
+        .annotate(
+            met=Count("id", filter=Q(resolved_at__lte=F("resolution_due_at"))),
+            breached=Count(
+                "id",
+                filter=Q(resolved_at__gt=F("resolution_due_at"))
+                | Q(resolved_at__isnull=True, resolution_due_at__lt=now),
+            ),
+        )
+        .order_by("month")
+    )
+    return [
+        {
+            "month": row["month"],
+            "met": row["met"],
+            "breached": row["breached"],
+            "compliance": _percent(row["met"], row["met"] + row["breached"]),
+        }
+        for row in rows
+    ]
+
+
+def incidents_with_breach_flags(queryset, *, now=None):
+    """Incidents annotated with ``response_breached`` / ``resolution_breached`` (as of now).
+
+    A target counts as breached when it passed without the acknowledgement or resolution,
+    also while the incident is still open.
+    """
+    now = now or timezone.now()
+    return queryset.annotate(
+        response_breached=ExpressionWrapper(
+            Q(response_due_at__isnull=False)
+            & (
+                Q(acknowledged_at__gt=F("response_due_at"))
+                | Q(acknowledged_at__isnull=True, response_due_at__lt=now)
+            ),
+            output_field=BooleanField(),
+        ),
+        resolution_breached=ExpressionWrapper(
+            Q(resolution_due_at__isnull=False)
+            & (
+                Q(resolved_at__gt=F("resolution_due_at"))
+                | Q(resolved_at__isnull=True, resolution_due_at__lt=now)
+            ),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def next_review_dates(vendor_ids):
+    """{vendor_id: earliest open review date} for many vendors in one query."""
+    rows = (
+        Review.objects.filter(vendor_id__in=vendor_ids, status__in=Review.OPEN_STATUSES)
+        .values("vendor_id")
+        .annotate(first=Min("scheduled_for"))
+        .order_by()
+    )
+    return {row["vendor_id"]: row["first"] for row in rows}

@@ -1,0 +1,409 @@
+"""Writes and business rules, used alike by the web UI, the API, the admin and the tasks.
+
+Every function is keyword-only after its subject, validates with ``full_clean()`` and runs in
+a transaction, so a rejected write changes nothing. Rules live here, not in ``save()``,
+signals or serializers.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, CheckConstraint, ExpressionWrapper, F, fields
+from django.utils import timezone
+
+from governance import scheduling
+from governance.models import (
+    ActionItem,
+    Contact,
+    Goal,
+    GoalCheckIn,
+    Incident,
+    Review,
+    ReviewScore,
+    SecurityClause,
+    SLATarget,
+    UserProfile,
+    Vendor,
+)
+
+# Fields a caller may set on each model through the generic create/update helpers.
+VENDOR_FIELDS = (
+    "name",
+    "services",
+    "tier",
+    "status",
+    "owner",
+    "time_zone",
+    "country",
+    "contract_start",
+    "contract_end",
+    "renewal_notice_days",
+    "annual_value",
+    "currency",
+    "review_cadence",
+    "notes",
+)
+
+
+def _assign(instance, data, allowed):
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
+    for name, value in data.items():
+        setattr(instance, name, value)
+
+
+def _save(instance, *, exclude=None):
+    """Validate then save; database constraint errors become ValidationErrors too."""
+    instance.full_clean(exclude=exclude)
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        raise ValidationError(f"{instance._meta.verbose_name}: {error}") from error
+    return instance
+
+
+# --- users ---------------------------------------------------------------------------------
+
+
+def profile_for(user):
+    """The user's profile, created with site defaults on first use."""
+    profile, _ = UserProfile.objects.get_or_create(user=user)
+    return profile
+
+
+# --- vendors -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def vendor_create(*, owner, **data):
+    """Create a vendor; an empty review cadence takes the default of the vendor's tier."""
+    vendor = Vendor(owner=owner)
+    _assign(vendor, data, VENDOR_FIELDS)
+    if not vendor.review_cadence:
+        vendor.review_cadence = scheduling.default_cadence_for_tier(vendor.tier)
+    return _save(vendor)
+
+
+@transaction.atomic
+def vendor_update(vendor, **data):
+    _assign(vendor, data, VENDOR_FIELDS)
+    if not vendor.review_cadence:
+        vendor.review_cadence = scheduling.default_cadence_for_tier(vendor.tier)
+    return _save(vendor)
+
+
+def vendor_history_counts(vendor):
+    """How many records of each kind make up the vendor's history (non-zero kinds only)."""
+    counts = {
+        "goals": vendor.goals.count(),
+        "reviews": vendor.reviews.count(),
+        "meetings": vendor.meetings.count(),
+        "incidents": vendor.incidents.count(),
+        "security clauses": vendor.clauses.count(),
+    }
+    return {name: count for name, count in counts.items() if count}
+
+
+@transaction.atomic
+def vendor_delete(vendor):
+    """Delete a vendor that has no history; one with history must be ended instead.
+
+    The foreign keys PROTECT the history too, so no other door can delete it silently.
+    """
+    history = vendor_history_counts(vendor)
+    if history:
+        listed = ", ".join(f"{count} {name}" for name, count in history.items())
+        raise ValidationError(
+            f"{vendor.name} has history ({listed}); set its status to ended instead of deleting."
+        )
+    vendor.delete()
+
+
+@transaction.atomic
+def contact_save(contact):
+    """Save a contact; marking it primary unmarks the vendor's previous primary contact."""
+    if contact.is_primary:
+        Contact.objects.filter(vendor_id=contact.vendor_id, is_primary=True).exclude(
+            pk=contact.pk
+        ).update(is_primary=False)
+    return _save(contact)
+
+
+# --- goals ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def goal_save(goal):
+    _save(goal)
+    return goal
+
+
+@transaction.atomic
+def goal_check_in_add(*, goal, date, value, note="", author=None):
+    """Record progress; the goal's current value becomes that of its latest check-in."""
+    check_in = GoalCheckIn(goal=goal, date=date, value=value, note=note, author=author)
+    _save(check_in)
+    goal_refresh_current_value(goal)
+    return check_in
+
+
+@transaction.atomic
+def goal_refresh_current_value(goal):
+    """Set ``goal.current_value`` from its latest check-in (by date, then entry order)."""
+    latest = goal.check_ins.order_by("-date", "-id").values_list("value", flat=True).first()
+    if latest is not None:
+        Goal.objects.filter(pk=goal.pk).update(current_value=latest)
+        goal.current_value = latest
+    return goal
+
+
+# --- reviews -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_save(review, *, scores=None, action_items=None):
+    """Save a review and, when given, replace its criterion scores and action items.
+
+    ``scores``: iterable of dicts with ``criterion``, ``score``, ``comment``.
+    ``action_items``: iterable of dicts with ``description``, ``owner``, ``due_date``, ``status``.
+    All or nothing: an invalid score leaves the review as it was.
+    """
+    _save(review, exclude=["overall_score"])
+    if scores is not None:
+        review.scores.all().delete()
+        for item in scores:
+            _save(ReviewScore(review=review, **item))
+    if action_items is not None:
+        review.action_items.all().delete()
+        for item in action_items:
+            _save(ActionItem(review=review, **item))
+    review_refresh_overall_score(review)
+    return review
+
+
+def review_refresh_overall_score(review):
+    """The overall score is the mean of the criterion scores (None when there are none)."""
+    mean = review.scores.aggregate(mean=Avg("score"))["mean"]
+    review.overall_score = None if mean is None else round(mean, 2)
+    Review.objects.filter(pk=review.pk).update(overall_score=review.overall_score)
+    return review.overall_score
+
+
+@transaction.atomic
+def review_complete(review, *, today=None, now=None):
+    """Complete a review and schedule the next one; returns the next review.
+
+    The next review is one cadence after this one's scheduled date (a late review does not
+    shift the calendar; a date already past becomes today) and covers the following period.
+    An open review already scheduled after this one is reused rather than duplicated.
+    """
+    review = Review.objects.select_for_update().select_related("vendor").get(pk=review.pk)
+    if review.status in (Review.Status.COMPLETED, Review.Status.CANCELLED):
+        raise ValidationError({"status": f"This review is already {review.status}."})
+    now = now or timezone.now()
+    vendor = review.vendor
+    today = today or timezone.localdate(now, timezone=_zone(vendor.time_zone))
+    review.status = Review.Status.COMPLETED
+    review.completed_at = now
+    review_refresh_overall_score(review)
+    _save(review)
+
+    existing = (
+        vendor.reviews.filter(
+            status__in=Review.OPEN_STATUSES, scheduled_for__gt=review.scheduled_for
+        )
+        .order_by("scheduled_for")
+        .first()
+    )
+    if existing:
+        return existing
+    cadence = vendor.effective_cadence
+    period_start, period_end = scheduling.next_period(review.period_end, cadence)
+    next_review = Review(
+        vendor=vendor,
+        period_start=period_start,
+        period_end=period_end,
+        scheduled_for=scheduling.next_review_date(review.scheduled_for, cadence, today),
+        reviewer=review.reviewer,
+        status=Review.Status.SCHEDULED,
+    )
+    return _save(next_review)
+
+
+def _zone(name):
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(name)
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_save(meeting, *, attendees=None, contacts=None):
+    _save(meeting)
+    if attendees is not None:
+        meeting.attendees.set(attendees)
+    if contacts is not None:
+        foreign = [c for c in contacts if c.vendor_id != meeting.vendor_id]
+        if foreign:
+            raise ValidationError({"contacts": "Contacts must belong to the meeting's vendor."})
+        meeting.contacts.set(contacts)
+    return meeting
+
+
+def meeting_occurrences(meeting, *, start, end):
+    """The meeting's occurrences starting in [start, end), expanded in its own time zone."""
+    return scheduling.meeting_occurrences(
+        starts_at=meeting.starts_at,
+        duration_minutes=meeting.duration_minutes,
+        time_zone=meeting.time_zone,
+        recurrence=meeting.recurrence,
+        start=start,
+        end=end,
+    )
+
+
+# --- SLA -----------------------------------------------------------------------------------
+
+
+def incident_due_times(*, opened_at, target):
+    """(response due, resolution due) for an incident opened at ``opened_at`` under ``target``."""
+    if target is None or opened_at is None:
+        return None, None
+    return (
+        opened_at + dt.timedelta(minutes=target.response_minutes),
+        opened_at + dt.timedelta(minutes=target.resolution_minutes),
+    )
+
+
+def _stamp_incident(incident, *, now):
+    """Fill the times a status implies and derive the due times from the SLA target."""
+    if incident.status in (Incident.Status.ACKNOWLEDGED, Incident.Status.RESOLVED) or (
+        incident.status == Incident.Status.CLOSED
+    ):
+        incident.acknowledged_at = incident.acknowledged_at or max(now, incident.opened_at)
+    if incident.status in (Incident.Status.RESOLVED, Incident.Status.CLOSED):
+        incident.resolved_at = incident.resolved_at or max(now, incident.opened_at)
+    if incident.resolved_at and incident.acknowledged_at is None:
+        incident.acknowledged_at = incident.resolved_at
+    target = SLATarget.objects.filter(
+        vendor_id=incident.vendor_id, priority=incident.priority
+    ).first()
+    incident.response_due_at, incident.resolution_due_at = incident_due_times(
+        opened_at=incident.opened_at, target=target
+    )
+
+
+@transaction.atomic
+def incident_save(incident, *, now=None):
+    """Save an incident with its SLA due times; a status implies its timestamps."""
+    now = now or timezone.now()
+    incident.full_clean()
+    _stamp_incident(incident, now=now)
+    return _save(incident)
+
+
+def incident_upsert(*, vendor, external_id, now=None, **data):
+    """Create the incident ``vendor`` + ``external_id`` or update the one that exists.
+
+    Returns ``(incident, created)``. Safe under retries and concurrent duplicates: the unique
+    constraint decides who creates; the loser updates the winner's row under a row lock.
+    """
+    if not external_id:
+        incident = Incident(vendor=vendor, **data)
+        return incident_save(incident, now=now), True
+    with transaction.atomic():
+        existing = (
+            Incident.objects.select_for_update()
+            .filter(vendor=vendor, external_id=external_id)
+            .first()
+        )
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    incident = Incident(vendor=vendor, external_id=external_id, **data)
+                    # Uniqueness is left to the database (see below); the rest is checked here.
+                    incident.full_clean(validate_constraints=False)
+                    for constraint in Incident._meta.constraints:
+                        if isinstance(constraint, CheckConstraint):
+                            constraint.validate(Incident, incident)
+                    _stamp_incident(incident, now=now or timezone.now())
+                    incident.save()
+                    return incident, True
+            except IntegrityError:
+                # A concurrent request created it first: update that row instead.
+                existing = (
+                    Incident.objects.select_for_update()
+                    .filter(vendor=vendor, external_id=external_id)
+                    .first()
+                )
+                if existing is None:
+                    raise
+        for name, value in data.items():
+            setattr(existing, name, value)
+        return incident_save(existing, now=now), False
+
+
+@transaction.atomic
+def incident_acknowledge(incident, *, at=None):
+    incident.acknowledged_at = at or timezone.now()
+    if incident.status == Incident.Status.OPEN:
+        incident.status = Incident.Status.ACKNOWLEDGED
+    return incident_save(incident)
+
+
+@transaction.atomic
+def incident_resolve(incident, *, at=None, root_cause=None):
+    incident.resolved_at = at or timezone.now()
+    incident.status = Incident.Status.RESOLVED
+    if root_cause is not None:
+        incident.root_cause = root_cause
+    return incident_save(incident)
+
+
+@transaction.atomic
+def sla_target_save(target):
+    """Save a target and re-derive the due times of the vendor's incidents of its priority."""
+    _save(target)
+    Incident.objects.filter(vendor_id=target.vendor_id, priority=target.priority).update(
+        response_due_at=ExpressionWrapper(
+            F("opened_at") + dt.timedelta(minutes=target.response_minutes),
+            output_field=fields.DateTimeField(),
+        ),
+        resolution_due_at=ExpressionWrapper(
+            F("opened_at") + dt.timedelta(minutes=target.resolution_minutes),
+            output_field=fields.DateTimeField(),
+        ),
+    )
+    return target
+
+
+@transaction.atomic
+def sla_target_delete(target):
+    """Delete a target; the incidents of its priority no longer have due times."""
+    Incident.objects.filter(vendor_id=target.vendor_id, priority=target.priority).update(
+        response_due_at=None, resolution_due_at=None
+    )
+    target.delete()
+
+
+# --- clauses -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def clause_save(clause):
+    return _save(clause)
+
+
+@transaction.atomic
+def clause_verify(clause, *, on=None, next_due=None):
+    """Record a successful verification; the next one is due a year later unless given."""
+    on = on or timezone.localdate()
+    clause.status = SecurityClause.Status.VERIFIED
+    clause.last_verified_on = on
+    clause.next_verification_due = next_due or scheduling.add_cadence(on, "annual")
+    return _save(clause)
