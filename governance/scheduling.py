@@ -1,6 +1,7 @@
 """Pure date arithmetic: review cadences, meeting recurrence, lead times. No database access."""
 
 import calendar
+import re
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
@@ -69,8 +70,11 @@ def parse_rrule(text):
         body = body[6:]
     if not body or "\n" in body or "DTSTART" in body.upper():
         raise ValueError("give a single RRULE line such as FREQ=WEEKLY;BYDAY=MO")
+    # An UNTIL in UTC (…Z) needs an aware start to parse; meeting_occurrences() converts it.
+    utc_until = re.search(r"UNTIL=\d{8}T\d{6}Z", body.upper()) is not None
+    dtstart = dt.datetime(2000, 1, 1, tzinfo=dt.UTC if utc_until else None)
     try:
-        rule = rrulestr(body, dtstart=dt.datetime(2000, 1, 1))
+        rule = rrulestr(body, dtstart=dtstart)
     except (ValueError, TypeError, KeyError, IndexError) as error:
         raise ValueError(str(error) or "unparsable rule") from error
     return rule
@@ -116,10 +120,9 @@ def meeting_occurrences(*, starts_at, duration_minutes, time_zone, recurrence, s
 
 
 def _localize(naive, zone):
-    """Attach ``zone`` to a wall-clock time; a time skipped by DST moves forward by the gap."""
-    aware = naive.replace(tzinfo=zone)
-    round_trip = aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
-    if round_trip != naive:
-        # The wall-clock time does not exist (spring forward): fold=1 gives the later offset.
-        aware = naive.replace(tzinfo=zone, fold=1)
-    return aware
+    """Attach ``zone`` to a wall-clock time.
+
+    fold=0 (PEP 495): a time skipped by spring-forward keeps the pre-change offset, which
+    lands it after the gap (02:30 becomes 03:30); a repeated autumn time is the first one.
+    """
+    return naive.replace(tzinfo=zone, fold=0)

@@ -369,3 +369,139 @@ def next_review_dates(vendor_ids):
         .order_by()
     )
     return {row["vendor_id"]: row["first"] for row in rows}
+
+
+# --- web UI reads --------------------------------------------------------------------------
+# Each returns one query (plus fixed prefetches) whatever the number of vendors.
+
+# Tiers in order of criticality, for sorting lists by tier.
+TIER_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def vendor_list(user, *, q="", tier="", status="", service="", owner_id=None, now=None):
+    """The vendors ``user`` may see, filtered as the vendor list asks, with every metric."""
+    from django.db.models import Case, When
+
+    queryset = vendors_for(user)
+    if q:
+        queryset = queryset.filter(
+            Q(name__icontains=q) | Q(notes__icontains=q) | Q(country__iexact=q)
+        )
+    if tier:
+        queryset = queryset.filter(tier=tier)
+    if status:
+        queryset = queryset.filter(status=status)
+    if service:
+        # The JSON text of the list holds each value in quotes: portable across databases.
+        queryset = queryset.filter(services__icontains=f'"{service}"')
+    if owner_id:
+        queryset = queryset.filter(owner_id=owner_id)
+    return vendors_with_metrics(queryset, now=now).annotate(
+        tier_rank=Case(
+            *(When(tier=tier_value, then=Value(rank)) for tier_value, rank in TIER_RANK.items()),
+            default=Value(len(TIER_RANK)),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def vendor_owners(user):
+    """The users who own at least one vendor ``user`` may see (the owner filter's choices)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(owned_vendors__in=vendors_for(user))
+        .distinct()
+        .order_by("username")
+    )
+
+
+def reviews_due(vendors, *, today, days=30):
+    """Open reviews of ``vendors`` scheduled up to ``days`` ahead, overdue ones included."""
+    return (
+        Review.objects.filter(
+            vendor__in=vendors,
+            status__in=Review.OPEN_STATUSES,
+            scheduled_for__lte=today + dt.timedelta(days=days),
+        )
+        .select_related("vendor", "reviewer")
+        .order_by("scheduled_for", "id")
+    )
+
+
+def open_incidents(vendors, *, now=None):
+    """Open incidents of ``vendors`` with breach flags: breached first, then by resolution due."""
+    return (
+        incidents_with_breach_flags(
+            Incident.objects.filter(vendor__in=vendors, status__in=Incident.OPEN_STATUSES),
+            now=now,
+        )
+        .select_related("vendor")
+        .order_by(
+            "-resolution_breached",
+            "-response_breached",
+            F("resolution_due_at").asc(nulls_last=True),
+            "opened_at",
+        )
+    )
+
+
+def expiring_clauses(vendors, *, today, days=60):
+    """Clauses of ``vendors`` expiring or due for verification within ``days`` (or overdue)."""
+    horizon = today + dt.timedelta(days=days)
+    return (
+        SecurityClause.objects.filter(vendor__in=vendors)
+        .exclude(status=SecurityClause.Status.MISSING)
+        .filter(Q(expires_on__lte=horizon) | Q(next_verification_due__lte=horizon))
+        .select_related("vendor")
+        .order_by(F("expires_on").asc(nulls_last=True), "next_verification_due", "id")
+    )
+
+
+def goals_at_risk(vendors, *, today, days=14):
+    """Active goals of ``vendors`` that are at risk, overdue, or due within ``days``."""
+    return (
+        Goal.objects.filter(vendor__in=vendors, status__in=Goal.ACTIVE_STATUSES)
+        .filter(Q(status=Goal.Status.AT_RISK) | Q(due_date__lte=today + dt.timedelta(days=days)))
+        .select_related("vendor", "owner")
+        .order_by("due_date", "id")
+    )
+
+
+def meetings_between(vendors, *, start, end):
+    """Meetings of ``vendors`` that may have an occurrence in [start, end).
+
+    A one-off meeting qualifies by its start; a recurring one by having started before
+    ``end`` (its rule decides the rest when expanded).
+    """
+    from governance.models import Meeting
+
+    return (
+        Meeting.objects.filter(vendor__in=vendors, starts_at__lt=end)
+        .filter(~Q(recurrence="") | Q(starts_at__gte=start - dt.timedelta(days=1)))
+        .select_related("vendor")
+        .order_by("starts_at", "id")
+    )
+
+
+def review_score_history(vendor, *, limit=8):
+    """The vendor's last ``limit`` completed reviews, oldest first, with scores prefetched."""
+    reviews = list(
+        Review.objects.filter(vendor=vendor, status=Review.Status.COMPLETED)
+        .order_by("-scheduled_for", "-id")
+        .prefetch_related("scores")[:limit]
+    )
+    reviews.reverse()
+    return reviews
+
+
+def vendor_reminders(vendor):
+    """Reminders sent or due for ``vendor``, newest first."""
+    from governance.models import Reminder
+
+    return (
+        Reminder.objects.filter(vendor=vendor)
+        .select_related("recipient", "content_type")
+        .order_by("-created_at", "-id")
+    )
