@@ -281,15 +281,15 @@ def incident_due_times(*, opened_at, target):
 
 
 def _stamp_incident(incident, *, now):
-    """Fill the times a status implies and derive the due times from the SLA target."""
-    if incident.status in (Incident.Status.ACKNOWLEDGED, Incident.Status.RESOLVED) or (
-        incident.status == Incident.Status.CLOSED
-    ):
-        incident.acknowledged_at = incident.acknowledged_at or max(now, incident.opened_at)
+    """Fill the times a status implies and derive the due times from the SLA target.
+
+    A resolved incident was acknowledged at the latest when it was resolved.
+    """
+    stamp = max(now, incident.opened_at)
     if incident.status in (Incident.Status.RESOLVED, Incident.Status.CLOSED):
-        incident.resolved_at = incident.resolved_at or max(now, incident.opened_at)
-    if incident.resolved_at and incident.acknowledged_at is None:
-        incident.acknowledged_at = incident.resolved_at
+        incident.resolved_at = incident.resolved_at or stamp
+    if incident.status != Incident.Status.OPEN or incident.resolved_at:
+        incident.acknowledged_at = incident.acknowledged_at or incident.resolved_at or stamp
     target = SLATarget.objects.filter(
         vendor_id=incident.vendor_id, priority=incident.priority
     ).first()
