@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run test lint format bench migrate seed clean install
 

@@ -1,29 +1,10 @@
-"""Server-rendered pages. Thin: reads come from selectors, writes go through services."""
+"""Views outside the web UI proper: the health check. The UI lives in ``governance.web``."""
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from governance import selectors
 from governance.health import broker_ok
-
-
-@login_required
-def dashboard(request):
-    vendors = selectors.vendors_with_metrics(selectors.vendors_for(request.user))[:50]
-    return render(request, "governance/dashboard.html", {"vendors": vendors})
-
-
-@login_required
-def vendor_detail(request, pk):
-    vendor = get_object_or_404(selectors.vendors_for(request.user), pk=pk)
-    return render(
-        request,
-        "governance/vendor_detail.html",
-        {"vendor": vendor, "scorecard": selectors.vendor_scorecard(vendor)},
-    )
 
 
 @never_cache

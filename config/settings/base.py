@@ -4,6 +4,9 @@ Everything that differs between machines comes from the environment (12-factor),
 and nowhere else. ``local``, ``test`` and ``production`` only change defaults.
 """
 
+import json
+import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 import environ
@@ -44,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: every date shown in the signed-in user's own time zone.
+    "governance.web.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -63,6 +68,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The UI's template tags live in governance.web, not in an app's templatetags.
+            "libraries": {"governance_ui": "governance.web.templatetags.governance_ui"},
         },
     },
 ]
@@ -159,6 +166,10 @@ SPECTACULAR_SETTINGS = {
     # Request bodies and responses get their own components: read-only fields are never
     # asked for in a request, and write-only ones never promised in a response.
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "governance.api.schema.allow_empty_query_values",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "VendorStatusEnum": "governance.models.VendorStatus",
         "VendorTierEnum": "governance.models.VendorTier",
@@ -183,16 +194,139 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+
+class StructuredFormatter(logging.Formatter):
+    """One line per record, for log collectors and for people: logfmt or JSON lines.
+
+    Always ``time`` (ISO 8601, UTC), ``level``, ``logger`` and ``message``; then ``exc`` with
+    the traceback, and any scalar ``extra`` (``status_code``...). A traceback stays on the
+    record's line (escaped), so a collector never splits one event into many.
+    """
+
+    _standard = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message"}
+
+    def __init__(self, output="logfmt"):
+        super().__init__()
+        if output not in ("logfmt", "json"):
+            raise ValueError(f"LOG_FORMAT must be logfmt or json, not {output!r}")
+        self.output = output
+
+    def format(self, record):
+        fields = {
+            "time": datetime.fromtimestamp(record.created, UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            fields["exc"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            fields["stack"] = self.formatStack(record.stack_info)
+        for name, value in vars(record).items():
+            if name not in self._standard and isinstance(value, str | int | float | bool):
+                fields.setdefault(name, value)
+        if self.output == "json":
+            return json.dumps(fields, ensure_ascii=False)
+        return " ".join(f"{name}={self._logfmt(value)}" for name, value in fields.items())
+
+    @staticmethod
+    def _logfmt(value):
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        if text and not any(char.isspace() or char in '"=\\' for char in text):
+            return text
+        return json.dumps(text, ensure_ascii=False)
+
+
+# Structured logs on stdout (12-factor): LOG_FORMAT=logfmt (default, readable in a terminal)
+# or json; gunicorn's error and access logs use the same formatter (config/gunicorn.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "structured": {
+            "()": StructuredFormatter,
+            "output": env("LOG_FORMAT", default="logfmt"),
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "structured",
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Django's own handlers (a plain console in DEBUG, runserver's lines) give way to the root
+    # handler, so every line has one shape and none is printed twice.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 # Governance defaults; each is overridable per site through the environment.
 GOVERNANCE_DEFAULT_USER_TIME_ZONE = env("DEFAULT_USER_TIME_ZONE", default="UTC")
 GOVERNANCE_SLA_WINDOW_DAYS = 90
+
+# --- Reminders (governance/reminders.py) ----------------------------------------------------
+# Site defaults; each user can mute kinds and override lead times in their profile.
+# A lead time is a number of days (14, 0.5) or a string with a unit: "24h", "90m", "2d", "1w".
+# GOVERNANCE_REMINDER_LEAD_TIMES from the environment is JSON merged over these defaults,
+# e.g. GOVERNANCE_REMINDER_LEAD_TIMES='{"meeting": ["24h", "1h"]}'.
+GOVERNANCE_REMINDER_LEAD_TIMES = {
+    "review_upcoming": [14, 3, 0],
+    "meeting": ["24h"],
+    "clause_expiry": [60, 30, 7],
+    "goal_due": [7],
+    "contract_notice": [90, 30, 7],
+    **env.json("GOVERNANCE_REMINDER_LEAD_TIMES", default={}),
+}
+# Date-based reminders (reviews, clauses, goals, contracts, digest) go out from this hour of
+# the recipient's local day, so nobody is woken by a reminder that can wait for the morning.
+GOVERNANCE_REMINDER_SEND_HOUR = env.int("GOVERNANCE_REMINDER_SEND_HOUR", default=8)
+GOVERNANCE_REMINDER_OVERDUE_EVERY_DAYS = env.int(
+    "GOVERNANCE_REMINDER_OVERDUE_EVERY_DAYS", default=7
+)
+GOVERNANCE_REMINDER_SLA_WARNING_RATIO = env.float(
+    "GOVERNANCE_REMINDER_SLA_WARNING_RATIO", default=0.75
+)
+# A breach older than this that no sweep saw (beat down for a week) is no longer announced.
+GOVERNANCE_REMINDER_SLA_LOOKBACK_DAYS = env.int("GOVERNANCE_REMINDER_SLA_LOOKBACK_DAYS", default=7)
+GOVERNANCE_REMINDER_DIGEST_WEEKDAY = env.int("GOVERNANCE_REMINDER_DIGEST_WEEKDAY", default=0)
+GOVERNANCE_REMINDER_SWEEP_SECONDS = env.int("GOVERNANCE_REMINDER_SWEEP_SECONDS", default=60)
+GOVERNANCE_REMINDER_BATCH_SIZE = env.int("GOVERNANCE_REMINDER_BATCH_SIZE", default=1000)
+# Sending: transient SMTP/connection errors are retried with exponential backoff and jitter
+# (base * 2**(attempt-1), capped), then the reminder is marked failed with its last error.
+GOVERNANCE_REMINDER_MAX_ATTEMPTS = env.int("GOVERNANCE_REMINDER_MAX_ATTEMPTS", default=5)
+GOVERNANCE_REMINDER_RETRY_BASE_SECONDS = env.float(
+    "GOVERNANCE_REMINDER_RETRY_BASE_SECONDS", default=30
+)
+GOVERNANCE_REMINDER_RETRY_MAX_SECONDS = env.float(
+    "GOVERNANCE_REMINDER_RETRY_MAX_SECONDS", default=600
+)
+# The outbox: a pending reminder whose task has not run after this long is queued again
+# (its task was lost: broker down, queue purged); a reminder in `sending` this long belongs to
+# a worker that died and is recovered.
+GOVERNANCE_REMINDER_REQUEUE_AFTER_SECONDS = env.int(
+    "GOVERNANCE_REMINDER_REQUEUE_AFTER_SECONDS", default=300
+)
+GOVERNANCE_REMINDER_STUCK_AFTER_SECONDS = env.int(
+    "GOVERNANCE_REMINDER_STUCK_AFTER_SECONDS", default=900
+)
+# A worker that died between the SMTP server's acceptance and the status write leaves the
+# reminder's fate unknown. True: send it again with the same Message-ID (at least once, a
+# duplicate is possible but deduplicable). False: mark it failed for a person to check.
+GOVERNANCE_REMINDER_RESEND_UNCONFIRMED = env.bool(
+    "GOVERNANCE_REMINDER_RESEND_UNCONFIRMED", default=True
+)
+# Exactly one periodic entry: the sweep that fills the outbox and hands it to the workers.
+CELERY_BEAT_SCHEDULE = {
+    "governance-reminder-sweep": {
+        "task": "governance.tasks.sweep_reminders",
+        "schedule": GOVERNANCE_REMINDER_SWEEP_SECONDS,
+        # A sweep queued during an outage is stale once the next one is due.
+        "options": {"expires": GOVERNANCE_REMINDER_SWEEP_SECONDS},
+    },
+}

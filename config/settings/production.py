@@ -1,15 +1,32 @@
-"""Production: every secret from the environment, secure transport and cookies."""
+"""Production: switched by environment variables only (every one is listed in .env.example).
+
+Required: ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``; a missing one stops the
+process at start-up instead of serving with a guessed value.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASES, env
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# The loopback names are always accepted: the container health check and a monitor on the
+# node itself reach /healthz as localhost, whatever public names the site has.
+ALLOWED_HOSTS = list(dict.fromkeys([*env.list("ALLOWED_HOSTS"), "localhost", "127.0.0.1"]))
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Production data never lands in the embedded SQLite file that base.py falls back to.
+if not env("DATABASE_URL", default=""):
+    raise ImproperlyConfigured("Set the DATABASE_URL environment variable")
+# A connection kept across requests (CONN_MAX_AGE) is checked before reuse, so a restarted
+# PostgreSQL costs one reconnect, not one failed request per web worker.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# TLS ends at the proxy in front of gunicorn, which says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# Load balancers and container health checks probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
@@ -19,3 +36,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# The worker and beat log through LOGGING (one line per record on stdout) instead of
+# Celery's own root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,3 +1,35 @@
-"""REST API v1, the OpenAPI schema and its interactive docs (built by the API work)."""
+"""REST API v1 under /api/v1/, its OpenAPI schema at /api/schema/ and docs at /api/docs/."""
 
-urlpatterns = []
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("vendors", views.VendorViewSet, basename="vendor")
+router.register("contacts", views.ContactViewSet, basename="contact")
+router.register("goals", views.GoalViewSet, basename="goal")
+router.register("reviews", views.ReviewViewSet, basename="review")
+router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("sla-targets", views.SLATargetViewSet, basename="sla-target")
+router.register("incidents", views.IncidentViewSet, basename="incident")
+router.register("clauses", views.ClauseViewSet, basename="clause")
+router.register("reminders", views.ReminderViewSet, basename="reminder")
+router.register("users", views.UserViewSet, basename="user")
+
+check_ins = views.GoalCheckInViewSet.as_view({"get": "list", "post": "create"})
+
+urlpatterns = [
+    path("v1/auth/token/", views.TokenObtainView.as_view(), name="token"),
+    path("v1/auth/logout/", views.TokenRevokeView.as_view(), name="logout"),
+    path("v1/auth/logout-all/", views.TokenRevokeAllView.as_view(), name="logout-all"),
+    path("v1/goals/<int:goal_id>/check-ins/", check_ins, name="goal-check-ins"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"", views.not_found),
+]

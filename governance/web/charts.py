@@ -36,10 +36,13 @@ def line_chart(*, title, x_labels, series, y_min=1, y_max=5, y_step=1):
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     count = len(x_labels)
 
+    # Keep the first and last labels inside the drawing.
+    inset = 28
+
     def x_at(index):
         if count == 1:
             return LEFT + plot_w / 2
-        return LEFT + plot_w * index / (count - 1)
+        return LEFT + inset + (plot_w - 2 * inset) * index / (count - 1)
 
     def y_at(value):
         return TOP + plot_h * (1 - (float(value) - y_min) / (y_max - y_min))
@@ -111,7 +114,7 @@ def bar_chart(*, title, x_labels, values, y_max=100, unit="%", target=None):
         if value is None:
             parts.append(
                 f'<text class="chart-empty" x="{centre:.1f}" y="{HEIGHT - BOTTOM - 6}" '
-                f'text-anchor="middle">–</text>'
+                'text-anchor="middle">\N{EN DASH}</text>'
             )
             continue
         top = y_at(value)

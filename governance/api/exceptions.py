@@ -1,0 +1,55 @@
+"""Errors as clients should see them: 400 with per-field messages, 409 on conflicts, never 500.
+
+Services raise Django's ``ValidationError``; the database raises ``IntegrityError`` when a
+constraint decides a race. Both become ordinary API errors here, and DRF's handler marks the
+request's transaction (``ATOMIC_REQUESTS``) for rollback, so a rejected request changes nothing.
+"""
+
+import logging
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from rest_framework import exceptions, status
+from rest_framework.fields import get_error_detail
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"
+
+
+def validation_error(error):
+    """A DRF ``ValidationError`` carrying the messages of a Django ``ValidationError``.
+
+    Model-wide messages (``__all__``) are reported under ``non_field_errors`` like DRF's own.
+    """
+    detail = get_error_detail(error)
+    if isinstance(detail, dict) and NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    elif not isinstance(detail, dict):
+        detail = {api_settings.NON_FIELD_ERRORS_KEY: detail}
+    return exceptions.ValidationError(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = validation_error(exc)
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        exc = Conflict("Other records still refer to this one, so it cannot be deleted.")
+    elif isinstance(exc, IntegrityError):
+        # Normally caught by validation first; reaching here means a concurrent write won.
+        logger.info("API request lost a database constraint race: %s", exc)
+        exc = Conflict("The request conflicts with a concurrent change; retry it.")
+    elif isinstance(exc, DataError):
+        logger.info("API request carried a value the database refused: %s", exc)
+        exc = exceptions.ValidationError(
+            {api_settings.NON_FIELD_ERRORS_KEY: ["A value is out of the range the database holds."]}
+        )
+    return drf_exception_handler(exc, context)

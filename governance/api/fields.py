@@ -1,0 +1,79 @@
+"""Serializer fields shared by the API's serializers."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+# Dates outside this window are typing mistakes, and near year 1 or 9999 date arithmetic
+# (cadences, time zones, SLA due times) overflows: refuse them with a message instead.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+RANGE_MESSAGE = "Use a date between 1900-01-01 and 2199-12-31."
+
+
+class DateField(serializers.DateField):
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise serializers.ValidationError(RANGE_MESSAGE, code="out_of_range")
+        return day
+
+
+class DateTimeField(serializers.DateTimeField):
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        # Compare dates only: converting a far-off moment to UTC is what could overflow.
+        if not EARLIEST_DATE <= moment.date() <= LATEST_DATE:
+            raise serializers.ValidationError(RANGE_MESSAGE, code="out_of_range")
+        return moment
+
+
+@extend_schema_field(
+    {"type": "object", "additionalProperties": {}, "example": {"notification_hours": 24}}
+)
+class JSONObjectField(serializers.JSONField):
+    """A JSON object (not a list or scalar) whose text the database can store."""
+
+    default_error_messages = {
+        "not_an_object": "Expected a JSON object.",
+        "null_character": "Text may not contain NUL characters.",
+    }
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            self.fail("not_an_object")
+        if _contains_nul(value):
+            # PostgreSQL's jsonb cannot hold \u0000.
+            self.fail("null_character")
+        return value
+
+
+def _contains_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(item) for item in value)
+    return False
+
+
+class UserField(serializers.PrimaryKeyRelatedField):
+    """A user by id; only active users can be chosen."""
+
+    def get_queryset(self):
+        return get_user_model().objects.filter(is_active=True)
+
+
+class PercentField(serializers.FloatField):
+    """A derived 0-100 figure; null when there is no data to compute it from."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 100)
+        super().__init__(**kwargs)

@@ -1,0 +1,236 @@
+"""FilterSets of the API lists, and the ordering every list shares.
+
+Date filters refuse dates outside 1900-2199 with a 400 (see ``fields.EARLIEST_DATE``), and
+vendor filters accept only vendors the user may see.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db import models
+from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
+from django_filters.widgets import BooleanWidget
+from rest_framework.filters import OrderingFilter
+
+from governance import models as domain
+
+from .fields import EARLIEST_DATE, LATEST_DATE, RANGE_MESSAGE
+from .scoping import visible_vendors
+
+
+class StableOrderingFilter(OrderingFilter):
+    """``?ordering=`` that always ends with the primary key, so pages never overlap or skip."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if not any(field.lstrip("-") in ("pk", "id") for field in ordering):
+            ordering.append("pk")
+        return ordering
+
+
+def _check_range(day):
+    if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise forms.ValidationError(RANGE_MESSAGE, code="out_of_range")
+
+
+class BoundedDateField(forms.DateField):
+    def clean(self, value):
+        day = super().clean(value)
+        _check_range(day)
+        return day
+
+
+class BoundedIsoDateTimeField(IsoDateTimeField):
+    def clean(self, value):
+        moment = super().clean(value)
+        _check_range(moment.date() if moment else None)
+        return moment
+
+
+class StrictBooleanWidget(BooleanWidget):
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, str) and value.lower() not in ("", "true", "false", "1", "0"):
+            return value  # left as typed, for the field to refuse
+        return super().value_from_datadict(data, files, name)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """``true`` / ``false`` (or ``1`` / ``0``); anything else is an error, not "no filter"."""
+
+    widget = StrictBooleanWidget
+
+    def to_python(self, value):
+        if value in (True, False, None):
+            return value
+        raise forms.ValidationError("Use true or false.", code="invalid")
+
+
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", StrictBooleanWidget)
+        super().__init__(*args, **kwargs)
+
+
+class DateFilter(filters.DateFilter):
+    field_class = BoundedDateField
+
+
+class DateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField
+
+
+def _vendors(request):
+    return visible_vendors(request) if request is not None else domain.Vendor.objects.none()
+
+
+def _users(request):
+    return get_user_model().objects.all()
+
+
+class FilterSet(filters.FilterSet):
+    """Date lookups listed in ``Meta.fields`` get the bounded filters above."""
+
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        models.DateField: {"filter_class": DateFilter},
+        models.DateTimeField: {"filter_class": DateTimeFilter},
+        models.BooleanField: {"filter_class": BooleanFilter},
+    }
+
+
+class VendorScopedFilterSet(FilterSet):
+    vendor = filters.ModelChoiceFilter(queryset=_vendors, help_text="A vendor id.")
+
+
+class VendorFilter(FilterSet):
+    owner = filters.ModelChoiceFilter(queryset=_users, help_text="The owner's user id.")
+    service = filters.ChoiceFilter(
+        choices=domain.Service.choices,
+        method="filter_service",
+        help_text="Vendors that provide this service.",
+    )
+
+    class Meta:
+        model = domain.Vendor
+        fields = {
+            "tier": ["exact"],
+            "status": ["exact", "in"],
+            "review_cadence": ["exact"],
+            "country": ["exact"],
+            "contract_end": ["gte", "lte"],
+        }
+
+    def filter_service(self, queryset, name, value):
+        # ``services`` is a JSON list; its JSON text contains the quoted value exactly when the
+        # list does (values are fixed identifiers). Portable across SQLite and PostgreSQL.
+        return queryset.filter(services__icontains=f'"{value}"')
+
+
+class ContactFilter(VendorScopedFilterSet):
+    class Meta:
+        model = domain.Contact
+        fields = {"vendor": ["exact"], "is_primary": ["exact"]}
+
+
+class GoalFilter(VendorScopedFilterSet):
+    owner = filters.ModelChoiceFilter(queryset=_users, help_text="The internal owner's user id.")
+
+    class Meta:
+        model = domain.Goal
+        fields = {
+            "vendor": ["exact"],
+            "status": ["exact", "in"],
+            "direction": ["exact"],
+            "due_date": ["gte", "lte"],
+            "start_date": ["gte", "lte"],
+        }
+
+
+class CheckInFilter(FilterSet):
+    class Meta:
+        model = domain.GoalCheckIn
+        fields = {"date": ["gte", "lte"]}
+
+
+class ReviewFilter(VendorScopedFilterSet):
+    reviewer = filters.ModelChoiceFilter(queryset=_users, help_text="The reviewer's user id.")
+
+    class Meta:
+        model = domain.Review
+        fields = {
+            "vendor": ["exact"],
+            "status": ["exact", "in"],
+            "scheduled_for": ["gte", "lte"],
+            "period_start": ["gte", "lte"],
+            "period_end": ["gte", "lte"],
+        }
+
+
+class MeetingFilter(VendorScopedFilterSet):
+    attendee = filters.ModelChoiceFilter(
+        queryset=_users, field_name="attendees", help_text="An attendee's user id."
+    )
+
+    class Meta:
+        model = domain.Meeting
+        fields = {
+            "vendor": ["exact"],
+            "kind": ["exact"],
+            "channel": ["exact"],
+            "starts_at": ["gte", "lte"],
+        }
+
+
+class SLATargetFilter(VendorScopedFilterSet):
+    class Meta:
+        model = domain.SLATarget
+        fields = {"vendor": ["exact"], "priority": ["exact"]}
+
+
+class IncidentFilter(VendorScopedFilterSet):
+    response_breached = BooleanFilter(
+        help_text="The response target passed without an acknowledgement."
+    )
+    resolution_breached = BooleanFilter(
+        help_text="The resolution target passed without a resolution."
+    )
+
+    class Meta:
+        model = domain.Incident
+        fields = {
+            "vendor": ["exact"],
+            "external_id": ["exact"],
+            "status": ["exact", "in"],
+            "priority": ["exact", "in"],
+            "service": ["exact"],
+            "opened_at": ["gte", "lte"],
+            "resolved_at": ["gte", "lte"],
+        }
+
+
+class ClauseFilter(VendorScopedFilterSet):
+    class Meta:
+        model = domain.SecurityClause
+        fields = {
+            "vendor": ["exact"],
+            "clause_type": ["exact"],
+            "status": ["exact", "in"],
+            "expires_on": ["gte", "lte"],
+            "next_verification_due": ["gte", "lte"],
+        }
+
+
+class ReminderFilter(VendorScopedFilterSet):
+    recipient = filters.ModelChoiceFilter(queryset=_users, help_text="The recipient's user id.")
+
+    class Meta:
+        model = domain.Reminder
+        fields = {
+            "vendor": ["exact"],
+            "kind": ["exact"],
+            "status": ["exact", "in"],
+            "occurrence": ["gte", "lte"],
+        }

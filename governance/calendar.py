@@ -1,0 +1,141 @@
+"""iCalendar (RFC 5545) for meetings: one meeting or occurrence, or a feed of many.
+
+Events carry their wall-clock time in the meeting's own IANA zone (``DTSTART;TZID=...``) with a
+matching VTIMEZONE, so a calendar keeps a 09:00 Europe/Warsaw meeting at 09:00 across DST
+changes, exactly as ``scheduling.meeting_occurrences`` expands it. Meetings in UTC are written
+in UTC (``...Z``) and need no VTIMEZONE.
+
+Callers pass meetings with ``select_related("vendor")`` so a feed costs one query.
+"""
+
+import datetime as dt
+import uuid
+import zoneinfo
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+
+from governance.scheduling import parse_rrule
+
+PRODID = "-//Vendor governance//Meetings//EN"
+# How far past the last known start the VTIMEZONE transitions are listed: far enough for a
+# client that ignores TZID names and relies on the VTIMEZONE alone.
+ZONE_YEARS_AHEAD = 5
+UTC_NAMES = {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu", "Zulu"}
+
+
+def meeting_ics(meeting, occurrence=None):
+    """A VCALENDAR (bytes) with one event: the whole series, or one of its occurrences.
+
+    ``occurrence`` is a ``scheduling.Occurrence`` (or anything with ``starts_at``/``ends_at``
+    in UTC). The series event carries the meeting's RRULE; an occurrence is a standalone
+    event with its own UID, so importing it twice updates it rather than duplicating it.
+    """
+    calendar = _new_calendar(
+        uid=_stable_uuid(f"meeting-{meeting.pk}"), method="PUBLISH", name=meeting.title
+    )
+    calendar.add_component(_event(meeting, occurrence))
+    start = occurrence.starts_at if occurrence is not None else meeting.starts_at
+    _add_time_zones(calendar, first=start, last=start)
+    return calendar.to_ical()
+
+
+def calendar_ics(meetings, *, name):
+    """A VCALENDAR feed (bytes) named ``name`` with one series event per meeting."""
+    meetings = list(meetings)
+    calendar = _new_calendar(uid=_stable_uuid(f"feed-{name}"), name=name)
+    # Subscribed clients poll; an hour keeps them current without hammering the server.
+    calendar.add("REFRESH-INTERVAL", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", dt.timedelta(hours=1))
+    for meeting in meetings:
+        calendar.add_component(_event(meeting))
+    if meetings:
+        _add_time_zones(
+            calendar,
+            first=min(m.starts_at for m in meetings),
+            last=max(m.starts_at for m in meetings),
+        )
+    return calendar.to_ical()
+
+
+def _new_calendar(*, uid, name, method=None):
+    calendar = icalendar.Calendar.new(
+        prodid=PRODID, uid=uid, name=name, calscale="GREGORIAN", method=method
+    )
+    return calendar
+
+
+def _event(meeting, occurrence=None):
+    zone = _zone(meeting.time_zone)
+    duration = dt.timedelta(minutes=meeting.duration_minutes)
+    if occurrence is None:
+        starts_at = meeting.starts_at
+        uid = f"meeting-{meeting.pk}@{_domain()}"
+    else:
+        starts_at = occurrence.starts_at
+        stamp = occurrence.starts_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        uid = f"meeting-{meeting.pk}-{stamp}@{_domain()}"
+    start = starts_at.astimezone(zone)
+    url = settings.SITE_URL + meeting.get_absolute_url()
+    description = "\n\n".join(part for part in (meeting.agenda.strip(), url) if part)
+    event = icalendar.Event.new(
+        uid=uid,
+        summary=f"{meeting.title} ({meeting.vendor.name})",
+        start=start,
+        end=(starts_at + duration).astimezone(zone),
+        stamp=timezone.now().astimezone(dt.UTC),
+        description=description,
+        location=meeting.location or meeting.get_channel_display(),
+        url=url,
+        categories=[meeting.get_kind_display()],
+        status="CONFIRMED",
+        last_modified=meeting.updated_at.astimezone(dt.UTC) if meeting.updated_at else None,
+    )
+    if occurrence is None and meeting.recurrence:
+        event.add("RRULE", _recurrence(meeting.recurrence, zone))
+    return event
+
+
+def _recurrence(text, zone):
+    """The meeting's RRULE with UNTIL in UTC, as RFC 5545 requires next to a TZID start.
+
+    A local UNTIL (``20270601T090000`` or a bare date) is read on the meeting's wall clock,
+    as ``scheduling.meeting_occurrences`` reads it, so the calendar and the app agree.
+    """
+    parse_rrule(text)  # the same validation as the model's; ValueError if invalid
+    body = text.strip()
+    if body.upper().startswith("RRULE:"):
+        body = body[6:]
+    rule = icalendar.vRecur.from_ical(body)
+    if "UNTIL" in rule:
+        until = rule["UNTIL"][0]
+        if not isinstance(until, dt.datetime):
+            until = dt.datetime.combine(until, dt.time())
+        if until.tzinfo is None:
+            until = until.replace(tzinfo=zone)
+        rule["UNTIL"] = [until.astimezone(dt.UTC)]
+    return rule
+
+
+def _add_time_zones(calendar, *, first, last):
+    """Add a VTIMEZONE for every TZID the events use, covering their dates."""
+    last_date = max(last, timezone.now()).date()
+    calendar.add_missing_timezones(
+        first_date=first.date() - dt.timedelta(days=1),
+        last_date=last_date.replace(year=last_date.year + ZONE_YEARS_AHEAD, day=1),
+    )
+
+
+def _zone(name):
+    if name in UTC_NAMES:
+        return dt.UTC
+    return zoneinfo.ZoneInfo(name)
+
+
+def _domain():
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+
+
+def _stable_uuid(key):
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/{key}")

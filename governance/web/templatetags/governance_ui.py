@@ -1,0 +1,126 @@
+"""Small presentation helpers for the UI's templates (``{% load governance_ui %}``)."""
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from governance.models import Service
+
+register = template.Library()
+
+SERVICE_LABELS = dict(Service.choices)
+NO_VALUE = "\N{EN DASH}"
+
+
+@register.filter
+def health_tone(value):
+    """A tone name for a 0-100 figure: good, fair, poor, or none when there is no data."""
+    if value is None:
+        return "none"
+    if value >= 80:
+        return "good"
+    if value >= 60:
+        return "fair"
+    return "poor"
+
+
+@register.filter
+def percent(value):
+    if value is None:
+        return NO_VALUE
+    return f"{float(value):.0f}%"
+
+
+@register.filter
+def score(value):
+    if value is None:
+        return NO_VALUE
+    return f"{float(value):.2f}"
+
+
+@register.filter
+def minutes(value):
+    """30 -> "30 min", 240 -> "4 h", 1500 -> "1 d 1 h"."""
+    if value is None:
+        return NO_VALUE
+    days, rest = divmod(int(value), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} d")
+    if hours:
+        parts.append(f"{hours} h")
+    if mins or not parts:
+        parts.append(f"{mins} min")
+    return " ".join(parts)
+
+
+@register.filter
+def services(vendor_services):
+    return ", ".join(SERVICE_LABELS.get(name, name) for name in vendor_services or [])
+
+
+@register.filter
+def days_from_today(day):
+    """Whole days from the user's today to ``day`` (negative when past)."""
+    if day is None:
+        return None
+    if isinstance(day, dt.datetime):
+        day = timezone.localtime(day).date()
+    return (day - timezone.localdate()).days
+
+
+@register.simple_tag
+def due_badge(day):
+    """A badge saying how far ``day`` is: overdue, today, or in N days."""
+    if day is None:
+        return ""
+    delta = days_from_today(day)
+    if delta < 0:
+        return format_html(
+            '<span class="badge badge-poor">{} day{} overdue</span>',
+            -delta,
+            "" if delta == -1 else "s",
+        )
+    if delta == 0:
+        return mark_safe('<span class="badge badge-fair">today</span>')
+    tone = "fair" if delta <= 7 else "neutral"
+    return format_html(
+        '<span class="badge badge-{}">in {} day{}</span>', tone, delta, "" if delta == 1 else "s"
+    )
+
+
+@register.simple_tag
+def field_widget(bound_field, **attrs):
+    """Render a field's widget with the ARIA links to its help text and errors."""
+    described = []
+    if bound_field.help_text:
+        described.append(f"{bound_field.auto_id}_helptext")
+    if bound_field.errors:
+        described.append(f"{bound_field.auto_id}_errors")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if bound_field.field.required and not getattr(
+        bound_field.field.widget, "allow_multiple_selected", False
+    ):
+        attrs.setdefault("required", True)
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_checkbox(bound_field):
+    return bound_field.widget_type == "checkbox"
+
+
+@register.filter
+def is_multi_checkbox(bound_field):
+    return bound_field.widget_type in ("checkboxselectmultiple", "radioselect")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

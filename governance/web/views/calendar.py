@@ -1,0 +1,65 @@
+"""iCalendar feeds for calendar clients, reached through the user's secret URL token.
+
+A calendar client cannot log in, so the URL itself is the credential: the token belongs to
+one user, shows only what that user may see, and regenerating it revokes every old URL.
+"""
+
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import never_cache
+
+from governance import calendar as ics
+from governance import selectors
+from governance.models import Meeting, UserProfile
+
+
+def _user_for(token):
+    profile = (
+        UserProfile.objects.select_related("user")
+        .filter(calendar_token=token, user__is_active=True)
+        .first()
+    )
+    if profile is None:
+        raise Http404("Unknown or revoked calendar feed.")
+    return profile.user
+
+
+def _calendar_response(body, filename):
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@never_cache
+def user_feed(request, token):
+    """The meetings of the vendors the user owns or whose meetings the user attends."""
+    user = _user_for(token)
+    meetings = (
+        Meeting.objects.filter(vendor__in=selectors.vendors_for(user))
+        .filter(Q(attendees=user) | Q(vendor__owner=user))
+        .distinct()
+        .select_related("vendor")
+        .prefetch_related("attendees", "contacts")
+        .order_by("starts_at", "id")
+    )
+    return _calendar_response(
+        ics.calendar_ics(list(meetings), name=f"Vendor meetings of {user.get_username()}"),
+        "meetings.ics",
+    )
+
+
+@never_cache
+def vendor_feed(request, token, pk):
+    """Every meeting of one vendor, if the token's user may see that vendor."""
+    user = _user_for(token)
+    vendor = get_object_or_404(selectors.vendors_for(user), pk=pk)
+    meetings = (
+        vendor.meetings.select_related("vendor")
+        .prefetch_related("attendees", "contacts")
+        .order_by("starts_at", "id")
+    )
+    return _calendar_response(
+        ics.calendar_ics(list(meetings), name=f"{vendor.name} meetings"),
+        f"vendor-{vendor.pk}.ics",
+    )

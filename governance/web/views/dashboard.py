@@ -1,0 +1,207 @@
+"""The portfolio dashboard: which relationships are slipping, most urgent first."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from governance import selectors, services
+from governance.models import Vendor
+from governance.web.csv_export import csv_response, wants_csv
+from governance.web.views.vendors import with_health
+
+PANEL_LIMIT = 25
+# How far ahead each panel looks.
+REVIEWS_AHEAD_DAYS = 30
+CLAUSES_AHEAD_DAYS = 60
+GOALS_AHEAD_DAYS = 14
+NOTICE_AHEAD_DAYS = 120
+MEETINGS_AHEAD_DAYS = 14
+
+
+@dataclass
+class Attention:
+    """One thing that needs someone's attention, for the merged "needs attention" list."""
+
+    urgent: bool
+    when: dt.date
+    kind: str
+    title: str
+    vendor: Vendor
+    url: str
+
+
+@login_required
+def dashboard(request):
+    now = timezone.now()
+    today = timezone.localdate(now)
+    visible = selectors.vendors_for(request.user).exclude(status=Vendor.Status.ENDED)
+    vendors = with_health(selectors.vendors_with_metrics(visible, now=now))
+    vendors.sort(key=lambda v: (v.health is None, v.health if v.health is not None else 0, v.name))
+
+    if wants_csv(request):
+        return csv_response(
+            f"portfolio-health-{today:%Y-%m-%d}.csv",
+            [
+                "Vendor",
+                "Tier",
+                "Status",
+                "Owner",
+                "Health",
+                "Reviews",
+                "SLA 90d",
+                "Goals on track",
+                "Clause coverage",
+                "Next review",
+            ],
+            (
+                [
+                    v.name,
+                    v.get_tier_display(),
+                    v.get_status_display(),
+                    v.owner.username,
+                    v.health,
+                    v.parts["reviews"],
+                    v.parts["sla"],
+                    v.parts["goals"],
+                    v.parts["clauses"],
+                    v.next_review_date,
+                ]
+                for v in vendors
+            ),
+        )
+
+    reviews_qs = selectors.reviews_due(visible, today=today, days=REVIEWS_AHEAD_DAYS)
+    incidents_qs = selectors.open_incidents(visible, now=now)
+    clauses_qs = selectors.expiring_clauses(visible, today=today, days=CLAUSES_AHEAD_DAYS)
+    goals_qs = selectors.goals_at_risk(visible, today=today, days=GOALS_AHEAD_DAYS)
+    reviews = list(reviews_qs[:PANEL_LIMIT])
+    incidents = list(incidents_qs[:PANEL_LIMIT])
+    clauses = list(clauses_qs[:PANEL_LIMIT])
+    for clause in clauses:
+        # The date that put the clause on the panel: expiry or verification, whichever is first.
+        clause.attention_date = min(
+            day for day in (clause.expires_on, clause.next_verification_due) if day is not None
+        )
+    goals = list(goals_qs[:PANEL_LIMIT])
+
+    notices = []
+    for vendor in vendors:
+        deadline = vendor.notice_deadline
+        if (
+            deadline
+            and vendor.contract_end >= today
+            and (deadline - today).days <= NOTICE_AHEAD_DAYS
+        ):
+            notices.append(vendor)
+    notices.sort(key=lambda v: v.notice_deadline)
+
+    horizon = now + dt.timedelta(days=MEETINGS_AHEAD_DAYS)
+    occurrences = []
+    for meeting in selectors.meetings_between(visible, start=now, end=horizon):
+        for occurrence in services.meeting_occurrences(meeting, start=now, end=horizon):
+            occurrences.append((occurrence, meeting))
+    occurrences.sort(key=lambda pair: (pair[0].starts_at, pair[1].pk))
+
+    context = {
+        "today": today,
+        "vendors": vendors,
+        "reviews": reviews,
+        "reviews_total": _total(reviews, reviews_qs),
+        "overdue_reviews": sum(1 for r in reviews if r.scheduled_for < today),
+        "incidents": incidents,
+        "incidents_total": _total(incidents, incidents_qs),
+        "breached": sum(1 for i in incidents if i.response_breached or i.resolution_breached),
+        "clauses": clauses,
+        "clauses_total": _total(clauses, clauses_qs),
+        "goals": goals,
+        "goals_total": _total(goals, goals_qs),
+        "notices": notices,
+        "meetings": occurrences[:10],
+        "attention": _attention(today, reviews, incidents, clauses, goals, notices)[:12],
+        "panel_limit": PANEL_LIMIT,
+        "horizons": {
+            "reviews": REVIEWS_AHEAD_DAYS,
+            "clauses": CLAUSES_AHEAD_DAYS,
+            "goals": GOALS_AHEAD_DAYS,
+            "notices": NOTICE_AHEAD_DAYS,
+            "meetings": MEETINGS_AHEAD_DAYS,
+        },
+    }
+    return render(request, "governance/dashboard.html", context)
+
+
+def _total(shown, queryset):
+    """The panel's full size: counted only when the panel is cut off at its limit."""
+    return len(shown) if len(shown) < PANEL_LIMIT else queryset.count()
+
+
+def _attention(today, reviews, incidents, clauses, goals, notices):
+    """Everything overdue, breached or close, merged and sorted: the urgent first, then by date."""
+    items = []
+    for review in reviews:
+        items.append(
+            Attention(
+                urgent=review.scheduled_for < today,
+                when=review.scheduled_for,
+                kind="Review overdue" if review.scheduled_for < today else "Review due",
+                title=f"{review.period_start:%d %b} \N{EN DASH} {review.period_end:%d %b %Y}",
+                vendor=review.vendor,
+                url=reverse("governance:review-detail", args=[review.vendor_id, review.pk]),
+            )
+        )
+    for incident in incidents:
+        breached = incident.response_breached or incident.resolution_breached
+        due = incident.resolution_due_at or incident.opened_at
+        items.append(
+            Attention(
+                urgent=breached,
+                when=timezone.localtime(due).date(),
+                kind="SLA breached" if breached else "Open incident",
+                title=f"{incident.priority} {incident.title}",
+                vendor=incident.vendor,
+                url=reverse("governance:incident-edit", args=[incident.vendor_id, incident.pk]),
+            )
+        )
+    for clause in clauses:
+        day = clause.attention_date
+        expired = clause.expires_on is not None and clause.expires_on < today
+        items.append(
+            Attention(
+                urgent=expired or day < today,
+                when=day,
+                kind="Clause expired"
+                if expired
+                else ("Clause expiring" if day == clause.expires_on else "Verification due"),
+                title=clause.get_clause_type_display(),
+                vendor=clause.vendor,
+                url=reverse("governance:clause-edit", args=[clause.vendor_id, clause.pk]),
+            )
+        )
+    for goal in goals:
+        items.append(
+            Attention(
+                urgent=goal.due_date < today,
+                when=goal.due_date,
+                kind="Goal at risk" if goal.status == goal.Status.AT_RISK else "Goal due",
+                title=goal.title,
+                vendor=goal.vendor,
+                url=reverse("governance:goal-detail", args=[goal.vendor_id, goal.pk]),
+            )
+        )
+    for vendor in notices:
+        items.append(
+            Attention(
+                urgent=vendor.notice_deadline < today,
+                when=vendor.notice_deadline,
+                kind="Notice deadline",
+                title=f"Contract ends {vendor.contract_end:%d %b %Y}",
+                vendor=vendor,
+                url=reverse("governance:vendor-detail", args=[vendor.pk]),
+            )
+        )
+    items.sort(key=lambda item: (not item.urgent, item.when))
+    return items

@@ -1,0 +1,46 @@
+"""The reminders sent (or due, or failed) for a vendor."""
+
+from django.contrib.auth.decorators import login_required
+
+from governance import selectors
+from governance.web.views.base import section_page, vendor_for
+
+CSV_HEADER = [
+    "Kind",
+    "About",
+    "For",
+    "Lead time (days)",
+    "Recipient",
+    "Status",
+    "Attempts",
+    "Sent at",
+    "Last error",
+]
+
+
+def _csv_row(reminder):
+    return [
+        reminder.get_kind_display(),
+        f"{reminder.content_type.name} #{reminder.object_id}",
+        reminder.occurrence,
+        round(reminder.lead_time.total_seconds() / 86400, 2),
+        reminder.recipient.username,
+        reminder.status,
+        reminder.attempts,
+        reminder.sent_at,
+        reminder.last_error,
+    ]
+
+
+@login_required
+def reminder_list(request, pk):
+    vendor = vendor_for(request, pk)
+    return section_page(
+        request,
+        vendor,
+        section="reminders",
+        title="Reminders",
+        items=selectors.vendor_reminders(vendor),
+        template="governance/vendors/_reminders_table.html",
+        csv=(CSV_HEADER, _csv_row),
+    )

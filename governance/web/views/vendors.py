@@ -1,0 +1,384 @@
+"""The vendor list, creating and editing vendors, the workspace and the printable scorecard."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from governance import selectors, services
+from governance.models import (
+    ClauseType,
+    Goal,
+    Incident,
+    RequiredClause,
+    Review,
+    ReviewScore,
+)
+from governance.web import charts
+from governance.web.csv_export import csv_response, wants_csv
+from governance.web.forms import VendorFilterForm, VendorForm
+from governance.web.views.base import add_service_error, paginate, vendor_for
+
+WORKSPACE_LIMIT = 8
+
+SORTS = {
+    "name": ["name"],
+    "tier": ["tier_rank", "name"],
+    "status": ["status", "name"],
+    "next_review": ["next_review_date", "name"],
+    "contract_end": ["contract_end", "name"],
+    "owner": ["owner__username", "name"],
+}
+
+
+def with_health(vendors):
+    """``vendors`` (annotated by ``vendors_with_metrics``) as a list with health and deadlines."""
+    rows = list(vendors)
+    for vendor in rows:
+        vendor.parts = selectors.health_parts(vendor)
+        vendor.health = selectors.health_score(vendor.parts)
+        vendor.notice_deadline = (
+            vendor.contract_end - dt.timedelta(days=vendor.renewal_notice_days)
+            if vendor.contract_end
+            else None
+        )
+    return rows
+
+
+@login_required
+def vendor_list(request):
+    owners = list(selectors.vendor_owners(request.user))
+    form = VendorFilterForm(request.GET or None, owners=owners)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.vendor_list(
+        request.user,
+        q=filters.get("q", "").strip(),
+        tier=filters.get("tier", ""),
+        status=filters.get("status", ""),
+        service=filters.get("service", ""),
+        owner_id=filters.get("owner") or None,
+    )
+    sort = filters.get("sort") or "name"
+    if sort == "health":
+        # Health is a weighted mean of parts that may be missing: ranked in Python.
+        vendors = with_health(queryset.order_by("name"))
+        vendors.sort(key=lambda v: (v.health is None, v.health or 0))
+    else:
+        vendors = queryset.order_by(*SORTS.get(sort, SORTS["name"]))
+
+    if wants_csv(request):
+        rows = vendors if isinstance(vendors, list) else with_health(vendors)
+        return csv_response(
+            "vendors.csv",
+            [
+                "Name",
+                "Services",
+                "Tier",
+                "Status",
+                "Owner",
+                "Country",
+                "Time zone",
+                "Contract start",
+                "Contract end",
+                "Notice deadline",
+                "Annual value",
+                "Currency",
+                "Review cadence",
+                "Next review",
+                "Health",
+                "SLA 90d",
+                "Clause coverage",
+            ],
+            (
+                [
+                    v.name,
+                    ", ".join(v.services),
+                    v.tier,
+                    v.status,
+                    v.owner.username,
+                    v.country,
+                    v.time_zone,
+                    v.contract_start,
+                    v.contract_end,
+                    v.notice_deadline,
+                    v.annual_value,
+                    v.currency,
+                    v.effective_cadence,
+                    v.next_review_date,
+                    v.health,
+                    v.parts["sla"],
+                    v.parts["clauses"],
+                ]
+                for v in rows
+            ),
+        )
+
+    page = paginate(request, vendors)
+    page.object_list = (
+        page.object_list if isinstance(vendors, list) else with_health(page.object_list)
+    )
+    context = {"form": form, "page": page, "sort": sort, "filtered": bool(request.GET)}
+    template = "governance/vendors/list.html"
+    if request.htmx:
+        template = "governance/vendors/_results.html"
+    return render(request, template, context)
+
+
+@login_required
+def vendor_create(request):
+    form = VendorForm(request.POST or None, initial={"owner": request.user, "time_zone": "UTC"})
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in VendorForm.Meta.fields}
+        owner = data.pop("owner")
+        try:
+            vendor = services.vendor_create(owner=owner, **data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{vendor.name} was added.")
+            return redirect(vendor)
+    return render(request, "governance/vendors/form.html", {"form": form})
+
+
+@login_required
+def vendor_edit(request, pk):
+    vendor = vendor_for(request, pk)
+    form = VendorForm(request.POST or None, instance=vendor)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in VendorForm.Meta.fields}
+        try:
+            services.vendor_update(vendor, **data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{vendor.name} was saved.")
+            return redirect(vendor)
+    return render(request, "governance/vendors/form.html", {"form": form, "vendor": vendor})
+
+
+@login_required
+def vendor_delete(request, pk):
+    vendor = vendor_for(request, pk)
+    history = services.vendor_history_counts(vendor)
+    if request.method == "POST":
+        try:
+            services.vendor_delete(vendor)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(vendor)
+        messages.success(request, f"{vendor.name} was deleted.")
+        return redirect("governance:vendor-list")
+    return render(request, "governance/vendors/delete.html", {"vendor": vendor, "history": history})
+
+
+@login_required
+def vendor_detail(request, pk):
+    """The vendor's workspace: overview and scorecard, then one section per kind of record."""
+    vendor = vendor_for(request, pk)
+    now = timezone.now()
+    scorecard = selectors.vendor_scorecard(vendor, now=now)
+    goals = list(
+        vendor.goals.select_related("owner", "vendor_owner").order_by("due_date", "id")[
+            : WORKSPACE_LIMIT * 2
+        ]
+    )
+    reviews = list(vendor.reviews.select_related("reviewer")[:WORKSPACE_LIMIT])
+    incidents = list(
+        selectors.incidents_with_breach_flags(vendor.incidents.all(), now=now)[:WORKSPACE_LIMIT]
+    )
+    context = {
+        "vendor": vendor,
+        "scorecard": scorecard,
+        "notice_deadline": _notice_deadline(vendor),
+        "goals": goals,
+        "reviews": reviews,
+        "open_review": next(
+            (r for r in reversed(reviews) if r.status in Review.OPEN_STATUSES), None
+        ),
+        "meetings": meetings_with_next(vendor, now),
+        "sla_targets": list(vendor.sla_targets.all()),
+        "incidents": incidents,
+        "open_incident_count": vendor.incidents.filter(status__in=Incident.OPEN_STATUSES).count(),
+        "coverage": clause_coverage(vendor),
+        "contacts": list(vendor.contacts.all()),
+        "reminders": list(selectors.vendor_reminders(vendor)[:WORKSPACE_LIMIT]),
+        "counts": {
+            "goals": vendor.goals.count(),
+            "reviews": vendor.reviews.count(),
+            "incidents": vendor.incidents.count(),
+            "reminders": vendor.reminders.count(),
+        },
+        "limit": WORKSPACE_LIMIT,
+        **vendor_charts(vendor, now),
+    }
+    return render(request, "governance/vendors/detail.html", context)
+
+
+@login_required
+def vendor_scorecard(request, pk):
+    """The scorecard as a one-page quarterly business review (see the print stylesheet)."""
+    vendor = vendor_for(request, pk)
+    now = timezone.now()
+    scorecard = selectors.vendor_scorecard(vendor, now=now)
+    context = {
+        "vendor": vendor,
+        "scorecard": scorecard,
+        "notice_deadline": _notice_deadline(vendor),
+        "goals": list(
+            vendor.goals.filter(status__in=Goal.ACTIVE_STATUSES).select_related("owner")[:8]
+        ),
+        "action_items": list(
+            _open_action_items(vendor).select_related("owner", "review")[:8],
+        ),
+        "coverage": clause_coverage(vendor),
+        "meetings": meetings_with_next(vendor, now)[:4],
+        "criteria_labels": ReviewScore.Criterion.choices,
+        **vendor_charts(vendor, now),
+    }
+    return render(request, "governance/vendors/scorecard.html", context)
+
+
+def _open_action_items(vendor):
+    from governance.models import ActionItem
+
+    return ActionItem.objects.filter(
+        review__vendor=vendor,
+        status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS],
+    ).order_by("due_date", "id")
+
+
+def _notice_deadline(vendor):
+    if not vendor.contract_end:
+        return None
+    return vendor.contract_end - dt.timedelta(days=vendor.renewal_notice_days)
+
+
+def meetings_with_next(vendor, now):
+    """The vendor's meetings, each with ``next_occurrence`` (None when none is left)."""
+    meetings = list(
+        vendor.meetings.prefetch_related("attendees", "contacts").order_by("starts_at", "id")
+    )
+    horizon = now + dt.timedelta(days=400)
+    for meeting in meetings:
+        upcoming = services.meeting_occurrences(meeting, start=now, end=horizon)
+        meeting.next_occurrence = upcoming[0] if upcoming else None
+    meetings.sort(
+        key=lambda m: (m.next_occurrence is None, m.next_occurrence and m.next_occurrence.starts_at)
+    )
+    return meetings
+
+
+def clause_coverage(vendor):
+    """The tier's required clause types with the vendor's clause of each (or None), then extras."""
+    today = timezone.localdate()
+    clauses = {c.clause_type: c for c in vendor.clauses.all()}
+    required = list(
+        RequiredClause.objects.filter(tier=vendor.tier).values_list("clause_type", flat=True)
+    )
+    labels = dict(ClauseType.choices)
+    rows = []
+    for clause_type in sorted(required, key=lambda t: labels[t]):
+        clause = clauses.get(clause_type)
+        rows.append(
+            {
+                "type": clause_type,
+                "label": labels[clause_type],
+                "required": True,
+                "clause": clause,
+                "in_force": _in_force(clause, today),
+            }
+        )
+    extras = [c for t, c in clauses.items() if t not in required]
+    for clause in sorted(extras, key=lambda c: labels[c.clause_type]):
+        rows.append(
+            {
+                "type": clause.clause_type,
+                "label": labels[clause.clause_type],
+                "required": False,
+                "clause": clause,
+                "in_force": _in_force(clause, today),
+            }
+        )
+    covered = sum(1 for row in rows if row["required"] and row["in_force"])
+    return {"rows": rows, "required": len(required), "covered": covered}
+
+
+def _in_force(clause, today):
+    if clause is None or clause.status not in clause.COVERING_STATUSES:
+        return False
+    return clause.expires_on is None or clause.expires_on >= today
+
+
+def vendor_charts(vendor, now):
+    """The workspace's charts: review scores per criterion over time, monthly SLA compliance."""
+    history = selectors.review_score_history(vendor)
+    x_labels = [review.scheduled_for.strftime("%b %Y") for review in history]
+    series = []
+    for number, (criterion, label) in enumerate(ReviewScore.Criterion.choices):
+        values = []
+        for review in history:
+            match = [s.score for s in review.scores.all() if s.criterion == criterion]
+            values.append(match[0] if match else None)
+        if any(value is not None for value in values):
+            series.append({"label": label, "values": values, "colour": charts.PALETTE[number]})
+    if history:
+        series.append(
+            {
+                "label": "Overall",
+                "values": [review.overall_score for review in history],
+                "colour": "#1f2937",
+                "emphasis": True,
+                "dashed": True,
+            }
+        )
+    months = _last_months(now, 12)
+    by_month = {
+        (row["month"].year, row["month"].month): row
+        for row in selectors.sla_compliance_by_month(vendor, now=now)
+    }
+    sla_rows = [
+        {"label": label, **by_month.get(key, {"met": 0, "breached": 0, "compliance": None})}
+        for key, label in months
+    ]
+    return {
+        "score_history": history,
+        "score_series": series,
+        "score_labels": x_labels,
+        "score_chart": (
+            charts.line_chart(
+                title=f"Review scores of {vendor.name} over time",
+                x_labels=x_labels,
+                series=series,
+            )
+            if history
+            else None
+        ),
+        "sla_months": sla_rows,
+        "sla_chart": (
+            charts.bar_chart(
+                title=f"Monthly SLA compliance of {vendor.name}",
+                x_labels=[row["label"] for row in sla_rows],
+                values=[row["compliance"] for row in sla_rows],
+                target=95,
+            )
+            if any(row["compliance"] is not None for row in sla_rows)
+            else None
+        ),
+    }
+
+
+def _last_months(now, count):
+    """[((year, month), "Jan"), ...]: ``count`` months up to ``now``'s month, oldest first."""
+    local = timezone.localtime(now)
+    year, month = local.year, local.month
+    keys = []
+    for _ in range(count):
+        keys.append((year, month))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    keys.reverse()
+    return [((y, m), dt.date(y, m, 1).strftime("%b")) for y, m in keys]

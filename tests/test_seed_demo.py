@@ -1,0 +1,319 @@
+"""seed_demo: a realistic portfolio whose derived values are exactly what the services compute."""
+
+import datetime as dt
+from collections import Counter
+from decimal import ROUND_HALF_EVEN, Decimal
+from io import StringIO
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F
+
+from governance import demo, scheduling, services
+from governance.models import (
+    Contact,
+    Goal,
+    Incident,
+    Meeting,
+    RequiredClause,
+    Review,
+    ReviewScore,
+    SecurityClause,
+    SLATarget,
+    Vendor,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 3, 10, 9, 30, tzinfo=dt.UTC)
+TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def frozen_time():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _seed(**options):
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **{"vendors": 5, "seed": 7, **options})
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded():
+    return _seed()
+
+
+def test_seeding_five_vendors_creates_every_kind_of_row(seeded):
+    for model in demo.MODELS_IN_ORDER:
+        assert model.objects.exists(), model._meta.label
+    assert Vendor.objects.count() == 5
+    users = get_user_model().objects
+    assert users.get(username="demo").is_superuser
+    managers = users.filter(username__in=[m[0] for m in demo.MANAGERS])
+    assert managers.count() == 3
+    assert not managers.filter(is_staff=True).exists()
+    assert "5/5 vendors" in seeded
+    assert "demo / demo-governance" in seeded
+
+
+def test_every_vendor_has_a_primary_contact_sla_targets_and_its_required_clauses(seeded):
+    required = Counter(RequiredClause.objects.values_list("tier", flat=True))
+    for vendor in Vendor.objects.all():
+        assert vendor.contacts.filter(is_primary=True).count() == 1
+        assert sorted(vendor.sla_targets.values_list("priority", flat=True)) == [
+            "P1",
+            "P2",
+            "P3",
+            "P4",
+        ]
+        types = set(vendor.clauses.values_list("clause_type", flat=True))
+        assert (
+            set(
+                RequiredClause.objects.filter(tier=vendor.tier).values_list(
+                    "clause_type", flat=True
+                )
+            )
+            <= types
+        )
+        assert len(types) >= required[vendor.tier]
+
+
+def test_the_portfolio_gives_every_reminder_something_to_fire_on(seeded):
+    in_notice = [
+        v
+        for v in Vendor.objects.exclude(status="ended")
+        if v.contract_end - dt.timedelta(days=v.renewal_notice_days + 90) <= TODAY
+    ]
+    assert in_notice
+    assert Review.objects.filter(status__in=Review.OPEN_STATUSES, scheduled_for__lt=TODAY).exists()
+    assert Incident.objects.filter(status__in=Incident.OPEN_STATUSES).exists()
+    breached_open = Incident.objects.filter(resolved_at__isnull=True, resolution_due_at__lt=NOW)
+    assert breached_open.exists()
+    assert Incident.objects.filter(resolved_at__gt=F("resolution_due_at")).exists()
+    assert SecurityClause.objects.filter(
+        expires_on__gte=TODAY, expires_on__lte=TODAY + dt.timedelta(days=60)
+    ).exists()
+    assert SecurityClause.objects.filter(status__in=["missing", "negotiating"]).exists()
+    assert Goal.objects.filter(status__in=Goal.ACTIVE_STATUSES).exists()
+
+
+def test_seeded_rows_pass_every_model_validation_and_constraint(seeded):
+    for model in (Vendor, Contact, SLATarget, Review, ReviewScore, Goal, Meeting, Incident):
+        for obj in model.objects.all():
+            obj.full_clean()
+    for clause in SecurityClause.objects.all():
+        clause.full_clean()
+
+
+def test_completed_reviews_have_six_scores_action_items_and_the_mean_as_overall(seeded):
+    completed = Review.objects.filter(status=Review.Status.COMPLETED).annotate(
+        n_scores=Count("scores", distinct=True), n_items=Count("action_items", distinct=True)
+    )
+    assert completed
+    for review in completed:
+        assert review.n_scores == 6
+        assert review.n_items >= 1
+        seeded_overall = review.overall_score
+        assert services.review_refresh_overall_score(review) == seeded_overall
+        scores = list(review.scores.values_list("score", flat=True))
+        mean = (Decimal(sum(scores)) / 6).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+        assert seeded_overall == mean
+
+
+def test_reviews_follow_each_other_as_completing_them_would_schedule(seeded):
+    for vendor in Vendor.objects.all():
+        cadence = vendor.effective_cadence
+        reviews = list(vendor.reviews.order_by("scheduled_for"))
+        assert [r.status for r in reviews[:-1]] == [Review.Status.COMPLETED] * (len(reviews) - 1)
+        assert reviews[-1].status != Review.Status.COMPLETED
+        for previous, following in zip(reviews, reviews[1:], strict=False):
+            completed_on = previous.completed_at.date()
+            assert (following.period_start, following.period_end) == scheduling.next_period(
+                previous.period_end, cadence
+            )
+            assert following.scheduled_for == scheduling.next_review_date(
+                previous.scheduled_for, cadence, completed_on
+            )
+        assert reviews[0].scheduled_for >= TODAY - dt.timedelta(days=365 + 31 * 12)
+
+
+def test_incident_due_times_are_what_the_sla_service_derives(seeded):
+    targets = {(t.vendor_id, t.priority): t for t in SLATarget.objects.all()}
+    incidents = list(Incident.objects.all())
+    assert incidents
+    for incident in incidents:
+        target = targets[(incident.vendor_id, incident.priority)]
+        assert (incident.response_due_at, incident.resolution_due_at) == (
+            services.incident_due_times(opened_at=incident.opened_at, target=target)
+        )
+        assert incident.opened_at <= NOW
+        if incident.status in (Incident.Status.RESOLVED, Incident.Status.CLOSED):
+            assert incident.acknowledged_at <= incident.resolved_at <= NOW
+        elif incident.status == Incident.Status.ACKNOWLEDGED:
+            assert incident.acknowledged_at and not incident.resolved_at
+        else:
+            assert not incident.acknowledged_at and not incident.resolved_at
+
+
+def test_each_goal_current_value_is_its_latest_check_in(seeded):
+    goals = list(Goal.objects.all())
+    for goal in goals:
+        seeded_value = goal.current_value
+        services.goal_refresh_current_value(goal)
+        assert goal.current_value == seeded_value
+    assert any(goal.check_ins.exists() for goal in goals)
+
+
+def test_verified_clauses_are_next_due_a_year_after_verification(seeded):
+    verified = SecurityClause.objects.filter(status="verified")
+    assert verified
+    for clause in verified:
+        assert clause.next_verification_due == scheduling.add_cadence(
+            clause.last_verified_on, "annual"
+        )
+
+
+def test_meetings_recur_in_the_vendors_zone_with_its_own_people(seeded):
+    meetings = Meeting.objects.select_related("vendor").prefetch_related("contacts", "attendees")
+    for meeting in meetings:
+        assert meeting.time_zone == meeting.vendor.time_zone
+        assert meeting.recurrence.startswith(("FREQ=WEEKLY", "FREQ=MONTHLY"))
+        assert meeting.attendees.all()
+        assert {c.vendor_id for c in meeting.contacts.all()} == {meeting.vendor_id}
+    weekly = meetings.filter(recurrence__startswith="FREQ=WEEKLY", vendor__status="active").first()
+    upcoming = services.meeting_occurrences(weekly, start=NOW, end=NOW + dt.timedelta(days=14))
+    assert len(upcoming) == 2
+
+
+def test_if_empty_does_nothing_the_second_time(seeded):
+    counts = {model: model.objects.count() for model in demo.MODELS_IN_ORDER}
+
+    output = _seed(if_empty=True, vendors=50)
+
+    assert "nothing seeded" in output
+    assert {model: model.objects.count() for model in demo.MODELS_IN_ORDER} == counts
+
+
+def test_if_empty_seeds_an_empty_database():
+    _seed(if_empty=True, vendors=2)
+    assert Vendor.objects.count() == 2
+
+
+def test_the_demo_user_can_log_in_to_the_admin(seeded, client):
+    assert client.login(username="demo", password="demo-governance")
+    assert client.get("/admin/").status_code == 200
+    assert client.login(username="anna.kowalska", password="demo-governance")
+
+
+def test_seeding_again_adds_vendors_and_keeps_one_demo_user(seeded):
+    demo_user = get_user_model().objects.get(username="demo")
+    demo_user.set_password("changed-by-the-operator")
+    demo_user.save()
+
+    output = _seed(vendors=3)
+
+    assert Vendor.objects.count() == 8
+    assert get_user_model().objects.filter(username="demo").count() == 1
+    assert "demo / demo-governance" not in output
+
+
+def _fingerprint():
+    """What a user sees of the portfolio, without ids or insert times."""
+    return [
+        list(
+            Vendor.objects.order_by("name").values_list(
+                "name",
+                "services",
+                "tier",
+                "status",
+                "owner__username",
+                "time_zone",
+                "country",
+                "contract_start",
+                "contract_end",
+                "annual_value",
+                "currency",
+                "review_cadence",
+            )
+        ),
+        list(
+            Contact.objects.order_by("vendor__name", "name").values_list(
+                "vendor__name", "name", "email", "phone", "is_primary"
+            )
+        ),
+        list(
+            ReviewScore.objects.order_by(
+                "review__vendor__name", "review__scheduled_for", "criterion"
+            ).values_list("review__vendor__name", "review__scheduled_for", "criterion", "score")
+        ),
+        list(
+            Review.objects.order_by("vendor__name", "scheduled_for").values_list(
+                "vendor__name", "scheduled_for", "status", "overall_score", "completed_at"
+            )
+        ),
+        list(
+            Goal.objects.order_by("vendor__name", "title").values_list(
+                "vendor__name", "title", "current_value", "status", "due_date"
+            )
+        ),
+        list(
+            Meeting.objects.order_by("vendor__name", "title").values_list(
+                "vendor__name", "title", "starts_at", "recurrence", "location"
+            )
+        ),
+        list(
+            Incident.objects.order_by("vendor__name", "external_id").values_list(
+                "vendor__name", "external_id", "priority", "opened_at", "resolved_at", "status"
+            )
+        ),
+        list(
+            SecurityClause.objects.order_by("vendor__name", "clause_type").values_list(
+                "vendor__name", "clause_type", "status", "expires_on"
+            )
+        ),
+    ]
+
+
+def _wipe_portfolio():
+    for model in (Meeting, Incident, SecurityClause, Goal, Review, Vendor):
+        model.objects.all().delete()
+
+
+def test_the_same_seed_gives_the_same_portfolio(seeded):
+    first = _fingerprint()
+    _wipe_portfolio()
+
+    _seed()
+    assert _fingerprint() == first
+
+    _wipe_portfolio()
+    _seed(seed=8)
+    assert _fingerprint() != first
+
+
+def test_a_failure_half_way_leaves_nothing_seeded(monkeypatch):
+    monkeypatch.setattr(demo, "CHUNK_VENDORS", 2)
+    original = demo._Builder._clauses
+
+    def fail_on_the_fourth_vendor(self, chunk, rng, index, vendor, domain):
+        if index == 3:
+            raise RuntimeError("disk full")
+        return original(self, chunk, rng, index, vendor, domain)
+
+    monkeypatch.setattr(demo._Builder, "_clauses", fail_on_the_fourth_vendor)
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        _seed()
+
+    assert not Vendor.objects.exists()
+    assert not get_user_model().objects.filter(username="demo").exists()
+
+
+def test_a_negative_vendor_count_is_refused():
+    with pytest.raises(CommandError, match="zero or more"):
+        _seed(vendors=-1)
