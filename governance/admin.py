@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from governance import selectors, services
+from governance import reminders, selectors, services
 from governance.models import (
     ActionItem,
     Contact,
@@ -44,6 +44,8 @@ from governance.models import (
 )
 
 EMPTY = "-"
+# Inline rows stay one line high (scores, action items, check-ins); the box is resizable.
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 60})}}
 
 
 def _percent(value):
@@ -406,6 +408,7 @@ class GoalForm(forms.ModelForm):
 
 class GoalCheckInInline(admin.TabularInline):
     model = GoalCheckIn
+    formfield_overrides = COMPACT_TEXT
     extra = 1
     fields = ["date", "value", "note", "author"]
     autocomplete_fields = ["author"]
@@ -481,6 +484,7 @@ class ReviewForm(forms.ModelForm):
 
 class ReviewScoreInline(admin.TabularInline):
     model = ReviewScore
+    formfield_overrides = COMPACT_TEXT
     fields = ["criterion", "score", "comment"]
     max_num = len(ReviewScoreCriterion.values)
 
@@ -496,6 +500,7 @@ def _missing_criteria(review):
 
 class ActionItemInline(admin.TabularInline):
     model = ActionItem
+    formfield_overrides = COMPACT_TEXT
     extra = 0
     fields = ["description", "owner", "due_date", "status"]
     autocomplete_fields = ["owner"]
@@ -930,6 +935,9 @@ class ReminderAdmin(admin.ModelAdmin):
         count = queryset.filter(status=Reminder.Status.FAILED).update(
             status=Reminder.Status.PENDING, attempts=0, claimed_at=None
         )
+        if count:
+            # Unclaimed pending rows are what a sweep queues again; ask for one now.
+            reminders.sweep_soon()
         self.message_user(
             request, f"{count} failed reminder(s) will be sent again.", messages.SUCCESS
         )

@@ -1081,10 +1081,11 @@ class _Builder:
         plans = [(opened_at, _pick(rng, PRIORITY_WEIGHTS), None) for opened_at in openings]
         if vendor.status != "ended" and index % 3 == 0:
             # Acknowledged but open past its resolution target: a breach while still open.
-            late = dt.timedelta(minutes=targets["P2"].resolution_minutes * 1.5)
+            late = dt.timedelta(minutes=targets["P2"].resolution_minutes * rng.uniform(1.2, 3))
             plans.append((now - late, "P2", "acknowledged"))
         if vendor.status != "ended" and index % 4 == 0:
-            plans.append((now - dt.timedelta(minutes=10), "P3", "open"))  # just in
+            just_in = dt.timedelta(minutes=rng.randint(5, 40))
+            plans.append((now - just_in, "P3", "open"))
         for opened_at, priority, special in plans:
             target = targets[priority]
             response = target.response_minutes * (

@@ -265,7 +265,7 @@ def _message(reminder, name, context, *, url):
         html = render_to_string(f"emails/{name}-body.html", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
-        body=text,
+        body=text.strip() + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
         headers={

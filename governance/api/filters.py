@@ -90,8 +90,12 @@ def _users(request):
     return get_user_model().objects.all()
 
 
+class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
+    """``?status__in=open,acknowledged``: each value must be one of the choices."""
+
+
 class FilterSet(filters.FilterSet):
-    """Date lookups listed in ``Meta.fields`` get the bounded filters above."""
+    """Lookups listed in ``Meta.fields`` get the strict, bounded filters above."""
 
     FILTER_DEFAULTS = {
         **filters.FilterSet.FILTER_DEFAULTS,
@@ -99,6 +103,12 @@ class FilterSet(filters.FilterSet):
         models.DateTimeField: {"filter_class": DateTimeFilter},
         models.BooleanField: {"filter_class": BooleanFilter},
     }
+
+    @classmethod
+    def filter_for_lookup(cls, field, lookup_type):
+        if lookup_type == "in" and field.choices:
+            return ChoiceInFilter, {"choices": field.choices}
+        return super().filter_for_lookup(field, lookup_type)
 
 
 class VendorScopedFilterSet(FilterSet):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from governance import reminders
 from governance.models import (
     ActionItem,
+    Cadence,
     Contact,
     Goal,
     Incident,
@@ -134,6 +135,7 @@ class VendorForm(UIModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = user_choices()
         self.fields["review_cadence"].required = False
+        self.fields["review_cadence"].choices = [("", "The tier's default"), *Cadence.choices]
 
     def clean_country(self):
         return self.cleaned_data["country"].strip().upper()
@@ -438,7 +440,8 @@ class MeetingForm(UIModelForm):
                 **self._repeat_initial(meeting.recurrence, local),
             )
         else:
-            self.initial.setdefault("time_zone", vendor.time_zone)
+            # A new meeting is in the vendor's time zone unless the manager picks another.
+            self.initial["time_zone"] = vendor.time_zone
 
     def clean_duration_minutes(self):
         minutes = self.cleaned_data["duration_minutes"]

@@ -28,14 +28,20 @@ class ScriptedHandler:
 
     def __init__(self):
         self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
         self.script = deque()
         self.rcpt_replies = {}
         self.delivered = []
+        self.rcpt_attempts = 0
         self.data_attempts = 0
         self.hanging = threading.Event()
         self.release = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            self.rcpt_attempts += 1
         reply = self.rcpt_replies.get(address)
         if reply:
             return reply
@@ -81,13 +87,17 @@ class SMTPServer:
         self.controller.stop()
 
 
-def wait_for(predicate, *, timeout, message, interval=0.1):
-    """Poll ``predicate`` until it is truthy; fail with ``message`` after ``timeout`` seconds."""
+def wait_for(predicate, *, timeout, message, details=None, interval=0.1):
+    """Poll ``predicate`` until it is truthy; fail with ``message`` after ``timeout`` seconds.
+
+    ``details``: a callable whose text is added to the failure (a worker's log, say).
+    """
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"{message} (waited {timeout:.0f} s)")
+            extra = f"\n{details()}" if details else ""
+            raise AssertionError(f"{message} (waited {timeout:.0f} s){extra}")
         time.sleep(interval)

@@ -82,9 +82,7 @@ def test_date_reminders_wait_for_the_send_hour_of_the_recipients_zone(vendor, ow
     assert recipients_of(run_sweep(at(TODAY, 12))) == ["owner@example.com"]  # 08:00
 
 
-def test_an_overdue_review_is_reminded_weekly_and_escalated_to_the_owner(
-    vendor, member, run_sweep
-):
+def test_an_overdue_review_is_reminded_weekly_and_escalated_to_the_owner(vendor, member, run_sweep):
     review = ReviewFactory(vendor=vendor, reviewer=member, scheduled_for=TODAY - DAY)
 
     first = run_sweep(NOW)
@@ -179,18 +177,14 @@ def test_a_clause_expiry_is_reminded_60_30_and_7_days_before(vendor, run_sweep):
 
 
 def test_a_missing_clause_is_not_reminded(vendor, run_sweep):
-    ClauseFactory(
-        vendor=vendor, expires_on=TODAY + 7 * DAY, status=SecurityClause.Status.MISSING
-    )
+    ClauseFactory(vendor=vendor, expires_on=TODAY + 7 * DAY, status=SecurityClause.Status.MISSING)
 
     assert run_sweep(NOW) == []
 
 
 def test_a_goal_is_reminded_seven_days_before_unless_achieved(vendor, member, run_sweep):
     GoalFactory(vendor=vendor, owner=member, due_date=TODAY + 7 * DAY, title="Faster fixes")
-    GoalFactory(
-        vendor=vendor, due_date=TODAY + 7 * DAY, status=Goal.Status.ACHIEVED, title="Done"
-    )
+    GoalFactory(vendor=vendor, due_date=TODAY + 7 * DAY, status=Goal.Status.ACHIEVED, title="Done")
 
     sent = run_sweep(NOW)
 
@@ -198,9 +192,7 @@ def test_a_goal_is_reminded_seven_days_before_unless_achieved(vendor, member, ru
     assert {m.subject for m in sent} == {'Goal "Faster fixes" of Acme Hosting is due in 7 days'}
 
 
-def test_the_contract_notice_deadline_is_contract_end_minus_the_notice_period(
-    owner, run_sweep
-):
+def test_the_contract_notice_deadline_is_contract_end_minus_the_notice_period(owner, run_sweep):
     vendor = VendorFactory(
         owner=owner, contract_end=TODAY + 120 * DAY, renewal_notice_days=90, name="Northwind"
     )

@@ -17,6 +17,7 @@ from tests.factories import (
 
 @pytest.fixture
 def owner_client(client, owner):
+    services.profile_for(owner)
     client.force_login(owner)
     return client
 

@@ -428,6 +428,8 @@ def test_vendor_filters_search_and_sort(owner_client, owner):
 
 
 def test_the_vendor_list_answers_htmx_with_just_the_results(owner_client, vendor):
-    response = owner_client.get(reverse("governance:vendor-list") + "?q=acme", HTTP_HX_REQUEST="1")
+    response = owner_client.get(
+        reverse("governance:vendor-list") + "?q=acme", HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert "Acme Hosting" in html and "<html" not in html

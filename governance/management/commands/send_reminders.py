@@ -1,5 +1,7 @@
 """``manage.py send_reminders``: one reminder sweep now, in the foreground."""
 
+import smtplib
+
 from django.core import mail
 from django.core.management.base import BaseCommand
 
@@ -35,13 +37,22 @@ class Command(BaseCommand):
         counts = dict.fromkeys(
             (reminders.SENT, reminders.FAILED, reminders.RETRY, reminders.DROPPED), 0
         )
-        with mail.get_connection() as connection:
+        # One SMTP connection for the whole run; after a failure it is reopened, so the next
+        # send does not inherit a dead connection.
+        connection = mail.get_connection()
+        _open(connection)
+        try:
             for reminder_id in result.to_send:
                 outcome = reminders.deliver(reminder_id, connection=connection)
                 if outcome.status == reminders.SKIPPED:
                     continue
+                if outcome.status in (reminders.FAILED, reminders.RETRY):
+                    connection.close()
+                    _open(connection)
                 counts[outcome.status] += 1
                 self.stdout.write(self._line(outcome))
+        finally:
+            connection.close()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Sent {counts[reminders.SENT]}, failed {counts[reminders.FAILED]}, "
@@ -61,3 +72,11 @@ class Command(BaseCommand):
         if outcome.subject and outcome.detail:
             text = f"{text} ({outcome.detail})"
         return self.style.WARNING(text)
+
+
+def _open(connection):
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException):
+        # Unreachable now: each send opens its own connection and reports the error itself.
+        connection.close()

@@ -124,3 +124,65 @@ def is_multi_checkbox(bound_field):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def with_unit(value, unit):
+    """``value`` followed by its unit: "80%" but "12 tickets"."""
+    if value is None or value == "":
+        return NO_VALUE
+    number = f"{value:f}".rstrip("0").rstrip(".") if hasattr(value, "as_tuple") else str(value)
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit in ("%", "‰") else f"{number} {unit}"
+
+
+WEEKDAY_NAMES = {
+    "MO": "Mon",
+    "TU": "Tue",
+    "WE": "Wed",
+    "TH": "Thu",
+    "FR": "Fri",
+    "SA": "Sat",
+    "SU": "Sun",
+}
+
+
+@register.filter
+def describe_rrule(rule):
+    """A short English reading of common RRULEs ("Weekly on Mon"); the rule itself otherwise."""
+    if not rule:
+        return "Does not repeat"
+    try:
+        parts = dict(part.split("=", 1) for part in rule.removeprefix("RRULE:").split(";"))
+    except ValueError:
+        return rule
+    freq, interval = parts.pop("FREQ", ""), int(parts.pop("INTERVAL", "1") or 1)
+    days = parts.pop("BYDAY", "")
+    month_day = parts.pop("BYMONTHDAY", "")
+    if set(parts) - {"COUNT", "UNTIL"} or not freq:
+        return rule
+    unit = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}.get(freq)
+    if unit is None:
+        return rule
+    text = f"Every {interval} {unit}s" if interval > 1 else f"{unit.capitalize()}ly"
+    if unit == "day":
+        text = "Daily" if interval == 1 else text
+    if days:
+        names = []
+        for day in days.split(","):
+            prefix, code = day[:-2], day[-2:]
+            if code not in WEEKDAY_NAMES:
+                return rule
+            ordinal = {"1": "1st ", "2": "2nd ", "3": "3rd ", "4": "4th ", "-1": "last "}
+            if prefix and prefix not in ordinal:
+                return rule
+            names.append(ordinal.get(prefix, "") + WEEKDAY_NAMES[code])
+        text += " on " + ", ".join(names)
+    if month_day:
+        text += f" on day {month_day}"
+    if "COUNT" in parts:
+        text += f", {parts['COUNT']} times"
+    if "UNTIL" in parts:
+        text += f", until {parts['UNTIL'][:4]}-{parts['UNTIL'][4:6]}-{parts['UNTIL'][6:8]}"
+    return text

@@ -135,8 +135,8 @@ def dashboard(request):
 
 
 def _total(shown, queryset):
-    """The panel's full size: counted only when the panel is cut off at its limit."""
-    return len(shown) if len(shown) < PANEL_LIMIT else queryset.count()
+    """The panel's full size (the panel itself shows at most PANEL_LIMIT rows)."""
+    return queryset.count()
 
 
 def _attention(today, reviews, incidents, clauses, goals, notices):

@@ -1,0 +1,418 @@
+"""End to end: a real Celery worker (subprocess) on Redis, a real SMTP server, PostgreSQL.
+
+These run where CI runs them: ``CELERY_BROKER_URL`` a redis:// URL and the database
+PostgreSQL. The worker gets its own queue, so nothing else on the shared Redis is touched, and
+the test database through ``DATABASE_URL``. Every wait is bounded and names what it waited for.
+"""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import zoneinfo
+from pathlib import Path
+from urllib.parse import quote
+
+import icalendar
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from governance import reminders, services
+from governance.models import Incident, Reminder
+from tests.factories import MeetingFactory, ReviewFactory, SLATargetFactory
+from tests.reminders.smtp import SMTPServer, free_port, wait_for
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(120),
+]
+BASE_DIR = Path(settings.BASE_DIR)
+SITE_URL = "https://governance.example.com"
+DELIVERY_TIMEOUT = 30
+
+
+def live_services_configured():
+    return settings.CELERY_BROKER_URL.startswith("redis://") and connection.vendor == "postgresql"
+
+
+def database_url():
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{quote(db['USER'], safe='')}{password}@{host}:{port}/{db['NAME']}"
+
+
+class Lab:
+    """A worker subprocess on its own queue, sending to a scripted SMTP server."""
+
+    def __init__(self, smtp, queue, log_dir):
+        self.smtp = smtp
+        self.queue = queue
+        self.log_dir = Path(log_dir)
+        self.process = None
+        self.log_path = None
+        self.starts = 0
+
+    def env(self):
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "SECRET_KEY": "integration-test-key-not-for-production-0123456789abcdef",
+            "DATABASE_URL": database_url(),
+            "CONN_MAX_AGE": "0",
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "EMAIL_URL": f"smtp://127.0.0.1:{self.smtp.port}",
+            "EMAIL_TIMEOUT": "20",
+            "DEFAULT_FROM_EMAIL": "governance@example.com",
+            "SITE_URL": SITE_URL,
+            "GOVERNANCE_REMINDER_RETRY_BASE_SECONDS": "0.2",
+            "GOVERNANCE_REMINDER_RETRY_MAX_SECONDS": "1",
+            "GOVERNANCE_REMINDER_MAX_ATTEMPTS": "3",
+            "LOG_LEVEL": "INFO",
+        }
+
+    def start_worker(self):
+        self.starts += 1
+        self.log_path = self.log_dir / f"worker-{self.starts}.log"
+        log = self.log_path.open("wb")
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            self.queue,
+            "--hostname",
+            f"{self.queue}-{self.starts}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ]
+        self.process = subprocess.Popen(
+            command,
+            cwd=BASE_DIR,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        wait_for(
+            lambda: self.process.poll() is not None or b" ready." in self.log_path.read_bytes(),
+            timeout=60,
+            message="the Celery worker did not become ready",
+            details=self.log_tail,
+        )
+        assert self.process.poll() is None, f"the worker exited at start\n{self.log_tail()}"
+
+    def alive(self):
+        return self.process is not None and self.process.poll() is None
+
+    def kill_worker(self):
+        """``kill -9``: no cleanup, no acknowledgement, the task dies mid-flight."""
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop_worker(self):
+        if not self.alive():
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+
+    def log_tail(self, lines=40):
+        if self.log_path is None or not self.log_path.exists():
+            return "(no worker log)"
+        text = self.log_path.read_text(errors="replace").splitlines()
+        return "worker log:\n" + "\n".join(text[-lines:])
+
+
+@pytest.fixture(scope="module")
+def lab(django_db_setup):
+    if not live_services_configured():
+        pytest.skip("needs PostgreSQL and a redis:// broker (CI provides both)")
+    queue = f"reminders-it-{uuid.uuid4().hex[:10]}"
+    saved = {
+        "task_always_eager": celery_app.conf.task_always_eager,
+        "task_default_queue": celery_app.conf.task_default_queue,
+        "broker_write_url": celery_app.conf.get("broker_write_url"),
+    }
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    with tempfile.TemporaryDirectory() as log_dir, SMTPServer() as smtp:
+        lab = Lab(smtp, queue, log_dir)
+        try:
+            lab.start_worker()
+            yield lab
+        finally:
+            lab.stop_worker()
+            for name, value in saved.items():
+                setattr(celery_app.conf, name, value)
+            redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
+
+
+@pytest.fixture
+def smtp(lab, settings):
+    """The SMTP server's handler, reset; a worker running; the sweep's settings for tests."""
+    settings.SITE_URL = SITE_URL
+    settings.GOVERNANCE_REMINDER_SEND_HOUR = 0  # whatever the hour CI runs at
+    lab.smtp.handler.reset()
+    if not lab.alive():
+        lab.start_worker()
+    return lab.smtp.handler
+
+
+def local_today(zone="Europe/Warsaw"):
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(zone))
+
+
+def wait_for_messages(lab, count):
+    return wait_for(
+        lambda: len(lab.smtp.handler.messages()) >= count,
+        timeout=DELIVERY_TIMEOUT,
+        message=f"expected {count} email(s), got {len(lab.smtp.handler.messages())}",
+        details=lab.log_tail,
+    )
+
+
+def wait_for_status(lab, status, count):
+    return wait_for(
+        lambda: Reminder.objects.filter(status=status).count() == count,
+        timeout=DELIVERY_TIMEOUT,
+        message=f"expected {count} reminder(s) {status}: "
+        f"{list(Reminder.objects.values_list('status', 'last_error'))}",
+        details=lab.log_tail,
+    )
+
+
+def settle():
+    """Long enough for any duplicate task or retry (at most 1 s in these tests) to show."""
+    time.sleep(2)
+
+
+def test_a_real_worker_delivers_a_reminder_end_to_end(lab, smtp, vendor, member):
+    ReviewFactory(vendor=vendor, reviewer=member, scheduled_for=local_today() + dt.timedelta(3))
+
+    result = reminders.sweep()
+
+    assert result.created == 2
+    wait_for_messages(lab, 2)
+    wait_for_status(lab, Reminder.Status.SENT, 2)
+    by_id = {reminder.message_id: reminder for reminder in Reminder.objects.all()}
+    for message in smtp.messages():
+        reminder = by_id[message["Message-ID"]]
+        assert message["To"] == reminder.recipient.email
+        assert message["Subject"].startswith("Review of Acme Hosting in 3 days")
+        assert (
+            f"{SITE_URL}/vendors/{vendor.pk}/#reviews" in message.get_body(("plain",)).get_content()
+        )
+    assert sorted(m["To"] for m in smtp.messages()) == ["member@example.com", "owner@example.com"]
+
+
+def test_concurrent_and_repeated_sweeps_send_one_email_per_reminder(lab, smtp, vendor, member):
+    for days in range(15):
+        ReviewFactory(
+            vendor=vendor, reviewer=member, scheduled_for=local_today() + dt.timedelta(days)
+        )
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def sweep():
+        try:
+            barrier.wait(timeout=10)
+            reminders.sweep()
+        except Exception as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert Reminder.objects.count() == 30
+    wait_for_status(lab, Reminder.Status.SENT, 30)
+    reminders.sweep()  # and once more, after everything went out
+    settle()
+    ids = smtp.message_ids()
+    assert len(ids) == len(set(ids)) == 30
+    assert set(ids) == {reminder.message_id for reminder in Reminder.objects.all()}
+
+
+def test_a_worker_killed_mid_send_is_recovered_and_the_reminder_arrives_once(
+    lab, smtp, vendor, settings
+):
+    settings.GOVERNANCE_REMINDER_STUCK_AFTER_SECONDS = 1
+    smtp.script.append("hang")
+    ReviewFactory(vendor=vendor, scheduled_for=local_today() + dt.timedelta(3))
+
+    reminders.sweep()
+    wait_for(
+        smtp.hanging.is_set,
+        timeout=DELIVERY_TIMEOUT,
+        message="the worker never reached the SMTP DATA phase",
+        details=lab.log_tail,
+    )
+    lab.kill_worker()
+    smtp.release.set()  # the server gives up on the dead client: nothing was accepted
+    reminder = Reminder.objects.get()
+    assert reminder.status == Reminder.Status.SENDING
+
+    lab.start_worker()
+    time.sleep(1.1)  # past GOVERNANCE_REMINDER_STUCK_AFTER_SECONDS
+    result = reminders.sweep()
+
+    assert result.recovered == 1
+    wait_for_status(lab, Reminder.Status.SENT, 1)
+    settle()
+    assert smtp.message_ids() == [reminder.message_id]
+    reminder.refresh_from_db()
+    assert reminder.attempts == 2
+
+
+def test_an_unreachable_broker_loses_nothing_and_never_fails_the_write(
+    lab, smtp, vendor, settings, caplog
+):
+    SLATargetFactory(vendor=vendor, priority="P1", response_minutes=30, resolution_minutes=240)
+    # Publishing goes to the write URL (CELERY_BROKER_URL in the environment wins otherwise).
+    celery_app.conf.broker_write_url = f"redis://127.0.0.1:{free_port()}/0"
+    try:
+        # What an API request does (ATOMIC_REQUESTS): write, ask for a prompt sweep, commit.
+        with transaction.atomic():
+            incident, created = services.incident_upsert(
+                vendor=vendor,
+                external_id="TCK-500",
+                title="Core switch down",
+                priority="P1",
+                opened_at=timezone.now() - dt.timedelta(hours=1),
+            )
+            reminders.sweep_soon()
+        result = reminders.sweep()  # beat's sweep, during the outage
+    finally:
+        celery_app.conf.broker_write_url = None
+
+    assert created and Incident.objects.filter(pk=incident.pk).exists()
+    assert result.created == 1
+    assert "Broker unavailable" in caplog.text
+    settle()
+    assert smtp.messages() == []
+    assert Reminder.objects.get().status == Reminder.Status.PENDING
+
+    settings.GOVERNANCE_REMINDER_REQUEUE_AFTER_SECONDS = 0
+    assert reminders.sweep().requeued == 1  # the broker is back
+    wait_for_status(lab, Reminder.Status.SENT, 1)
+    reminders.sweep()
+    settle()
+    [message] = smtp.messages()
+    assert message["Subject"] == (
+        "SLA breached: TCK-500 (P1) at Acme Hosting, response target missed"
+    )
+
+
+def test_451_then_250_is_retried_and_delivered_once(lab, smtp, vendor):
+    smtp.script.append("451 4.7.1 Greylisted, try again later")
+    ReviewFactory(vendor=vendor, scheduled_for=local_today() + dt.timedelta(3))
+
+    reminders.sweep()
+
+    wait_for_status(lab, Reminder.Status.SENT, 1)
+    settle()
+    reminder = Reminder.objects.get()
+    assert reminder.attempts == 2
+    assert smtp.data_attempts == 2
+    assert smtp.message_ids() == [reminder.message_id]
+
+
+def test_550_is_marked_failed_and_not_retried(lab, smtp, vendor):
+    smtp.rcpt_replies["owner@example.com"] = "550 5.1.1 No such user here"
+    ReviewFactory(vendor=vendor, scheduled_for=local_today() + dt.timedelta(3))
+
+    reminders.sweep()
+
+    wait_for_status(lab, Reminder.Status.FAILED, 1)
+    settle()
+    reminder = Reminder.objects.get()
+    assert reminder.status == Reminder.Status.FAILED
+    assert reminder.attempts == 1
+    assert reminder.last_error == "owner@example.com: 550 5.1.1 No such user here"
+    assert smtp.rcpt_attempts == 1
+    assert smtp.messages() == []
+
+
+def next_offset_change(zone, after):
+    """The first local date after ``after`` whose UTC offset differs from the day before."""
+    day = after
+    for _ in range(400):
+        before = dt.datetime.combine(day, dt.time(12), tzinfo=zone).utcoffset()
+        following = dt.datetime.combine(day + dt.timedelta(1), dt.time(12), tzinfo=zone)
+        if following.utcoffset() != before:
+            return day + dt.timedelta(1)
+        day += dt.timedelta(1)
+    raise AssertionError(f"{zone} has no DST change within a year")
+
+
+def test_a_meeting_after_a_dst_change_is_reminded_24_hours_before_its_local_time(
+    lab, smtp, vendor, member, outsider
+):
+    warsaw = zoneinfo.ZoneInfo("Europe/Warsaw")
+    new_york = zoneinfo.ZoneInfo("America/New_York")
+    change = next_offset_change(warsaw, local_today() + dt.timedelta(8))
+    day_after = change + dt.timedelta(1)
+    local_start = dt.datetime.combine(day_after, dt.time(9), tzinfo=warsaw)
+    occurrence = local_start.astimezone(dt.UTC)
+    meeting = MeetingFactory(
+        vendor=vendor,
+        title="Operations sync",
+        # Weekly, first held a week earlier on the other side of the change.
+        starts_at=(local_start - dt.timedelta(days=7)).astimezone(dt.UTC),
+        time_zone="Europe/Warsaw",
+        recurrence="FREQ=WEEKLY",
+    )
+    meeting.attendees.set([member, outsider])
+
+    assert reminders.sweep(now=occurrence - dt.timedelta(hours=24, seconds=1)).created == 0
+    result = reminders.sweep(now=occurrence - dt.timedelta(hours=24))
+
+    assert result.created == 3
+    wait_for_status(lab, Reminder.Status.SENT, 3)
+    messages = {message["To"]: message for message in smtp.messages()}
+    warsaw_label = local_start.strftime("%H:%M %Z")
+    assert warsaw_label.startswith("09:00 ")
+    assert messages["member@example.com"]["Subject"].endswith(warsaw_label)
+    new_york_label = occurrence.astimezone(new_york).strftime("%H:%M %Z")
+    assert messages["outsider@example.com"]["Subject"].endswith(new_york_label)
+    body = messages["outsider@example.com"].get_body(("plain",)).get_content()
+    assert f"{occurrence.astimezone(new_york):%H:%M} to" in body
+    assert "(America/New_York)" in body
+
+    [attachment] = list(messages["member@example.com"].iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(attachment.get_payload(decode=True))
+    assert [zone["TZID"] for zone in calendar.walk("VTIMEZONE")] == ["Europe/Warsaw"]
+    [event] = calendar.walk("VEVENT")
+    assert event.decoded("DTSTART") == occurrence
+    assert event["DTSTART"].to_ical() == local_start.strftime("%Y%m%dT090000").encode()

@@ -1,0 +1,46 @@
+"""Template helpers and charts: what a person reads on the page."""
+
+from decimal import Decimal
+
+import pytest
+
+from governance.web import charts
+from governance.web.templatetags.governance_ui import describe_rrule, minutes, with_unit
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        ("", "Does not repeat"),
+        ("FREQ=WEEKLY;BYDAY=MO", "Weekly on Mon"),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "Every 2 weeks on Tue"),
+        ("FREQ=MONTHLY;BYDAY=1TH", "Monthly on 1st Thu"),
+        ("FREQ=MONTHLY;BYMONTHDAY=15;COUNT=6", "Monthly on day 15, 6 times"),
+        ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "Weekly on Mon, Tue, Wed, Thu, Fri"),
+        ("FREQ=YEARLY;BYWEEKNO=20", "FREQ=YEARLY;BYWEEKNO=20"),
+    ],
+)
+def test_recurrence_rules_read_as_english(rule, text):
+    assert describe_rrule(rule) == text
+
+
+def test_values_carry_their_units():
+    assert with_unit(Decimal("80.0000"), "%") == "80%"
+    assert with_unit(Decimal("12.5000"), "tickets") == "12.5 tickets"
+    assert with_unit(None, "%") == "\N{EN DASH}"
+    assert minutes(30) == "30 min"
+    assert minutes(240) == "4 h"
+    assert minutes(1500) == "1 d 1 h"
+
+
+def test_charts_are_labelled_images_with_their_numbers():
+    svg = charts.line_chart(
+        title="Review scores",
+        x_labels=["Jan 2026", "Apr 2026"],
+        series=[{"label": "Quality <b>", "values": [3, None], "colour": "#000"}],
+    )
+    assert svg.startswith('<svg class="chart"') and 'role="img"' in svg
+    assert "<title" in svg and "Quality &lt;b&gt;: Jan 2026 3, Apr 2026 -" in svg
+    bars = charts.bar_chart(title="SLA", x_labels=["Jan", "Feb"], values=[100.0, None], target=95)
+    assert "Jan 100.0%, Feb no data" in bars
+    assert bars.count("<rect") == 1
