@@ -708,7 +708,7 @@ def _enqueue(ids, *, stamped_at=None):
         *connection.channel_errors,
     )
     try:
-        connection.ensure_connection(max_retries=1)
+        connection.ensure_connection(max_retries=1, interval_start=0.2)
         producer = connection.Producer()
         for pk in ids:
             send_reminder.apply_async((pk,), producer=producer, retry=False)
@@ -747,7 +747,7 @@ def _publish_sweep():
         return
     connection = app.connection_for_write()
     try:
-        connection.ensure_connection(max_retries=1)
+        connection.ensure_connection(max_retries=1, interval_start=0.2)
         sweep_reminders.apply_async(producer=connection.Producer(), retry=False)
     except (
         kombu.exceptions.OperationalError,

@@ -261,8 +261,8 @@ LOGGING = {
     # Django's own handlers (a plain console in DEBUG, runserver's lines) give way to the root
     # handler, so every line has one shape and none is printed twice.
     "loggers": {
-        "django": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django": {"handlers": [], "level": "NOTSET", "propagate": True},
+        "django.server": {"handlers": [], "level": "NOTSET", "propagate": True},
     },
 }
 

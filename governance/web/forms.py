@@ -89,6 +89,11 @@ class UsersChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.username
 
 
+class ContactsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.role})" if obj.role else obj.name
+
+
 class TimeZoneField(forms.ChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("choices", time_zone_choices)
@@ -154,7 +159,7 @@ class VendorForm(UIModelForm):
 class VendorFilterForm(forms.Form):
     SORTS = [
         ("name", "Name"),
-        ("health", "Health (worst first)"),
+        ("health", "Weakest health"),
         ("tier", "Tier (critical first)"),
         ("status", "Status"),
         ("next_review", "Next review"),
@@ -387,7 +392,7 @@ class MeetingForm(UIModelForm):
         widget=forms.CheckboxSelectMultiple,
         label="Internal attendees",
     )
-    contacts = forms.ModelMultipleChoiceField(
+    contacts = ContactsChoiceField(
         queryset=Contact.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
