@@ -31,10 +31,11 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # Gunicorn's own lines (start-up, worker restarts, one per request) in the app's format.
 accesslog = "-"
 access_log_format = '%(m)s %(U)s%(q)s %(s)s %(B)s bytes %(M)s ms "%(a)s"'
+_level = LOGGING["root"]["level"]
 logconfig_dict = {
     **LOGGING,
     "loggers": {
-        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": _level, "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": _level, "propagate": False},
     },
 }

@@ -9,7 +9,8 @@ The path of a reminder, top to bottom in this file:
    3-day reminder, not the 14-day one as well. Rows not in the database yet are inserted in
    batches with ``ON CONFLICT DO NOTHING`` against ``reminder_once_per_key``, so concurrent or
    repeated sweeps never create a second row for one reminder.
-2. The new rows are handed to Celery once the transaction commits (``send_reminder(id)``).
+2. The new rows are handed to Celery once the transaction commits
+   (``tasks.send_reminders(ids)``, a few ids per message).
    The database is the outbox: nothing is scheduled days ahead with a Celery ETA, and a broker
    outage only delays delivery, because the sweep queues again whatever stayed pending.
 3. ``deliver(id)`` claims the row with a conditional UPDATE (pending -> sending); only the
@@ -83,6 +84,9 @@ GOAL_OPEN_STATUSES = tuple(s for s in Goal.Status if s not in Goal.CLOSED_STATUS
 DATE_MARGIN = dt.timedelta(days=1)
 # Cap of rows one sweep re-queues or recovers, so a long outage drains in bounded steps.
 RECOVERY_LIMIT = 10_000
+# Reminders per task message: one message each would make a sweep of thousands wait on the
+# broker's round trips; a small chunk still spreads the sending over all worker processes.
+SEND_CHUNK = 25
 
 # What deliver() did with a reminder.
 SENT = "sent"
@@ -688,16 +692,15 @@ def _take_lost(clock):
 
 
 def _enqueue(ids, *, stamped_at=None):
-    """Queue one ``send_reminder`` task per id. A broker outage never reaches the caller: it
-    is logged, and the next sweep queues the rows again."""
-    from governance.tasks import send_reminder
+    """Queue ``send_reminders`` tasks for ``ids``, in chunks of ``SEND_CHUNK``. A broker outage
+    never reaches the caller: it is logged, and the next sweep queues the rows again."""
+    from governance.tasks import send_reminders
 
-    if not ids:
-        return
-    app = send_reminder.app
+    chunks = list(_chunks(ids, SEND_CHUNK))
+    app = send_reminders.app
     if app.conf.task_always_eager:
-        for pk in ids:
-            send_reminder.apply_async((pk,))
+        for chunk in chunks:
+            send_reminders.apply_async((chunk,))
         return
     published = 0
     connection = app.connection_for_write()
@@ -710,20 +713,21 @@ def _enqueue(ids, *, stamped_at=None):
     try:
         connection.ensure_connection(max_retries=1, interval_start=0.2)
         producer = connection.Producer()
-        for pk in ids:
-            send_reminder.apply_async((pk,), producer=producer, retry=False)
+        for chunk in chunks:
+            send_reminders.apply_async((chunk,), producer=producer, retry=False)
             published += 1
     except broker_errors as error:
+        left = [pk for chunk in chunks[published:] for pk in chunk]
         log.warning(
             "Broker unavailable: %d of %d reminders left for the next sweep (%s)",
-            len(ids) - published,
+            len(left),
             len(ids),
             error,
         )
         if stamped_at is not None:
             # Un-stamp them so the next sweep does not wait for the re-queue delay.
             Reminder.objects.filter(
-                pk__in=ids[published:], status=Status.PENDING, claimed_at=stamped_at
+                pk__in=left, status=Status.PENDING, claimed_at=stamped_at
             ).update(claimed_at=None)
     finally:
         connection.release()

@@ -6,6 +6,7 @@ signals or serializers.
 """
 
 import datetime as dt
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -72,6 +73,24 @@ def profile_for(user):
     """The user's profile, created with site defaults on first use."""
     profile, _ = UserProfile.objects.get_or_create(user=user)
     return profile
+
+
+PROFILE_FIELDS = ("time_zone", "digest_enabled", "muted_kinds", "lead_times")
+
+
+@transaction.atomic
+def profile_update(profile, **data):
+    """Save the user's time zone and reminder preferences."""
+    _assign(profile, data, PROFILE_FIELDS)
+    return _save(profile)
+
+
+@transaction.atomic
+def profile_regenerate_calendar_token(profile):
+    """Give the profile a new feed secret: every URL with the old one stops working at once."""
+    profile.calendar_token = secrets.token_urlsafe()
+    profile.save(update_fields=["calendar_token"])
+    return profile.calendar_token
 
 
 # --- vendors -------------------------------------------------------------------------------

@@ -1,24 +1,42 @@
 """Celery tasks: thin wrappers that take ids and call the reminder engine.
 
-Both are safe to run twice (a redelivered message after a worker crash, a duplicate from a
+Both are safe to run twice (a message redelivered after a worker crash, a duplicate from a
 re-queue): the sweep's inserts are idempotent and sending is claimed row by row.
 """
 
+import logging
+
+import kombu.exceptions
 from celery import shared_task
 
 from governance import reminders
 
+log = logging.getLogger(__name__)
 
-@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
-def send_reminder(self, reminder_id):
-    """Send one reminder; a transient SMTP or connection error is retried with backoff.
 
-    The number of attempts is kept on the row (``GOVERNANCE_REMINDER_MAX_ATTEMPTS``), not in
-    the message, so it survives re-queues; after the last one the row is ``failed``.
+@shared_task(acks_late=True, ignore_result=True)
+def send_reminders(reminder_ids):
+    """Send these reminders, each claimed on its own (the sweep queues them in small chunks:
+    one message per reminder would make a large sweep wait on the broker).
+
+    A reminder that hit a transient SMTP or connection error is queued again on its own after
+    an exponential, jittered, capped delay; its attempt count lives on the row, so after
+    ``GOVERNANCE_REMINDER_MAX_ATTEMPTS`` it is ``failed`` whichever message carried it.
     """
-    outcome = reminders.deliver(reminder_id)
-    if outcome.status == reminders.RETRY:
-        raise self.retry(countdown=reminders.retry_delay(outcome.attempts))
+    for reminder_id in reminder_ids:
+        outcome = reminders.deliver(reminder_id)
+        if outcome.status == reminders.RETRY:
+            _retry_later(reminder_id, outcome.attempts)
+
+
+def _retry_later(reminder_id, attempts):
+    # A countdown of seconds to minutes (capped by GOVERNANCE_REMINDER_RETRY_MAX_SECONDS),
+    # never days: the database stays the outbox.
+    try:
+        send_reminders.apply_async(([reminder_id],), countdown=reminders.retry_delay(attempts))
+    except kombu.exceptions.OperationalError as error:
+        # The row is pending: the next sweep queues it again.
+        log.warning("Reminder %s: retry not queued, broker unavailable (%s)", reminder_id, error)
 
 
 @shared_task(acks_late=True, ignore_result=True)

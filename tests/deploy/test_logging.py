@@ -66,6 +66,7 @@ def test_every_record_goes_through_one_stdout_handler():
     assert handler["stream"] == "ext://sys.stdout"
     assert handler["formatter"] == "structured"
     assert LOGGING["root"]["handlers"] == ["console"]
-    # Django's own console and runserver handlers would print a second, differently shaped line.
+    # Django's own console and runserver handlers would print a second, differently shaped
+    # line; their loggers follow LOG_LEVEL like every other.
     for name in ("django", "django.server"):
-        assert LOGGING["loggers"][name] == {"handlers": [], "level": "INFO", "propagate": True}
+        assert LOGGING["loggers"][name] == {"handlers": [], "level": "NOTSET", "propagate": True}

@@ -1,14 +1,12 @@
 """The user's preferences: time zone, reminders, and the calendar feed URL."""
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from governance import selectors
+from governance import selectors, services
 from governance.services import profile_for
 from governance.web.forms import PreferencesForm
 
@@ -18,15 +16,22 @@ def preferences(request):
     profile = profile_for(request.user)
     form = PreferencesForm(request.POST or None, profile=profile)
     if request.method == "POST" and form.is_valid():
-        profile.time_zone = form.cleaned_data["time_zone"]
-        profile.digest_enabled = form.cleaned_data["digest_enabled"]
-        profile.muted_kinds = list(form.cleaned_data["muted_kinds"])
-        profile.lead_times = form.cleaned_data["lead_times"]
-        profile.full_clean()
-        profile.save(update_fields=["time_zone", "digest_enabled", "muted_kinds", "lead_times"])
+        services.profile_update(
+            profile,
+            time_zone=form.cleaned_data["time_zone"],
+            digest_enabled=form.cleaned_data["digest_enabled"],
+            muted_kinds=list(form.cleaned_data["muted_kinds"]),
+            lead_times=form.cleaned_data["lead_times"],
+        )
         messages.success(request, "Your preferences were saved.")
         return redirect("governance:preferences")
-    vendors = selectors.vendors_for(request.user).order_by("name").only("pk", "name")
+    # Per-vendor feeds of the vendors this user owns (a portfolio can hold thousands).
+    vendors = (
+        selectors.vendors_for(request.user)
+        .filter(owner=request.user)
+        .order_by("name")
+        .only("pk", "name")
+    )
     return render(
         request,
         "governance/account/preferences.html",
@@ -53,8 +58,6 @@ def preferences(request):
 @login_required
 def regenerate_calendar_token(request):
     """Give the user a new feed secret; every URL with the old one stops working at once."""
-    profile = profile_for(request.user)
-    profile.calendar_token = secrets.token_urlsafe()
-    profile.save(update_fields=["calendar_token"])
+    services.profile_regenerate_calendar_token(profile_for(request.user))
     messages.success(request, "Your calendar feed has a new address; the old one no longer works.")
     return redirect(reverse("governance:preferences") + "#calendar")
