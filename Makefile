@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format bench migrate seed clean install
+.PHONY: run test lint format bench migrate seed clean install stack
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ seed: migrate
 # Web UI, a Celery worker and beat on embedded defaults (SQLite, filesystem broker); Ctrl-C stops all.
 run: seed
 	@bash scripts/run.sh $(BIN) $(PORT)
+
+# Production-like run without Docker: gunicorn x2 + worker + one beat on PostgreSQL and Redis
+# (needs DATABASE_URL and CELERY_BROKER_URL); mail to a local SMTP sink. Ctrl-C stops all.
+stack: install
+	@BIN=$(BIN) bash scripts/stack.sh
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -60,10 +60,9 @@ def calendar_ics(meetings, *, name):
 
 
 def _new_calendar(*, uid, name, method=None):
-    calendar = icalendar.Calendar.new(
+    return icalendar.Calendar.new(
         prodid=PRODID, uid=uid, name=name, calscale="GREGORIAN", method=method
     )
-    return calendar
 
 
 def _event(meeting, occurrence=None):

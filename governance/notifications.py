@@ -200,13 +200,15 @@ def _digest_items(user, *, now, today, horizon):
         .order_by("scheduled_for", "pk")
     )
     meetings = []
+    end = now + dt.timedelta(days=DIGEST_DAYS_AHEAD)
+    # One-off meetings in the week, and series that have started by its end.
     candidates = (
-        Meeting.objects.filter(mine | Q(attendees=user), starts_at__lt=now + dt.timedelta(days=8))
+        Meeting.objects.filter(mine | Q(attendees=user))
+        .filter(Q(recurrence="", starts_at__gte=now) | ~Q(recurrence=""), starts_at__lt=end)
         .exclude(vendor__status=Vendor.Status.ENDED)
         .select_related("vendor")
         .distinct()
     )
-    end = now + dt.timedelta(days=DIGEST_DAYS_AHEAD)
     for item in candidates:
         for occurrence in services.meeting_occurrences(item, start=now, end=end):
             meetings.append({"meeting": item, "starts_at": occurrence.starts_at})

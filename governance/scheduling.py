@@ -1,8 +1,8 @@
 """Pure date arithmetic: review cadences, meeting recurrence, lead times. No database access."""
 
 import calendar
-import re
 import datetime as dt
+import re
 import zoneinfo
 from dataclasses import dataclass
 

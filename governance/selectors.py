@@ -505,3 +505,19 @@ def vendor_reminders(vendor):
         .select_related("recipient", "content_type")
         .order_by("-created_at", "-id")
     )
+
+
+def incidents_with_definite_breach_flags(queryset, *, now=None):
+    """``incidents_with_breach_flags`` whose flags are always True or False, never NULL.
+
+    In SQL, ``acknowledged_at > response_due_at`` is NULL while an incident is unacknowledged,
+    so an open incident still within its target would get a NULL flag: neither matched by
+    ``response_breached=False`` filters nor a boolean in the API. Used by the API lists.
+    """
+    flagged = incidents_with_breach_flags(queryset, now=now)
+    return flagged.annotate(
+        response_breached=Coalesce("response_breached", Value(False), output_field=BooleanField()),
+        resolution_breached=Coalesce(
+            "resolution_breached", Value(False), output_field=BooleanField()
+        ),
+    )

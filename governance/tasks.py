@@ -8,14 +8,15 @@ import logging
 
 import kombu.exceptions
 from celery import shared_task
+from celery.utils import uuid
 
 from governance import reminders
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def send_reminders(reminder_ids):
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def send_reminders(self, reminder_ids):
     """Send these reminders, each claimed on its own (the sweep queues them in small chunks:
     one message per reminder would make a large sweep wait on the broker).
 
@@ -26,14 +27,22 @@ def send_reminders(reminder_ids):
     for reminder_id in reminder_ids:
         outcome = reminders.deliver(reminder_id)
         if outcome.status == reminders.RETRY:
-            _retry_later(reminder_id, outcome.attempts)
+            _retry_later(self, reminder_id, outcome.attempts)
 
 
-def _retry_later(reminder_id, attempts):
-    # A countdown of seconds to minutes (capped by GOVERNANCE_REMINDER_RETRY_MAX_SECONDS),
-    # never days: the database stays the outbox.
+def _retry_later(task, reminder_id, attempts):
+    # Back to the queue this message came from, as Celery's own retry does. The countdown is
+    # seconds to minutes (capped by GOVERNANCE_REMINDER_RETRY_MAX_SECONDS), never days: the
+    # database stays the outbox.
+    retry = task.signature_from_request(
+        task.request,
+        ([reminder_id],),
+        {},
+        countdown=reminders.retry_delay(attempts),
+        task_id=uuid(),
+    )
     try:
-        send_reminders.apply_async(([reminder_id],), countdown=reminders.retry_delay(attempts))
+        retry.apply_async()
     except kombu.exceptions.OperationalError as error:
         # The row is pending: the next sweep queues it again.
         log.warning("Reminder %s: retry not queued, broker unavailable (%s)", reminder_id, error)

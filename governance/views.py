@@ -1,12 +1,15 @@
 """Views outside the web UI proper: the health check. The UI lives in ``governance.web``."""
 
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from governance.health import broker_ok
 
 
+# Outside ATOMIC_REQUESTS: opening that transaction would fail (500) when the database is
+# down, before this view could report it (503).
+@transaction.non_atomic_requests
 @never_cache
 def healthz(request):
     """Database and broker status for load balancers and monitors; no login, no secrets."""

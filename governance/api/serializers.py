@@ -121,6 +121,10 @@ class TokenSerializer(serializers.Serializer):
     )
 
 
+class TokensRevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(min_value=0, help_text="How many tokens stopped working.")
+
+
 # --- users ---------------------------------------------------------------------------------
 
 
@@ -684,6 +688,14 @@ class IncidentSerializer(ModelSerializer):
                 "An incident cannot be resolved before it was opened.",
             ),
         }
+        external_id = attrs.get("external_id")
+        renamed = self.instance is not None and external_id not in (None, "")
+        if renamed and external_id != self.instance.external_id:
+            taken = Incident.objects.filter(
+                vendor_id=self.instance.vendor_id, external_id=external_id
+            )
+            if taken.exists():
+                errors["external_id"] = ["Another incident of this vendor has this external id."]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -13,13 +13,11 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from drf_spectacular.views import SpectacularSwaggerView
 from knox.models import get_token_model
 from knox.settings import knox_settings
 from rest_framework import mixins, status, viewsets
-from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -114,11 +112,7 @@ class TokenRevokeAllView(APIView):
         operation_id="auth_logout_all_create",
         tags=["auth"],
         request=None,
-        responses={
-            200: inline_serializer(
-                "TokensRevoked", {"revoked": drf_serializers.IntegerField(min_value=0)}
-            )
-        },
+        responses={200: serializers.TokensRevokedSerializer},
         summary="Revoke all of the user's tokens",
     )
     def post(self, request):
@@ -403,7 +397,7 @@ class IncidentViewSet(VendorScopedViewSet):
     ordering = ["-opened_at"]
 
     def get_queryset(self):
-        return selectors.incidents_with_breach_flags(super().get_queryset())
+        return selectors.incidents_with_definite_breach_flags(super().get_queryset())
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

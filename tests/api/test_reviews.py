@@ -177,9 +177,7 @@ def test_reviews_filter_by_status_vendor_and_scheduled_date(api, vendor):
     assert dates("") == ["2026-07-15", "2026-04-15", "2026-01-15"]
     assert dates(f"?vendor={vendor.pk}") == ["2026-04-15", "2026-01-15"]
     assert dates("?status__in=scheduled,in_progress") == ["2026-04-15", "2026-01-15"]
-    assert dates("?scheduled_for__gte=2026-02-01&scheduled_for__lte=2026-06-30") == [
-        "2026-04-15"
-    ]
+    assert dates("?scheduled_for__gte=2026-02-01&scheduled_for__lte=2026-06-30") == ["2026-04-15"]
     assert dates("?search=zeta") == ["2026-07-15"]
     assert dates("?ordering=scheduled_for") == ["2026-01-15", "2026-04-15", "2026-07-15"]
     assert api.get(URL + "?scheduled_for__gte=2026-13-01").status_code == 400

@@ -146,9 +146,7 @@ def test_the_vendor_shows_its_derived_figures(api, vendor):
         ("name", "", "may not be blank"),
     ],
 )
-def test_invalid_vendor_fields_get_a_message_each_and_nothing_is_saved(
-    api, field, value, message
-):
+def test_invalid_vendor_fields_get_a_message_each_and_nothing_is_saved(api, field, value, message):
     response = api.post(URL, vendor_payload(**{field: value}), format="json")
 
     assert response.status_code == 400

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from config.settings.base import LOGGING, StructuredFormatter
+from config.log_format import StructuredFormatter
+from config.settings.base import LOGGING
 
 
 def _record(message="Reminder sent to %s", args=("owner@example.com",), exc_info=None, **extra):

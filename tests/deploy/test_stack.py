@@ -309,6 +309,12 @@ def test_the_stack_serves_health_and_delivers_a_due_reminder_by_beat(
 
         status, body = _get_json(health_url)
         assert (status, body) == (200, {"status": "ok", "database": "ok", "broker": "ok"})
+        # Static files collected at start, served by whitenoise, hashed and cached for good.
+        manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+        css = manifest["paths"]["admin/css/base.css"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/{css}", timeout=5) as got:
+            assert got.status == 200
+            assert "immutable" in got.headers["Cache-Control"]
         output = log.read_text()
         assert env["SECRET_KEY"] not in output
         # Structured logs on stdout: gunicorn's access line and the worker's own records.
@@ -378,11 +384,13 @@ def test_two_workers_on_one_broker_send_each_reminder_exactly_once(
             processes=workers,
             logs=logs,
         )
-        # ... and every reminder is then queued twice more, as a redelivery would.
+        # ... and every reminder is then queued three more times, as redeliveries would: once
+        # in one message with all of them, twice on its own.
         with psycopg.connect(database_url) as connection:
             ids = [row[0] for row in connection.execute("SELECT id FROM governance_reminder")]
+        publisher.send_task("governance.tasks.send_reminders", args=[ids])
         for reminder_id in ids * 2:
-            publisher.send_task("governance.tasks.send_reminder", args=[reminder_id])
+            publisher.send_task("governance.tasks.send_reminders", args=[[reminder_id]])
 
         broker = redis.Redis.from_url(second_broker_url)
         _wait_for(
@@ -408,9 +416,10 @@ def test_two_workers_on_one_broker_send_each_reminder_exactly_once(
     assert _reminder_statuses(database_url, "sla_breach") == {"sent": expected}
     # Both workers took part: each ran send tasks (most of them duplicates it had to skip).
     for log in logs:
+        assert "unregistered task" not in log.read_text()
         ran = [
             line
             for line in log.read_text().splitlines()
-            if "Task governance.tasks.send_reminder[" in line and " succeeded in " in line
+            if "Task governance.tasks.send_reminders[" in line and " succeeded in " in line
         ]
-        assert ran, f"{log.name} ran no send_reminder task"
+        assert ran, f"{log.name} ran no send_reminders task"
