@@ -9,6 +9,7 @@ Callers pass meetings with ``select_related("vendor")`` so a feed costs one quer
 """
 
 import datetime as dt
+import logging
 import uuid
 import zoneinfo
 
@@ -17,6 +18,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from governance.scheduling import parse_rrule
+
+log = logging.getLogger(__name__)
 
 PRODID = "-//Vendor governance//Meetings//EN"
 # How far past the last known start the VTIMEZONE transitions are listed: far enough for a
@@ -42,14 +45,21 @@ def meeting_ics(meeting, occurrence=None):
 
 
 def calendar_ics(meetings, *, name):
-    """A VCALENDAR feed (bytes) named ``name`` with one series event per meeting."""
+    """A VCALENDAR feed (bytes) named ``name`` with one series event per meeting.
+
+    A meeting whose stored rule no longer parses is left out (and logged), never the feed.
+    """
     meetings = list(meetings)
     calendar = _new_calendar(uid=_stable_uuid(f"feed-{name}"), name=name)
     # Subscribed clients poll; an hour keeps them current without hammering the server.
     calendar.add("REFRESH-INTERVAL", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", dt.timedelta(hours=1))
     for meeting in meetings:
-        calendar.add_component(_event(meeting))
+        try:
+            calendar.add_component(_event(meeting))
+        except ValueError as error:
+            # One meeting with a rule that no longer parses must not take the feed down.
+            log.warning("Meeting %s left out of the %r feed: %s", meeting.pk, name, error)
     if meetings:
         _add_time_zones(
             calendar,

@@ -503,6 +503,16 @@ class Meeting(TimeStamped):
     def get_absolute_url(self):
         return reverse("governance:vendor-detail", args=[self.vendor_id]) + "#meetings"
 
+    def clean(self):
+        from governance.scheduling import check_meeting_rule
+
+        if not (self.recurrence and self.starts_at and self.time_zone):
+            return
+        try:
+            check_meeting_rule(self.recurrence, starts_at=self.starts_at, time_zone=self.time_zone)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError) as error:
+            raise ValidationError({"recurrence": f"Not a usable meeting rule: {error}."}) from error
+
 
 class Priority(models.TextChoices):
     P1 = "P1", "P1 (critical)"

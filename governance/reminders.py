@@ -105,14 +105,17 @@ _LEAD_PATTERN = re.compile(r"(\d+(?:\.\d+)?)\s*([mhdw]?)")
 def parse_lead_time(value):
     """``value`` as a timedelta: a number of days (``14``), or ``"90m"``, ``"24h"``, ``"2d"``,
     ``"1w"``. Raises ValueError for anything else, including negative times."""
-    if isinstance(value, dt.timedelta):
-        lead = value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        lead = dt.timedelta(days=value)
-    elif isinstance(value, str) and (match := _LEAD_PATTERN.fullmatch(value.strip().lower())):
-        lead = dt.timedelta(**{_LEAD_UNITS[match[2] or "d"]: float(match[1])})
-    else:
-        raise ValueError(f"{value!r} is not a lead time (use days, or 90m, 24h, 2d, 1w)")
+    try:
+        if isinstance(value, dt.timedelta):
+            lead = value
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            lead = dt.timedelta(days=value)
+        elif isinstance(value, str) and (match := _LEAD_PATTERN.fullmatch(value.strip().lower())):
+            lead = dt.timedelta(**{_LEAD_UNITS[match[2] or "d"]: float(match[1])})
+        else:
+            raise ValueError(f"{value!r} is not a lead time (use days, or 90m, 24h, 2d, 1w)")
+    except OverflowError as error:
+        raise ValueError(f"{value!r} is too long") from error
     if lead < dt.timedelta(0):
         raise ValueError(f"{value!r} is negative")
     return lead
@@ -122,10 +125,7 @@ def parse_lead_times(values):
     """A list of lead times as a sorted tuple of distinct timedeltas; ValueError if invalid."""
     if not isinstance(values, list | tuple):
         raise ValueError("give a list of lead times")
-    try:
-        return tuple(sorted({parse_lead_time(value) for value in values}))
-    except (OverflowError, TypeError) as error:
-        raise ValueError(str(error)) from error
+    return tuple(sorted({parse_lead_time(value) for value in values}))
 
 
 def site_lead_times(kind):
@@ -207,7 +207,9 @@ def _recipient(pk, zone_name, muted, overrides):
     return Recipient(
         user_id=pk,
         zone=_zone(zone_name or settings.GOVERNANCE_DEFAULT_USER_TIME_ZONE),
-        muted=frozenset(muted) if isinstance(muted, list) else frozenset(),
+        muted=frozenset(m for m in muted if isinstance(m, str))
+        if isinstance(muted, list)
+        else frozenset(),
         overrides=parsed,
     )
 

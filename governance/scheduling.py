@@ -21,6 +21,12 @@ TIER_DEFAULT_CADENCE = {
 
 # Occurrence expansion stops here whatever the rule says, so an unbounded rule cannot loop.
 MAX_OCCURRENCES = 1000
+# Meetings repeat at most daily, at the time of day of their start: finer rules would make
+# every expansion walk millions of instants from the first meeting.
+MEETING_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+TIME_OF_DAY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
+# A rule with no occurrence this soon after the first meeting is a mistake (30 February...).
+RULE_HORIZON = dt.timedelta(days=10 * 366)
 
 
 def default_cadence_for_tier(tier):
@@ -70,6 +76,11 @@ def parse_rrule(text):
         body = body[6:]
     if not body or "\n" in body or "DTSTART" in body.upper():
         raise ValueError("give a single RRULE line such as FREQ=WEEKLY;BYDAY=MO")
+    parts = _rule_parts(body)
+    if parts.get("FREQ") not in MEETING_FREQUENCIES:
+        raise ValueError("meetings repeat daily, weekly, monthly or yearly at most")
+    if any(part in parts for part in TIME_OF_DAY_PARTS):
+        raise ValueError("the time of day comes from the start; remove BYHOUR/BYMINUTE/BYSECOND")
     # An UNTIL in UTC (…Z) needs an aware start to parse; meeting_occurrences() converts it.
     utc_until = re.search(r"UNTIL=\d{8}T\d{6}Z", body.upper()) is not None
     dtstart = dt.datetime(2000, 1, 1, tzinfo=dt.UTC if utc_until else None)
@@ -78,6 +89,39 @@ def parse_rrule(text):
     except (ValueError, TypeError, KeyError, IndexError) as error:
         raise ValueError(str(error) or "unparsable rule") from error
     return rule
+
+
+def _rule_parts(body):
+    parts = {}
+    for item in body.split(";"):
+        name, _, value = item.partition("=")
+        parts[name.strip().upper()] = value.strip().upper()
+    return parts
+
+
+def check_meeting_rule(recurrence, *, starts_at, time_zone):
+    """Raise ValueError unless ``recurrence`` yields a meeting within the horizon of its start."""
+    if not recurrence:
+        return
+    rule = parse_rrule(recurrence)
+    zone = zoneinfo.ZoneInfo(time_zone)
+    first = starts_at.astimezone(zone).replace(tzinfo=None)
+    until = _local_until(rule, zone)
+    if rule._count == 0:  # dateutil exposes no public accessor
+        raise ValueError("this rule never produces a meeting")
+    # Bounded probe: dateutil walks a never-matching rule forever without an UNTIL.
+    horizon = first + RULE_HORIZON
+    probe = rule.replace(dtstart=first, count=None, until=min(until or horizon, horizon))
+    if next(iter(probe), None) is None:
+        raise ValueError("this rule never produces a meeting after the start")
+
+
+def _local_until(rule, zone):
+    until = rule._until  # dateutil exposes no public accessor
+    if until is not None and until.tzinfo is not None:
+        # UNTIL given in UTC (…Z): compare it on the same wall clock as the occurrences.
+        until = until.astimezone(zone).replace(tzinfo=None)
+    return until
 
 
 @dataclass(frozen=True)
@@ -99,13 +143,11 @@ def meeting_occurrences(*, starts_at, duration_minutes, time_zone, recurrence, s
         candidates = [local_first]
     else:
         rule = parse_rrule(recurrence)
-        until = rule._until  # dateutil exposes no public accessor
-        if until is not None and until.tzinfo is not None:
-            # UNTIL given in UTC (…Z): compare it on the same wall clock as the occurrences.
-            until = until.astimezone(zone).replace(tzinfo=None)
-        rule = rule.replace(dtstart=local_first, until=until)
         local_start = start.astimezone(zone).replace(tzinfo=None) - dt.timedelta(days=1)
         local_end = end.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=1)
+        # Bounding the rule by the window keeps dateutil from walking a sparse rule forever.
+        until = _local_until(rule, zone)
+        rule = rule.replace(dtstart=local_first, until=min(until or local_end, local_end))
         candidates = []
         for local in rule.xafter(max(local_start, local_first), inc=True):
             if local > local_end or len(candidates) >= MAX_OCCURRENCES:

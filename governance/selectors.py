@@ -342,9 +342,11 @@ def incidents_with_breach_flags(queryset, *, now=None):
     now = now or timezone.now()
     return queryset.annotate(
         response_breached=ExpressionWrapper(
+            # Each branch tests for NULL explicitly, so the flag is True or False, never NULL
+            # (``acknowledged_at > due`` alone is NULL while unacknowledged).
             Q(response_due_at__isnull=False)
             & (
-                Q(acknowledged_at__gt=F("response_due_at"))
+                Q(acknowledged_at__isnull=False, acknowledged_at__gt=F("response_due_at"))
                 | Q(acknowledged_at__isnull=True, response_due_at__lt=now)
             ),
             output_field=BooleanField(),
@@ -352,7 +354,7 @@ def incidents_with_breach_flags(queryset, *, now=None):
         resolution_breached=ExpressionWrapper(
             Q(resolution_due_at__isnull=False)
             & (
-                Q(resolved_at__gt=F("resolution_due_at"))
+                Q(resolved_at__isnull=False, resolved_at__gt=F("resolution_due_at"))
                 | Q(resolved_at__isnull=True, resolution_due_at__lt=now)
             ),
             output_field=BooleanField(),
@@ -504,20 +506,4 @@ def vendor_reminders(vendor):
         Reminder.objects.filter(vendor=vendor)
         .select_related("recipient", "content_type")
         .order_by("-created_at", "-id")
-    )
-
-
-def incidents_with_definite_breach_flags(queryset, *, now=None):
-    """``incidents_with_breach_flags`` whose flags are always True or False, never NULL.
-
-    In SQL, ``acknowledged_at > response_due_at`` is NULL while an incident is unacknowledged,
-    so an open incident still within its target would get a NULL flag: neither matched by
-    ``response_breached=False`` filters nor a boolean in the API. Used by the API lists.
-    """
-    flagged = incidents_with_breach_flags(queryset, now=now)
-    return flagged.annotate(
-        response_breached=Coalesce("response_breached", Value(False), output_field=BooleanField()),
-        resolution_breached=Coalesce(
-            "resolution_breached", Value(False), output_field=BooleanField()
-        ),
     )

@@ -89,6 +89,8 @@ def test_valid_rrules_parse(text):
         "DTSTART:20260101T000000\nRRULE:FREQ=DAILY",
         "",
         "FREQ=WEEKLY;COUNT=abc",
+        "FREQ=MINUTELY",
+        "FREQ=DAILY;BYHOUR=9,17",
     ],
 )
 def test_invalid_rrules_are_refused(text):
@@ -181,8 +183,43 @@ def test_an_unbounded_daily_rule_over_a_huge_window_is_capped():
         starts_at=dt.datetime(2026, 1, 1, 9, tzinfo=UTC),
         duration_minutes=15,
         time_zone="UTC",
-        recurrence="FREQ=MINUTELY",
+        recurrence="FREQ=DAILY",
         start=dt.datetime(2026, 1, 1, tzinfo=UTC),
         end=dt.datetime(2036, 1, 1, tzinfo=UTC),
     )
     assert len(occurrences) == scheduling.MAX_OCCURRENCES
+
+
+def test_a_rule_that_never_matches_is_refused_quickly():
+    start = dt.datetime(2026, 1, 1, 9, tzinfo=UTC)
+    with pytest.raises(ValueError, match="never"):
+        scheduling.check_meeting_rule(
+            "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", starts_at=start, time_zone="UTC"
+        )
+    scheduling.check_meeting_rule("FREQ=MONTHLY;BYMONTHDAY=-1", starts_at=start, time_zone="UTC")
+
+
+def test_expanding_a_sparse_rule_stops_at_the_window():
+    occurrences = scheduling.meeting_occurrences(
+        starts_at=dt.datetime(2026, 1, 1, 9, tzinfo=UTC),
+        duration_minutes=60,
+        time_zone="UTC",
+        recurrence="FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+        start=dt.datetime(2026, 1, 1, tzinfo=UTC),
+        end=dt.datetime(2026, 12, 31, tzinfo=UTC),
+    )
+    assert occurrences == []
+
+
+def test_an_autumn_dst_meeting_keeps_its_local_time():
+    first = dt.datetime(2026, 10, 19, 9, 0, tzinfo=WARSAW)  # CEST (UTC+2)
+    occurrences = scheduling.meeting_occurrences(
+        starts_at=first.astimezone(UTC),
+        duration_minutes=30,
+        time_zone="Europe/Warsaw",
+        recurrence="FREQ=WEEKLY",
+        start=dt.datetime(2026, 10, 1, tzinfo=UTC),
+        end=dt.datetime(2026, 11, 3, tzinfo=UTC),
+    )
+    assert [o.starts_at.hour for o in occurrences] == [7, 8, 8]  # clocks went back 25 October
+    assert {o.starts_at.astimezone(WARSAW).hour for o in occurrences} == {9}

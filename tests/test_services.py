@@ -355,3 +355,10 @@ def test_an_invalid_rrule_is_refused(vendor):
     with pytest.raises(ValidationError) as refused:
         services.meeting_save(meeting)
     assert "recurrence" in refused.value.message_dict
+
+
+def test_a_meeting_rule_that_never_matches_is_refused(vendor):
+    meeting = MeetingFactory.build(vendor=vendor, recurrence="FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31")
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_save(meeting)
+    assert "recurrence" in refused.value.message_dict

@@ -4,6 +4,7 @@ Everything that differs between machines comes from the environment (12-factor),
 and nowhere else. ``local``, ``test`` and ``production`` only change defaults.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -117,6 +118,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+
+# A shared cache (e.g. redis://127.0.0.1:6379/1) makes the login throttles count across all
+# web processes; the default in-process cache counts per process.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# API tokens (django-rest-knox): stored hashed, revocable; integrations want long lifetimes.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
+    "AUTO_REFRESH": False,
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -397,7 +397,7 @@ class IncidentViewSet(VendorScopedViewSet):
     ordering = ["-opened_at"]
 
     def get_queryset(self):
-        return selectors.incidents_with_definite_breach_flags(super().get_queryset())
+        return selectors.incidents_with_breach_flags(super().get_queryset())
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -448,6 +448,19 @@ class MeetingForm(UIModelForm):
             # A new meeting is in the vendor's time zone unless the manager picks another.
             self.initial["time_zone"] = vendor.time_zone
 
+    def add_error(self, field, error):
+        # The model reports an unusable rule on "recurrence"; this form edits the rule as
+        # "repeat" (a preset) or "rrule" (custom), so the message goes there, once.
+        error_dict = getattr(error, "error_dict", None)
+        if field is None and error_dict and "recurrence" in error_dict:
+            target = "rrule" if self.cleaned_data.get("repeat") == "custom" else "repeat"
+            messages = error_dict.pop("recurrence")
+            if target not in self.errors:
+                super().add_error(target, messages)
+            if not error_dict:
+                return
+        super().add_error(field, error)
+
     def clean_duration_minutes(self):
         minutes = self.cleaned_data["duration_minutes"]
         if not 0 < minutes <= 24 * 60:

@@ -71,7 +71,7 @@ def test_a_contact_of_another_vendor_cannot_attend(api, vendor):
         ("recurrence", "FREQ=WEEKLY;BYDAY=XX", "Not a valid RRULE"),
         ("recurrence", "DTSTART:20260101T000000Z\nRRULE:FREQ=DAILY", "Not a valid RRULE"),
         ("recurrence", "FREQ=MINUTELY", "daily, weekly, monthly or yearly"),
-        ("recurrence", "FREQ=DAILY;BYHOUR=9,17", "time of day comes from starts_at"),
+        ("recurrence", "FREQ=DAILY;BYHOUR=9,17", "time of day comes from the start"),
         ("recurrence", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "never produces"),
         ("recurrence", "FREQ=WEEKLY;UNTIL=20250101T000000Z", "never produces"),
         ("kind", "party", "not a valid choice"),

@@ -157,3 +157,14 @@ def test_an_empty_feed_is_still_a_valid_calendar():
 
     assert cal.walk("VEVENT") == []
     assert cal["X-WR-CALNAME"] == "Nothing yet"
+
+
+def test_a_meeting_with_a_broken_rule_is_left_out_of_the_feed(vendor):
+    good = MeetingFactory(vendor=vendor, title="Good")
+    broken = MeetingFactory(vendor=vendor, title="Broken")
+    type(broken).objects.filter(pk=broken.pk).update(recurrence="FREQ=SOMETIMES")
+    broken.refresh_from_db()
+
+    cal = parse(calendar.calendar_ics([good, broken], name="Acme"))
+
+    assert [event["SUMMARY"] for event in cal.walk("VEVENT")] == ["Good (Acme Hosting)"]

@@ -169,7 +169,9 @@ def lab(django_db_setup):
             lab.stop_worker()
             for name, value in saved.items():
                 setattr(celery_app.conf, name, value)
-            redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
+            redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(
+                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+            )
 
 
 @pytest.fixture

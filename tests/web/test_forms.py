@@ -433,3 +433,12 @@ def test_the_vendor_list_answers_htmx_with_just_the_results(owner_client, vendor
     )
     html = response.content.decode()
     assert "Acme Hosting" in html and "<html" not in html
+
+
+def test_a_custom_rule_that_never_produces_a_meeting_is_refused(owner_client, vendor):
+    response = owner_client.post(
+        reverse("governance:meeting-create", args=[vendor.pk]),
+        meeting_data(repeat="custom", rrule="FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"),
+    )
+    assert "never produces" in str(response.context["form"].errors["rrule"])
+    assert not Meeting.objects.exists()
