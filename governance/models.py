@@ -154,10 +154,12 @@ class Vendor(TimeStamped):
                 condition=Q(contract_end__isnull=True)
                 | Q(contract_start__isnull=True)
                 | Q(contract_end__gte=F("contract_start")),
+                violation_error_message="The contract cannot end before it starts.",
             ),
             models.CheckConstraint(
                 name="vendor_annual_value_not_negative",
                 condition=Q(annual_value__isnull=True) | Q(annual_value__gte=0),
+                violation_error_message="The annual value cannot be negative.",
             ),
             models.CheckConstraint(
                 name="vendor_tier_valid", condition=Q(tier__in=VendorTier.values)
@@ -204,6 +206,7 @@ class Contact(TimeStamped):
                 fields=["vendor"],
                 condition=Q(is_primary=True),
                 name="contact_one_primary_per_vendor",
+                violation_error_message="This vendor already has a primary contact.",
             ),
         ]
 
@@ -270,6 +273,7 @@ class Goal(TimeStamped):
             models.CheckConstraint(
                 name="goal_due_on_or_after_start",
                 condition=Q(due_date__gte=F("start_date")),
+                violation_error_message="The due date cannot be before the start date.",
             ),
             models.CheckConstraint(
                 name="goal_status_valid", condition=Q(status__in=GoalStatus.values)
@@ -346,15 +350,18 @@ class Review(TimeStamped):
             models.CheckConstraint(
                 name="review_period_ends_after_start",
                 condition=Q(period_end__gt=F("period_start")),
+                violation_error_message="The review period must end after it starts.",
             ),
             models.CheckConstraint(
                 name="review_overall_score_1_to_5",
                 condition=Q(overall_score__isnull=True)
                 | Q(overall_score__gte=1, overall_score__lte=5),
+                violation_error_message="The overall score must be between 1 and 5.",
             ),
             models.CheckConstraint(
                 name="review_completed_has_completed_at",
                 condition=~Q(status="completed") | Q(completed_at__isnull=False),
+                violation_error_message="A completed review needs its completion time.",
             ),
             models.CheckConstraint(
                 name="review_status_valid", condition=Q(status__in=ReviewStatus.values)
@@ -396,10 +403,14 @@ class ReviewScore(models.Model):
         ordering = ["review", "criterion"]
         constraints = [
             models.CheckConstraint(
-                name="review_score_1_to_5", condition=Q(score__gte=1, score__lte=5)
+                name="review_score_1_to_5",
+                condition=Q(score__gte=1, score__lte=5),
+                violation_error_message="A score must be between 1 and 5.",
             ),
             models.UniqueConstraint(
-                fields=["review", "criterion"], name="review_score_one_per_criterion"
+                fields=["review", "criterion"],
+                name="review_score_one_per_criterion",
+                violation_error_message="Each criterion is scored once per review.",
             ),
             models.CheckConstraint(
                 name="review_score_criterion_valid",
@@ -490,6 +501,7 @@ class Meeting(TimeStamped):
             models.CheckConstraint(
                 name="meeting_duration_positive",
                 condition=Q(duration_minutes__gt=0, duration_minutes__lte=24 * 60),
+                violation_error_message="A meeting lasts between 1 minute and 24 hours.",
             ),
         ]
         indexes = [
@@ -534,15 +546,19 @@ class SLATarget(TimeStamped):
         verbose_name = "SLA target"
         constraints = [
             models.UniqueConstraint(
-                fields=["vendor", "priority"], name="sla_target_one_per_vendor_priority"
+                fields=["vendor", "priority"],
+                name="sla_target_one_per_vendor_priority",
+                violation_error_message="This vendor already has a target for this priority.",
             ),
             models.CheckConstraint(
                 name="sla_target_positive_times",
                 condition=Q(response_minutes__gt=0, resolution_minutes__gt=0),
+                violation_error_message="Response and resolution take at least one minute.",
             ),
             models.CheckConstraint(
                 name="sla_target_resolution_not_before_response",
                 condition=Q(resolution_minutes__gte=F("response_minutes")),
+                violation_error_message="Resolution cannot be due before the response.",
             ),
             models.CheckConstraint(
                 name="sla_target_priority_valid",
@@ -589,14 +605,17 @@ class Incident(TimeStamped):
                 fields=["vendor", "external_id"],
                 condition=~Q(external_id=""),
                 name="incident_external_id_unique_per_vendor",
+                violation_error_message="This vendor already has an incident with this id.",
             ),
             models.CheckConstraint(
                 name="incident_resolved_after_opened",
                 condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("opened_at")),
+                violation_error_message="An incident cannot be resolved before it was opened.",
             ),
             models.CheckConstraint(
                 name="incident_acknowledged_after_opened",
                 condition=Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=F("opened_at")),
+                violation_error_message="An incident cannot be acknowledged before it was opened.",
             ),
             models.CheckConstraint(
                 name="incident_priority_valid",
@@ -608,6 +627,8 @@ class Incident(TimeStamped):
             ),
         ]
         indexes = [
+            # The incident lists, newest first.
+            models.Index(fields=["-opened_at", "-id"], name="incident_opened_desc_idx"),
             # SLA compliance per vendor and period: incidents of a vendor by opening time.
             models.Index(fields=["vendor", "opened_at"], name="incident_vendor_opened_idx"),
             # SLA warning/breach reminders and the dashboard: open incidents by due time.
@@ -687,13 +708,16 @@ class SecurityClause(TimeStamped):
         verbose_name = "security clause"
         constraints = [
             models.UniqueConstraint(
-                fields=["vendor", "clause_type"], name="clause_one_per_vendor_type"
+                fields=["vendor", "clause_type"],
+                name="clause_one_per_vendor_type",
+                violation_error_message="This vendor already has a clause of this type.",
             ),
             models.CheckConstraint(
                 name="clause_expires_after_effective",
                 condition=Q(expires_on__isnull=True)
                 | Q(effective_date__isnull=True)
                 | Q(expires_on__gte=F("effective_date")),
+                violation_error_message="A clause cannot expire before it takes effect.",
             ),
             models.CheckConstraint(
                 name="clause_type_valid", condition=Q(clause_type__in=ClauseType.values)
@@ -765,7 +789,9 @@ class RequiredClause(models.Model):
         ordering = ["tier", "clause_type"]
         constraints = [
             models.UniqueConstraint(
-                fields=["tier", "clause_type"], name="required_clause_unique_per_tier"
+                fields=["tier", "clause_type"],
+                name="required_clause_unique_per_tier",
+                violation_error_message="This tier already requires this clause type.",
             ),
         ]
 
@@ -838,10 +864,12 @@ class Reminder(models.Model):
                     "recipient",
                 ],
                 name="reminder_once_per_key",
+                violation_error_message="This reminder already exists.",
             ),
             models.CheckConstraint(
                 name="reminder_sent_has_sent_at",
                 condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                violation_error_message="A sent reminder needs its sending time.",
             ),
             models.CheckConstraint(
                 name="reminder_status_valid",

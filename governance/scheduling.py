@@ -145,9 +145,13 @@ def meeting_occurrences(*, starts_at, duration_minutes, time_zone, recurrence, s
         rule = parse_rrule(recurrence)
         local_start = start.astimezone(zone).replace(tzinfo=None) - dt.timedelta(days=1)
         local_end = end.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=1)
-        # Bounding the rule by the window keeps dateutil from walking a sparse rule forever.
-        until = _local_until(rule, zone)
-        rule = rule.replace(dtstart=local_first, until=min(until or local_end, local_end))
+        if rule._count is None:  # dateutil exposes no public accessor
+            # Bounding the rule by the window keeps dateutil from walking a sparse rule
+            # forever (a COUNT already bounds it, and dateutil refuses both together).
+            until = _local_until(rule, zone)
+            rule = rule.replace(dtstart=local_first, until=min(until or local_end, local_end))
+        else:
+            rule = rule.replace(dtstart=local_first)
         candidates = []
         for local in rule.xafter(max(local_start, local_first), inc=True):
             if local > local_end or len(candidates) >= MAX_OCCURRENCES:
