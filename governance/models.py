@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 def validate_time_zone(value):
@@ -92,8 +93,20 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+class Role(models.TextChoices):
+    """What a user may do; enforced in one place (governance.access)."""
+
+    ADMINISTRATOR = "administrator", "Administrator"
+    MANAGER = "manager", "Manager"
+    VIEWER = "viewer", "Viewer"
+    AUDITOR = "auditor", "Auditor"
+    VENDOR_REP = "vendor_rep", "Vendor representative"
+
+
 class UserProfile(models.Model):
-    """Per-user settings: the time zone every date is shown in, reminder preferences."""
+    """Per-user settings: role, the time zone every date is shown in, reminder preferences."""
+
+    Role = Role
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -106,6 +119,29 @@ class UserProfile(models.Model):
     lead_times = models.JSONField(default=dict, blank=True)
     # The secret in this user's iCalendar feed URL; regenerating it revokes the old URL.
     calendar_token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    role = models.CharField(max_length=16, choices=Role, default=Role.MANAGER)
+    # The one vendor a vendor representative belongs to (empty for every other role).
+    vendor = models.ForeignKey(
+        "Vendor",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="representatives",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="profile_vendor_only_for_vendor_reps",
+                condition=Q(role="vendor_rep", vendor__isnull=False)
+                | (~Q(role="vendor_rep") & Q(vendor__isnull=True)),
+                violation_error_message=(
+                    "A vendor representative belongs to exactly one vendor; other roles to none."
+                ),
+            ),
+            models.CheckConstraint(name="profile_role_valid", condition=Q(role__in=Role.values)),
+        ]
 
     def __str__(self):
         return f"Profile of {self.user}"
@@ -144,7 +180,12 @@ class Vendor(TimeStamped):
     annual_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, default="EUR", validators=[currency_validator])
     review_cadence = models.CharField(max_length=16, choices=Cadence, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Internal: never shown to the vendor.")
+    # Managers assigned to the relationship besides its owner: they may edit it too.
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="managed_vendors"
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -198,6 +239,7 @@ class Contact(TimeStamped):
     role = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=50, blank=True)
     is_primary = models.BooleanField(default=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-is_primary", "name"]
@@ -266,6 +308,7 @@ class Goal(TimeStamped):
     start_date = models.DateField()
     due_date = models.DateField()
     status = models.CharField(max_length=16, choices=Status, default=Status.PROPOSED)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -302,6 +345,7 @@ class GoalCheckIn(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -343,6 +387,17 @@ class Review(TimeStamped):
     overall_score = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     summary = models.TextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The vendor's acknowledgement of the outcome, from the vendor portal.
+    vendor_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    vendor_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="acknowledged_reviews",
+    )
+    vendor_comment = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-scheduled_for", "-id"]
@@ -398,6 +453,7 @@ class ReviewScore(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["review", "criterion"]
@@ -442,6 +498,7 @@ class ActionItem(TimeStamped):
     )
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status, default=Status.OPEN)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -494,6 +551,7 @@ class Meeting(TimeStamped):
         settings.AUTH_USER_MODEL, blank=True, related_name="meetings"
     )
     contacts = models.ManyToManyField(Contact, blank=True, related_name="meetings")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -526,6 +584,42 @@ class Meeting(TimeStamped):
             raise ValidationError({"recurrence": f"Not a usable meeting rule: {error}."}) from error
 
 
+class AgendaProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class AgendaProposal(TimeStamped):
+    """An agenda item proposed for a meeting, e.g. by the vendor's representative."""
+
+    Status = AgendaProposalStatus
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="proposals")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_proposals",
+    )
+    text = models.TextField()
+    status = models.CharField(max_length=16, choices=Status, default=Status.PROPOSED)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="agenda_proposal_status_valid",
+                condition=Q(status__in=AgendaProposalStatus.values),
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+
 class Priority(models.TextChoices):
     P1 = "P1", "P1 (critical)"
     P2 = "P2", "P2 (high)"
@@ -540,6 +634,7 @@ class SLATarget(TimeStamped):
     priority = models.CharField(max_length=2, choices=Priority)
     response_minutes = models.PositiveIntegerField()
     resolution_minutes = models.PositiveIntegerField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["vendor", "priority"]
@@ -597,6 +692,7 @@ class Incident(TimeStamped):
     # Derived from the SLA target when the incident is written (services.incident_*).
     response_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -702,6 +798,7 @@ class SecurityClause(TimeStamped):
     expires_on = models.DateField(null=True, blank=True)
     last_verified_on = models.DateField(null=True, blank=True)
     next_verification_due = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["vendor", "clause_type"]
