@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from governance.uploads import evidence_upload_to, validate_evidence
+
 
 def validate_time_zone(value):
     """Accept only IANA time zone names (``Europe/Warsaw``), never offsets or abbreviations."""
@@ -793,7 +795,9 @@ class SecurityClause(TimeStamped):
     parameters = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status, default=Status.MISSING)
     evidence_url = models.URLField(max_length=500, blank=True)
-    evidence_file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    evidence_file = models.FileField(
+        upload_to=evidence_upload_to, blank=True, validators=[validate_evidence]
+    )
     effective_date = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     last_verified_on = models.DateField(null=True, blank=True)

@@ -101,8 +101,11 @@ class TokenObtainSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
 
     def validate(self, attrs):
+        request = self.context.get("request")
+        # The Django request, not DRF's wrapper: django-axes flags a locked-out attempt on it.
+        http_request = getattr(request, "_request", request)
         user = authenticate(
-            request=self.context.get("request"),
+            request=http_request,
             username=attrs["username"],
             password=attrs["password"],
         )

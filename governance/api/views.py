@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from knox.models import get_token_model
 from knox.settings import knox_settings
 from rest_framework import mixins, status, viewsets
@@ -37,6 +37,7 @@ from governance.models import (
     SLATarget,
     Vendor,
 )
+from governance.security import LOCKED_OUT
 
 from . import filters, serializers
 from .auth import TokenAuthentication
@@ -67,6 +68,10 @@ class TokenObtainView(APIView):
         responses={
             200: serializers.TokenSerializer,
             400: OpenApiResponse(description="Missing fields or wrong credentials."),
+            429: OpenApiResponse(
+                description="Too many attempts: throttled, or this username is locked out "
+                "on this address after repeated failures."
+            ),
         },
         summary="Obtain an API token",
         description="Returns a new token for the user. The token is shown only once: the "
@@ -76,7 +81,13 @@ class TokenObtainView(APIView):
         serializer = serializers.TokenObtainSerializer(
             data=request.data, context={"request": request}
         )
-        serializer.is_valid(raise_exception=True)
+        # Answered, not raised: a raised error rolls the request's transaction back, and
+        # with it django-axes' record of the failed attempt (there would never be a lockout).
+        valid = serializer.is_valid()
+        if getattr(request._request, "axes_locked_out", False):
+            return Response({"detail": LOCKED_OUT}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        if not valid:
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
         user = serializer.validated_data["user"]
         instance, token = get_token_model().objects.create(
             user=user, expiry=knox_settings.TOKEN_TTL
@@ -459,8 +470,12 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["username"]
 
 
-class DocsView(SpectacularSwaggerView):
-    """Swagger UI, served from the sidecar package; anonymous visitors go to the login page."""
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI, served from the sidecar package; anonymous visitors go to the login page.
+
+    The split view serves its start-up script as a file, so the page runs under a
+    Content-Security-Policy without inline scripts.
+    """
 
     permission_classes = [AllowAny]
 

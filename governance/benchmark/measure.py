@@ -1,0 +1,128 @@
+"""Measuring requests in-process: server time is the time spent in the WSGI application.
+
+Each request is a WSGI call of Django's handler (the same application gunicorn runs), with a
+real session cookie or API token; the body is consumed inside the timing, and the queries are
+captured on the thread's connection.
+"""
+
+import io
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass(frozen=True)
+class Target:
+    """One measured URL: a page (session login) or an API list (token)."""
+
+    label: str
+    path: str
+    kind: str  # "page" or "api"
+
+    @property
+    def paginated(self):
+        return self.kind == "api" or self.path == "/vendors/"
+
+
+def targets(*, vendor_id, goal_id, resources):
+    """Every measured URL: the dashboard, the vendor list, a workspace and every API list."""
+    found = [
+        Target("dashboard", "/", "page"),
+        Target("vendor list", "/vendors/", "page"),
+        Target("vendor workspace", f"/vendors/{vendor_id}/", "page"),
+    ]
+    for resource in resources:
+        found.append(Target(f"api {resource}", f"/api/v1/{resource}/", "api"))
+    found.append(Target("api check-ins", f"/api/v1/goals/{goal_id}/check-ins/", "api"))
+    return found
+
+
+def percentile(values, share):
+    """Nearest-rank percentile of ``values`` (share 0-1)."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * share // 1))
+    return ordered[int(rank) - 1]
+
+
+class Caller:
+    """Calls the WSGI application as gunicorn would, as one logged-in user."""
+
+    def __init__(self, *, session_key, token):
+        self.app = WSGIHandler()
+        self.cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
+        self.token = token
+
+    def environ(self, target):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "SCRIPT_NAME": "",
+            "PATH_INFO": target.path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "127.0.0.1",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        if target.kind == "api":
+            environ["HTTP_AUTHORIZATION"] = f"Token {self.token}"
+            environ["HTTP_ACCEPT"] = "application/json"
+        else:
+            environ["HTTP_COOKIE"] = self.cookie
+        return environ
+
+    def call(self, target):
+        """(seconds, number of queries, status code, body length) of one request."""
+        status = []
+        environ = self.environ(target)
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = self.app(environ, lambda code, headers, exc_info=None: status.append(code))
+            try:
+                size = sum(len(chunk) for chunk in result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+            elapsed = time.perf_counter() - started
+        return elapsed, len(queries), int(status[0].split()[0]), size
+
+
+def measure(caller, target, *, repeat, warmup):
+    """Median and p95 server time (ms) and the query count of ``target``.
+
+    Raises RuntimeError on any status but 200: a fast error page is not a measurement.
+    """
+    times, counts = [], set()
+    for number in range(warmup + repeat):
+        elapsed, count, status, size = caller.call(target)
+        if status != 200:
+            raise RuntimeError(f"{target.path} answered {status}")
+        if number >= warmup:
+            times.append(elapsed * 1000)
+            counts.add(count)
+    return {
+        "label": target.label,
+        "path": target.path,
+        "kind": target.kind,
+        "paginated": target.paginated,
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(percentile(times, 0.95), 2),
+        # A page whose count changes between identical requests would show as a range.
+        "queries": max(counts),
+        "queries_min": min(counts),
+        "bytes": size,
+        "samples": len(times),
+    }
