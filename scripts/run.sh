@@ -17,7 +17,7 @@ trap cleanup INT TERM EXIT
 
 "$BIN/celery" -A config worker --loglevel=INFO --concurrency=2 &
 pids+=($!)
-"$BIN/celery" -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule &
+"$BIN/celery" -A config beat --loglevel=INFO --schedule="${BEAT_SCHEDULE:-var/celerybeat-schedule}" &
 pids+=($!)
 "$BIN/python" manage.py runserver "127.0.0.1:$PORT" &
 pids+=($!)
