@@ -22,9 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from governance import reminders, selectors, services
+from governance import access, reminders, selectors, services
 from governance.models import (
     ActionItem,
+    AgendaProposal,
     Contact,
     Goal,
     GoalCheckIn,
@@ -35,6 +36,7 @@ from governance.models import (
     Review,
     ReviewScore,
     ReviewScoreCriterion,
+    Role,
     SecurityClause,
     Service,
     SLATarget,
@@ -65,6 +67,41 @@ def _refusal_message(error):
     return " ".join(error.messages)
 
 
+# --- who may use the admin -----------------------------------------------------------------
+
+
+def _administrators_only(request):
+    """The admin is for administrators (governance.access): staff status alone, as a
+    manager might have, is not enough."""
+    return access.can_use_admin(request.user)
+
+
+admin.site.has_permission = _administrators_only
+
+
+class AdministratorsOnly:
+    """Model admins follow the roles: an administrator may do what the admin offers.
+
+    Django's per-model permissions are not used: roles are the one source of what a user
+    may do (governance.access), and only administrators get this far.
+    """
+
+    def has_module_permission(self, request):
+        return access.can_use_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_use_admin(request.user)
+
+    def has_add_permission(self, request, *args):
+        return access.can_use_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can_use_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.can_use_admin(request.user)
+
+
 # --- users ---------------------------------------------------------------------------------
 
 
@@ -73,12 +110,37 @@ class UserProfileForm(forms.ModelForm):
 
     class Meta:
         model = UserProfile
-        fields = ["time_zone", "digest_enabled", "muted_kinds", "lead_times"]
+        fields = ["role", "vendor", "time_zone", "digest_enabled", "muted_kinds", "lead_times"]
+        help_texts = {
+            "role": "Administrators manage everything and use this admin (with staff status); "
+            "managers edit the vendors they own or are assigned to and read the rest; viewers "
+            "read; auditors read, with the change history; vendor representatives use only "
+            "the vendor portal of their vendor.",
+            "vendor": "For a vendor representative only: the vendor they represent.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        role, vendor = cleaned.get("role"), cleaned.get("vendor")
+        if role == Role.VENDOR_REP and vendor is None:
+            self.add_error("vendor", "Choose the vendor this representative belongs to.")
+        elif role and role != Role.VENDOR_REP and vendor is not None:
+            self.add_error("vendor", "Only a vendor representative belongs to a vendor.")
+        user = self.instance.user if self.instance.user_id else None
+        if user is not None and role and role not in access.WRITER_ROLES:
+            owned = Vendor.objects.filter(owner=user).count()
+            if owned and not user.is_superuser:
+                self.add_error(
+                    "role",
+                    f"This user owns {owned} vendor(s): hand them over before giving this role.",
+                )
+        return cleaned
 
 
 class UserProfileInline(admin.StackedInline):
     model = UserProfile
     form = UserProfileForm
+    autocomplete_fields = ["vendor"]
     can_delete = False
     max_num = 1
     verbose_name_plural = "profile"
@@ -89,8 +151,28 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AdministratorsOnly, DjangoUserAdmin):
     inlines = [UserProfileInline]
+    list_display = [*DjangoUserAdmin.list_display, "role"]
+    list_select_related = ["profile"]
+    list_filter = [*DjangoUserAdmin.list_filter, "profile__role"]
+
+    @admin.display(description="Role", ordering="profile__role")
+    def role(self, user):
+        if user.is_superuser:
+            return Role.ADMINISTRATOR.label
+        profile = getattr(user, "profile", None)
+        return profile.get_role_display() if profile else Role.MANAGER.label
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not UserProfile:
+            return super().save_formset(request, form, formset, change)
+        # The role through its service: a role that cannot manage vendors ends the user's
+        # assignments to vendors; the other preferences are plain fields.
+        for profile in formset.save(commit=False):
+            services.profile_role_set(profile, role=profile.role, vendor=profile.vendor)
+        formset.save_m2m()
+        return None
 
 
 # --- vendors -------------------------------------------------------------------------------
@@ -173,7 +255,7 @@ class SLATargetInline(admin.TabularInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(admin.ModelAdmin):
+class VendorAdmin(AdministratorsOnly, admin.ModelAdmin):
     form = VendorForm
     list_display = [
         "name",
@@ -196,7 +278,7 @@ class VendorAdmin(admin.ModelAdmin):
         ("owner", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["name", "country", "owner__username", "owner__last_name"]
-    autocomplete_fields = ["owner"]
+    autocomplete_fields = ["owner", "managers"]
     list_select_related = ["owner"]
     inlines = [ContactInline, SLATargetInline]
     actions = ["end_vendors"]
@@ -211,7 +293,7 @@ class VendorAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["name", "services", "tier", "status", "owner", "notes"]}),
+        (None, {"fields": ["name", "services", "tier", "status", "owner", "managers", "notes"]}),
         (
             "Contract",
             {
@@ -238,6 +320,17 @@ class VendorAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.vendors_with_metrics(super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = access.owner_candidates()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "managers":
+            # Only roles that may change a vendor can be assigned to one.
+            kwargs["queryset"] = access.owner_candidates()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         # A vendor's owner defaults to the user who creates it, as in the API.
@@ -364,7 +457,7 @@ class VendorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AdministratorsOnly, admin.ModelAdmin):
     form = ContactForm
     list_display = ["name", "vendor", "role", "email", "phone", "is_primary"]
     list_filter = ["is_primary", "vendor__tier"]
@@ -415,7 +508,7 @@ class GoalCheckInInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(AdministratorsOnly, admin.ModelAdmin):
     form = GoalForm
     list_display = [
         "title",
@@ -523,7 +616,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(AdministratorsOnly, admin.ModelAdmin):
     form = ReviewForm
     list_display = [
         "__str__",
@@ -539,7 +632,13 @@ class ReviewAdmin(admin.ModelAdmin):
     date_hierarchy = "scheduled_for"
     autocomplete_fields = ["vendor", "reviewer"]
     list_select_related = ["vendor", "reviewer"]
-    readonly_fields = ["overall_score", "completed_at"]
+    readonly_fields = [
+        "overall_score",
+        "completed_at",
+        "vendor_acknowledged_at",
+        "vendor_acknowledged_by",
+        "vendor_comment",
+    ]
     fields = [
         "vendor",
         ("period_start", "period_end"),
@@ -548,6 +647,8 @@ class ReviewAdmin(admin.ModelAdmin):
         "reviewer",
         "summary",
         ("overall_score", "completed_at"),
+        ("vendor_acknowledged_at", "vendor_acknowledged_by"),
+        "vendor_comment",
     ]
     inlines = [ReviewScoreInline, ActionItemInline]
     actions = ["complete_reviews"]
@@ -588,7 +689,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = ["__str__", "vendor", "owner", "due_date", "status"]
     list_filter = ["status", "review__vendor__tier"]
     search_fields = ["description", "review__vendor__name"]
@@ -639,7 +740,7 @@ class MeetingForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(AdministratorsOnly, admin.ModelAdmin):
     form = MeetingForm
     list_display = [
         "title",
@@ -688,11 +789,48 @@ class MeetingAdmin(admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
+@admin.register(AgendaProposal)
+class AgendaProposalAdmin(AdministratorsOnly, admin.ModelAdmin):
+    """Agenda items proposed for meetings (vendor representatives propose them in the portal)."""
+
+    list_display = ["__str__", "meeting", "vendor", "author", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["text", "meeting__title", "meeting__vendor__name"]
+    autocomplete_fields = ["meeting", "author"]
+    list_select_related = ["meeting__vendor", "author"]
+    actions = ["accept_proposals", "decline_proposals"]
+    show_full_result_count = False
+
+    @admin.display(description="Vendor", ordering="meeting__vendor__name")
+    def vendor(self, proposal):
+        return proposal.meeting.vendor
+
+    def _decide(self, request, queryset, *, accept):
+        decided, refused = 0, []
+        for proposal in queryset:
+            try:
+                services.agenda_proposal_decide(proposal, accept=accept)
+                decided += 1
+            except ValidationError as error:
+                refused.append(f"{proposal}: {_refusal_message(error)}")
+        self.message_user(request, f"Decided {decided} proposal(s).", messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description="Accept (add to the meeting's agenda)", permissions=["change"])
+    def accept_proposals(self, request, queryset):
+        self._decide(request, queryset, accept=True)
+
+    @admin.action(description="Decline", permissions=["change"])
+    def decline_proposals(self, request, queryset):
+        self._decide(request, queryset, accept=False)
+
+
 # --- SLA -----------------------------------------------------------------------------------
 
 
 @admin.register(SLATarget)
-class SLATargetAdmin(admin.ModelAdmin):
+class SLATargetAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = ["vendor", "priority", "response", "resolution"]
     list_filter = ["priority", "vendor__tier"]
     search_fields = ["vendor__name"]
@@ -742,7 +880,7 @@ class BreachFilter(admin.SimpleListFilter):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = [
         "__str__",
         "vendor",
@@ -836,7 +974,7 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 
 @admin.register(SecurityClause)
-class SecurityClauseAdmin(admin.ModelAdmin):
+class SecurityClauseAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = [
         "vendor",
         "clause_type",
@@ -868,7 +1006,7 @@ class SecurityClauseAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequiredClause)
-class RequiredClauseAdmin(admin.ModelAdmin):
+class RequiredClauseAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = ["tier", "clause_type"]
     list_filter = ["tier", "clause_type"]
 
@@ -877,7 +1015,7 @@ class RequiredClauseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(AdministratorsOnly, admin.ModelAdmin):
     """The reminder outbox, read-only: rows are written by the reminder engine alone."""
 
     list_display = [
@@ -911,7 +1049,7 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
     def has_retry_permission(self, request):
-        return request.user.has_perm("governance.change_reminder")
+        return access.can_use_admin(request.user)
 
     @admin.display(description="About")
     def about(self, reminder):

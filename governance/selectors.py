@@ -48,10 +48,10 @@ GOOD_GOAL_STATUSES = (Goal.Status.ON_TRACK, Goal.Status.ACHIEVED)
 
 
 def vendors_for(user):
-    """The vendors ``user`` may see."""
-    if not user.is_authenticated:
-        return Vendor.objects.none()
-    return Vendor.objects.all()
+    """The vendors ``user`` may see in the internal application (rules: ``governance.access``)."""
+    from governance import access
+
+    return access.vendors_for(user)
 
 
 def _count_subquery(queryset):

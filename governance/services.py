@@ -16,12 +16,14 @@ from django.utils import timezone
 from governance import scheduling
 from governance.models import (
     ActionItem,
+    AgendaProposal,
     Contact,
     Goal,
     GoalCheckIn,
     Incident,
     Review,
     ReviewScore,
+    Role,
     SecurityClause,
     SLATarget,
     UserProfile,
@@ -426,3 +428,113 @@ def clause_verify(clause, *, on=None, next_due=None):
     clause.last_verified_on = on
     clause.next_verification_due = next_due or scheduling.add_cadence(on, "annual")
     return _save(clause)
+
+
+# --- roles, vendor portal ------------------------------------------------------------------
+# Who may call these is decided by governance.access in the views; the rules about the data
+# itself (what a role implies, what can be acknowledged and when) live here.
+
+
+def _may_manage_vendors(user):
+    """True for users whose role lets them own or be assigned to a vendor."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    role = UserProfile.objects.filter(user=user).values_list("role", flat=True).first()
+    return role in (None, Role.ADMINISTRATOR, Role.MANAGER)
+
+
+def user_role_set(user, *, role, vendor=None):
+    """Give ``user`` a role (see ``profile_role_set``)."""
+    return profile_role_set(profile_for(user), role=role, vendor=vendor)
+
+
+@transaction.atomic
+def profile_role_set(profile, *, role, vendor=None):
+    """Give the profile's user a role; a vendor representative belongs to exactly one ``vendor``.
+
+    A user who owns vendors keeps a role that may own them (hand the vendors over first);
+    leaving the manager roles ends the user's assignments to other vendors. Other changes
+    already made to ``profile`` (its time zone, say) are saved with it.
+    """
+    user = profile.user
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    if role not in (Role.ADMINISTRATOR, Role.MANAGER) and not user.is_superuser:
+        owned = Vendor.objects.filter(owner=user).count()
+        if owned:
+            raise ValidationError(
+                {
+                    "role": f"{user.get_username()} owns {owned} vendor(s); hand them over to "
+                    "a manager before giving this role."
+                }
+            )
+        Vendor.managers.through.objects.filter(user_id=user.pk).delete()
+    profile.role = role
+    profile.vendor = vendor if role == Role.VENDOR_REP else None
+    return _save(profile)
+
+
+@transaction.atomic
+def vendor_managers_set(vendor, *, managers):
+    """Assign the managers who edit ``vendor`` besides its owner (replacing the old ones)."""
+    managers = [user for user in managers if user.pk != vendor.owner_id]
+    refused = sorted(user.get_username() for user in managers if not _may_manage_vendors(user))
+    if refused:
+        raise ValidationError(
+            {"managers": f"Only managers and administrators can be assigned: {', '.join(refused)}."}
+        )
+    vendor.managers.set(managers)
+    return vendor
+
+
+@transaction.atomic
+def review_acknowledge(review, *, by, comment="", at=None):
+    """Record the vendor's acknowledgement of a completed review's outcome, once."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.status != Review.Status.COMPLETED:
+        raise ValidationError("Only a completed review can be acknowledged.")
+    if review.vendor_acknowledged_at is not None:
+        raise ValidationError("This review was already acknowledged.")
+    review.vendor_acknowledged_at = at or timezone.now()
+    review.vendor_acknowledged_by = by
+    review.vendor_comment = comment.strip()
+    return _save(review)
+
+
+@transaction.atomic
+def agenda_propose(*, meeting, author, text):
+    """Propose an item for the meeting's agenda; the meeting's team accepts or declines it."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Describe the item you propose."})
+    return _save(AgendaProposal(meeting=meeting, author=author, text=text))
+
+
+@transaction.atomic
+def agenda_proposal_decide(proposal, *, accept):
+    """Accept (the item joins the meeting's agenda) or decline a proposed agenda item."""
+    proposal = (
+        AgendaProposal.objects.select_for_update().select_related("meeting").get(pk=proposal.pk)
+    )
+    if proposal.status != AgendaProposal.Status.PROPOSED:
+        raise ValidationError(f"This proposal was already {proposal.get_status_display().lower()}.")
+    if accept:
+        meeting = proposal.meeting
+        item = f"- {proposal.text}"
+        meeting.agenda = f"{meeting.agenda.rstrip()}\n{item}" if meeting.agenda.strip() else item
+        _save(meeting)
+        proposal.status = AgendaProposal.Status.ACCEPTED
+    else:
+        proposal.status = AgendaProposal.Status.DECLINED
+    return _save(proposal)
+
+
+@transaction.atomic
+def action_item_status_set(item, *, status):
+    """Move an action item along (open, in progress, done, cancelled)."""
+    if status not in ActionItem.Status.values:
+        raise ValidationError({"status": f"Unknown status {status!r}."})
+    item.status = status
+    return _save(item)

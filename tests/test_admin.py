@@ -20,6 +20,7 @@ from governance.models import (
     Reminder,
     Review,
     ReviewScore,
+    Role,
     SecurityClause,
     Vendor,
 )
@@ -69,6 +70,7 @@ def _portfolio(count, owner):
         meeting = MeetingFactory(vendor=vendor)
         meeting.attendees.add(owner)
         meeting.contacts.add(contact)
+        services.agenda_propose(meeting=meeting, author=owner, text="Review the patch window")
         services.incident_save(IncidentFactory.build(vendor=vendor))
         ClauseFactory(vendor=vendor)
         Reminder.objects.create(
@@ -456,18 +458,28 @@ def test_retrying_failed_reminders_resets_them_to_pending(admin_client, admin_us
     assert (sent.status, sent.sent_at) == (Reminder.Status.SENT, sent_at)
 
 
-def test_staff_without_the_change_permission_cannot_retry_reminders(client, admin_user):
+def test_staff_who_are_not_administrators_cannot_retry_reminders(client, admin_user):
+    # Roles decide (governance.access): staff status and Django permissions are not enough.
     _portfolio(1, admin_user)
+    [failed] = Reminder.objects.all()
     viewer = UserFactory(username="viewer", is_staff=True)
+    services.user_role_set(viewer, role=Role.VIEWER)
     viewer.user_permissions.add(
         *ContentType.objects.get_for_model(Reminder).permission_set.filter(codename="view_reminder")
     )
     client.force_login(viewer)
 
     page = client.get(_url(Reminder, "changelist"))
+    retry = client.post(
+        _url(Reminder, "changelist"),
+        {"action": "retry_failed", "_selected_action": [failed.pk]},
+    )
 
-    assert page.status_code == 200
-    assert "retry_failed" not in page.content.decode()
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("admin:login"))
+    assert retry.status_code == 302
+    failed.refresh_from_db()
+    assert failed.status == Reminder.Status.FAILED
 
 
 def test_the_user_admin_edits_the_profile_inline(admin_client, admin_user):

@@ -3,8 +3,11 @@
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from governance import access
 
 # Dates outside this window are typing mistakes, and near year 1 or 9999 date arithmetic
 # (cadences, time zones, SLA due times) overflows: refuse them with a message instead.
@@ -61,10 +64,23 @@ def _contains_nul(value):
     return False
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class UserField(serializers.PrimaryKeyRelatedField):
-    """A user by id; only active users can be chosen."""
+    """A user by id; only active users can be chosen, and of them only those ``scope`` allows.
+
+    ``scope``: ``"any"`` (every active user), ``"internal"`` (not vendor representatives),
+    ``"owners"`` (managers and administrators: who may own or be assigned to a vendor).
+    """
+
+    def __init__(self, *, scope="any", **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
 
     def get_queryset(self):
+        if self.scope == "owners":
+            return access.owner_candidates()
+        if self.scope == "internal":
+            return access.internal_users()
         return get_user_model().objects.filter(is_active=True)
 
 

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from governance import selectors, services
+from governance import access, audit, selectors, services
 from governance.models import (
     ActionItem,
     Contact,
@@ -150,7 +150,9 @@ class VendorSerializer(ModelSerializer):
     )
     owner = UserField(
         required=False,
-        help_text="The relationship owner (a user id); defaults to the user who creates it.",
+        scope="owners",
+        help_text="The relationship owner (a manager's or an administrator's user id); "
+        "defaults to the user who creates it.",
     )
     renewal_notice_days = serializers.IntegerField(
         min_value=0, max_value=MAX_NOTICE_DAYS, required=False
@@ -319,7 +321,9 @@ class ContactSerializer(ModelSerializer):
 
 class GoalSerializer(ModelSerializer):
     vendor = VisibleVendorField()
-    owner = UserField(required=False, allow_null=True, help_text="The internal owner.")
+    owner = UserField(
+        required=False, allow_null=True, scope="internal", help_text="The internal owner."
+    )
     vendor_owner = VisibleContactField(
         required=False, allow_null=True, help_text="The vendor-side owner: one of its contacts."
     )
@@ -399,7 +403,12 @@ class ReviewScoreSerializer(serializers.ModelSerializer):
 
 
 class ActionItemSerializer(ModelSerializer):
-    owner = UserField(required=False, allow_null=True)
+    owner = UserField(
+        required=False,
+        allow_null=True,
+        help_text="An internal user, or a representative of the review's vendor (who then "
+        "sees the item in the vendor portal).",
+    )
 
     class Meta:
         model = ActionItem
@@ -408,7 +417,7 @@ class ActionItemSerializer(ModelSerializer):
 
 class ReviewSerializer(ModelSerializer):
     vendor = VisibleVendorField()
-    reviewer = UserField(required=False, allow_null=True)
+    reviewer = UserField(required=False, allow_null=True, scope="internal")
     scores = ReviewScoreSerializer(
         many=True,
         required=False,
@@ -475,6 +484,10 @@ class ReviewSerializer(ModelSerializer):
                 "Complete a review with POST /api/v1/reviews/{id}/complete/, "
                 "which also schedules the next one."
             ]
+        vendor = _value(attrs, self.instance, "vendor")
+        item_errors = _foreign_action_item_owners(attrs.get("action_items"), vendor)
+        if item_errors:
+            errors["action_items"] = item_errors
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -494,6 +507,24 @@ class ReviewSerializer(ModelSerializer):
         )
 
 
+def _foreign_action_item_owners(items, vendor):
+    """Per-item errors for owners who are representatives of another vendor (or empty)."""
+    if not items or vendor is None:
+        return []
+    allowed = set(
+        access.action_item_owner_candidates(vendor.pk)
+        .filter(pk__in=[item["owner"].pk for item in items if item.get("owner")])
+        .values_list("pk", flat=True)
+    )
+    errors = [
+        {"owner": ["Choose an internal user or a representative of this review's vendor."]}
+        if item.get("owner") is not None and item["owner"].pk not in allowed
+        else {}
+        for item in items
+    ]
+    return errors if any(errors) else []
+
+
 class ReviewCompletionSerializer(serializers.Serializer):
     review = ReviewSerializer(help_text="The review just completed.")
     next_review = ReviewSerializer(help_text="The review scheduled after it.")
@@ -504,7 +535,9 @@ class ReviewCompletionSerializer(serializers.Serializer):
 
 class MeetingSerializer(ModelSerializer):
     vendor = VisibleVendorField()
-    attendees = UserField(many=True, required=False, help_text="Internal attendees (user ids).")
+    attendees = UserField(
+        many=True, required=False, scope="internal", help_text="Internal attendees (user ids)."
+    )
     contacts = VisibleContactField(
         many=True, required=False, help_text="Vendor contacts attending (of the same vendor)."
     )
@@ -801,3 +834,59 @@ class ReminderSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "lead_time": {"help_text": "How long before the occurrence, as [DD] [HH:[MM:]]ss."},
         }
+
+
+# --- access and history --------------------------------------------------------------------
+
+
+class VendorManagersSerializer(serializers.Serializer):
+    owner = serializers.IntegerField(
+        read_only=True, help_text="The relationship owner (user id), who always edits it."
+    )
+    managers = UserField(
+        many=True,
+        scope="owners",
+        help_text="Managers who change the vendor's records besides its owner (user ids).",
+    )
+
+    def to_representation(self, vendor):
+        return {
+            "owner": vendor.owner_id,
+            "managers": sorted(vendor.managers.values_list("pk", flat=True)),
+        }
+
+
+class HistoryQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=list(audit.KINDS), required=False, allow_blank=True)
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The field's name, as in the API where it has one.")
+    label = serializers.CharField(help_text="The field's name as people read it.")
+    before = serializers.JSONField(
+        allow_null=True, help_text="The value before (null when the record was created)."
+    )
+    after = serializers.JSONField(
+        allow_null=True, help_text="The value after (null when the record was deleted)."
+    )
+    before_text = serializers.CharField(help_text="The value before, as people read it.")
+    after_text = serializers.CharField(help_text="The value after, as people read it.")
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One change to the vendor or one of its records (``audit.Entry``)."""
+
+    kind = serializers.ChoiceField(
+        choices=list(audit.KINDS), help_text="What kind of record changed."
+    )
+    kind_label = serializers.CharField()
+    history_id = serializers.IntegerField(help_text="The change's id among changes of its kind.")
+    object_id = serializers.IntegerField(help_text="The id of the record that changed.")
+    object = serializers.CharField(source="object_label", help_text="What the record is.")
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    at = serializers.DateTimeField(help_text="When the change was made.")
+    user = serializers.IntegerField(
+        source="user.pk", allow_null=True, help_text="Who made it (null: the system)."
+    )
+    user_name = serializers.CharField(help_text="Who made it, by username (empty: the system).")
+    changes = HistoryChangeSerializer(many=True)

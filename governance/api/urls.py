@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .permissions import IsInternalUser
 
 app_name = "api"
 
@@ -29,7 +30,12 @@ urlpatterns = [
     path("v1/auth/logout-all/", views.TokenRevokeAllView.as_view(), name="logout-all"),
     path("v1/goals/<int:goal_id>/check-ins/", check_ins, name="goal-check-ins"),
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Internal users only, like every operation it describes.
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[IsInternalUser]),
+        name="schema",
+    ),
     path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"", views.not_found),
 ]

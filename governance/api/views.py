@@ -19,12 +19,15 @@ from knox.models import get_token_model
 from knox.settings import knox_settings
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+from simple_history.models import HistoricalRecords
 
-from governance import selectors, services
+from governance import access, audit, selectors, services
 from governance.models import (
     Contact,
     Goal,
@@ -42,9 +45,13 @@ from governance.security import LOCKED_OUT
 from . import filters, serializers
 from .auth import TokenAuthentication
 from .exceptions import Conflict
+from .permissions import HistoryPermission, IsInternalUser, RolePermission
 from .scoping import VendorScopedQuerysetMixin, reminder_visibility, visible_vendors
 
 # --- auth ----------------------------------------------------------------------------------
+
+
+NOT_FOR_VENDOR_REPS = "Vendor representatives use the vendor portal, not the API."
 
 
 class TokenObtainThrottle(AnonRateThrottle):
@@ -68,6 +75,9 @@ class TokenObtainView(APIView):
         responses={
             200: serializers.TokenSerializer,
             400: OpenApiResponse(description="Missing fields or wrong credentials."),
+            403: OpenApiResponse(
+                description="A vendor representative: the API is for internal users."
+            ),
             429: OpenApiResponse(
                 description="Too many attempts: throttled, or this username is locked out "
                 "on this address after repeated failures."
@@ -89,6 +99,8 @@ class TokenObtainView(APIView):
         if not valid:
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
         user = serializer.validated_data["user"]
+        if not access.is_internal(user):
+            return Response({"detail": NOT_FOR_VENDOR_REPS}, status=status.HTTP_403_FORBIDDEN)
         instance, token = get_token_model().objects.create(
             user=user, expiry=knox_settings.TOKEN_TTL
         )
@@ -119,6 +131,8 @@ class TokenRevokeView(APIView):
 class TokenRevokeAllView(APIView):
     """Revoke every token of the requesting user (after a leak, or when leaving)."""
 
+    permission_classes = [IsInternalUser]
+
     @extend_schema(
         operation_id="auth_logout_all_create",
         tags=["auth"],
@@ -134,10 +148,43 @@ class TokenRevokeAllView(APIView):
 # --- resources -----------------------------------------------------------------------------
 
 
-class VendorScopedViewSet(VendorScopedQuerysetMixin, viewsets.ModelViewSet):
+class GovernanceAPIMixin:
+    """Every resource: role checks (``governance.access``) and a change history naming the user.
+
+    simple-history takes the user from the request its middleware saw, when a token
+    request was still anonymous (DRF authenticates later, in ``initial``): the authenticated
+    user is put on that request here, so every change made through the API is theirs.
+    """
+
+    permission_classes = [RolePermission]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        http_request = request._request
+        http_request.user = request.user
+        self._history_context_owned = not hasattr(HistoricalRecords.context, "request")
+        HistoricalRecords.context.request = http_request
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(self, "_history_context_owned", False):
+            # Set here, not by the middleware: never leave it behind for the next request.
+            del HistoricalRecords.context.request
+            self._history_context_owned = False
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def check_vendor_editable(self, vendor):
+        """403 unless the user may change ``vendor``'s records (a write's target vendor)."""
+        if not access.can_edit_vendor(self.request.user, vendor):
+            raise PermissionDenied("You may read this vendor's records but not change them.")
+
+
+class VendorScopedViewSet(GovernanceAPIMixin, VendorScopedQuerysetMixin, viewsets.ModelViewSet):
     """CRUD on objects of visible vendors; the response shows the object as the list would."""
 
     def perform_create(self, serializer):
+        vendor = serializer.validated_data.get("vendor")
+        if vendor is not None:
+            self.check_vendor_editable(vendor)
         serializer.save()
         serializer.instance = self.refetch(serializer.instance)
 
@@ -187,11 +234,85 @@ class VendorViewSet(VendorScopedViewSet):
     def get_queryset(self):
         return selectors.vendors_with_metrics(super().get_queryset())
 
+    def check_may_assign(self, vendor):
+        if not access.can_assign_vendor(self.request.user, vendor):
+            raise PermissionDenied(
+                "Only the vendor's owner or an administrator may hand it over or delete it."
+            )
+
+    def perform_update(self, serializer):
+        owner = serializer.validated_data.get("owner")
+        if owner is not None and owner.pk != serializer.instance.owner_id:
+            self.check_may_assign(serializer.instance)
+        super().perform_update(serializer)
+
     def perform_destroy(self, instance):
+        self.check_may_assign(instance)
         try:
             services.vendor_delete(instance)
         except ValidationError as error:
             raise Conflict(" ".join(error.messages)) from error
+
+    @extend_schema(
+        summary="A vendor's change history",
+        description="Every change to the vendor and to the records that belong to it (contacts, "
+        "goals and their check-ins, reviews with their scores and action items, meetings and "
+        "agenda proposals, SLA targets, incidents, security clauses), deleted records "
+        "included, newest first: who made it, when, and each field's value before and after. "
+        "For administrators, managers and auditors.",
+        parameters=[
+            OpenApiParameter(
+                "kind",
+                str,
+                enum=list(audit.KINDS),
+                description="Only changes to this kind of record.",
+            )
+        ],
+        responses=serializers.HistoryEntrySerializer(many=True),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        permission_classes=[RolePermission, HistoryPermission],
+    )
+    def history(self, request, pk=None):
+        vendor = self.get_object()
+        query = serializers.HistoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = audit.vendor_history(vendor, kind=query.validated_data.get("kind", ""))
+        page = self.paginate_queryset(rows)
+        data = serializers.HistoryEntrySerializer(audit.entries(page), many=True).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        summary="The managers assigned to a vendor",
+        description="Managers who change the vendor's records besides its owner.",
+        responses=serializers.VendorManagersSerializer,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def managers(self, request, pk=None):
+        vendor = self.get_object()
+        return Response(serializers.VendorManagersSerializer(vendor).data)
+
+    @extend_schema(
+        summary="Assign a vendor's managers",
+        description="Replaces the managers assigned to the vendor (user ids of managers or "
+        "administrators). Only the vendor's owner or an administrator may.",
+        request=serializers.VendorManagersSerializer,
+        responses=serializers.VendorManagersSerializer,
+    )
+    @managers.mapping.put
+    def set_managers(self, request, pk=None):
+        vendor = self.get_object()
+        self.check_may_assign(vendor)
+        serializer = serializers.VendorManagersSerializer(vendor, data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.vendor_managers_set(vendor, managers=serializer.validated_data["managers"])
+        except ValidationError as error:
+            raise DRFValidationError(error.message_dict) from error
+        return Response(serializers.VendorManagersSerializer(vendor).data)
 
     @extend_schema(
         summary="A vendor's scorecard",
@@ -246,6 +367,7 @@ class GoalViewSet(VendorScopedViewSet):
     ),
 )
 class GoalCheckInViewSet(
+    GovernanceAPIMixin,
     VendorScopedQuerysetMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -271,6 +393,7 @@ class GoalCheckInViewSet(
         return super().get_queryset().filter(goal=self.goal)
 
     def perform_create(self, serializer):
+        self.check_vendor_editable(self.goal.vendor_id)
         serializer.save(goal=self.goal, author=self.request.user)
 
 
@@ -414,6 +537,7 @@ class IncidentViewSet(VendorScopedViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
+        self.check_vendor_editable(fields["vendor"])
         incident, created = services.incident_upsert(
             vendor=fields.pop("vendor"), external_id=fields.pop("external_id", ""), **fields
         )
@@ -443,7 +567,7 @@ class ClauseViewSet(VendorScopedViewSet):
     ),
     retrieve=extend_schema(summary="A reminder"),
 )
-class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
+class ReminderViewSet(GovernanceAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Reminders the reminder engine has scheduled, sent or failed to send (read-only)."""
 
     queryset = Reminder.objects.select_related("content_type")
@@ -460,7 +584,7 @@ class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List users", description="Ids for owners, reviewers, attendees."),
     retrieve=extend_schema(summary="A user"),
 )
-class UserViewSet(viewsets.ReadOnlyModelViewSet):
+class UserViewSet(GovernanceAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Active users: the ids to give as owners, reviewers and attendees."""
 
     queryset = get_user_model().objects.filter(is_active=True)
@@ -483,6 +607,8 @@ class DocsView(SpectacularSwaggerSplitView):
     def get(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if not access.is_internal(request.user):
+            raise PermissionDenied(NOT_FOR_VENDOR_REPS)
         return super().get(request, *args, **kwargs)
 
 

@@ -100,19 +100,23 @@ class Caller:
         return elapsed, len(queries), int(status[0].split()[0]), size
 
 
-def measure(caller, target, *, repeat, warmup):
+def measure(caller, target, *, repeat, warmup, budget=30.0):
     """Median and p95 server time (ms) and the query count of ``target``.
 
-    Raises RuntimeError on any status but 200: a fast error page is not a measurement.
+    ``repeat`` samples after ``warmup`` requests, fewer (at least 3) for a page so slow that
+    they would take more than ``budget`` seconds. Raises RuntimeError on any status but 200:
+    a fast error page is not a measurement.
     """
     times, counts = [], set()
-    for number in range(warmup + repeat):
-        elapsed, count, status, size = caller.call(target)
-        if status != 200:
-            raise RuntimeError(f"{target.path} answered {status}")
-        if number >= warmup:
-            times.append(elapsed * 1000)
-            counts.add(count)
+    elapsed = 0.0
+    for _ in range(max(1, warmup)):
+        elapsed, _, size = _checked(caller, target)
+    if elapsed * repeat > budget:
+        repeat = max(3, int(budget / elapsed))
+    for _ in range(repeat):
+        elapsed, count, size = _checked(caller, target)
+        times.append(elapsed * 1000)
+        counts.add(count)
     return {
         "label": target.label,
         "path": target.path,
@@ -126,3 +130,10 @@ def measure(caller, target, *, repeat, warmup):
         "bytes": size,
         "samples": len(times),
     }
+
+
+def _checked(caller, target):
+    elapsed, count, status, size = caller.call(target)
+    if status != 200:
+        raise RuntimeError(f"{target.path} answered {status}")
+    return elapsed, count, size

@@ -43,10 +43,14 @@ def _plain_serializer(model, names):
             continue
         fields.append(name)
     meta = type("Meta", (), {"model": model, "fields": fields})
-    serializer = type(f"Minimal{model.__name__}Serializer", (serializers.ModelSerializer,), {
-        "Meta": meta,
-        **nested,
-    })
+    serializer = type(
+        f"Minimal{model.__name__}Serializer",
+        (serializers.ModelSerializer,),
+        {
+            "Meta": meta,
+            **nested,
+        },
+    )
     return serializer, prefetch
 
 

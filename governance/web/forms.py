@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models as db_models
 from django.utils import timezone
 
-from governance import reminders
+from governance import access, reminders
 from governance.models import (
     ActionItem,
     Cadence,
@@ -109,6 +109,13 @@ class VendorForm(UIModelForm):
         choices=Service.choices, widget=forms.CheckboxSelectMultiple
     )
     owner = UserChoiceField(queryset=user_choices(), label="Relationship owner")
+    managers = UsersChoiceField(
+        queryset=user_choices(),
+        required=False,
+        label="Assigned managers",
+        help_text="Managers who change this vendor's records besides its owner.",
+        widget=forms.CheckboxSelectMultiple,
+    )
     time_zone = TimeZoneField()
 
     class Meta(UIModelForm.Meta):
@@ -136,9 +143,16 @@ class VendorForm(UIModelForm):
             "review_cadence": "Leave empty to use the tier's default.",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_assign=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = user_choices()
+        self.fields["owner"].queryset = access.owner_candidates().order_by("username")
+        self.fields["managers"].queryset = access.owner_candidates().order_by("username")
+        if self.instance.pk:
+            self.fields["managers"].initial = list(self.instance.managers.all())
+        if not may_assign:
+            # Handing a vendor over is for its owner and administrators (governance.access).
+            self.fields["owner"].disabled = True
+            self.fields["managers"].disabled = True
         self.fields["review_cadence"].required = False
         self.fields["review_cadence"].choices = [("", "The tier's default"), *Cadence.choices]
 

@@ -4,7 +4,7 @@ import zoneinfo
 
 from django.utils import timezone
 
-from governance.services import profile_for
+from governance.access import profile_of
 
 
 class UserTimezoneMiddleware:
@@ -21,7 +21,8 @@ class UserTimezoneMiddleware:
         request.profile = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            request.profile = profile_for(user)
+            # Kept on the user too, so role checks later in the request cost no query.
+            request.profile = profile_of(user)
             try:
                 timezone.activate(zoneinfo.ZoneInfo(request.profile.time_zone))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -134,8 +134,9 @@ def test_an_incident_post_creates_then_updates_the_same_incident(api, vendor):
     assert body["resolution_breached"] is False
 
 
-def test_the_same_external_id_at_another_vendor_is_another_incident(api, vendor):
-    other = VendorFactory()
+def test_the_same_external_id_at_another_vendor_is_another_incident(api, vendor, owner):
+    # Both owned by the caller: writing to a vendor needs that (tests/access covers the rest).
+    other = VendorFactory(owner=owner)
 
     first = api.post("/api/v1/incidents/", incident_payload(vendor), format="json")
     second = api.post("/api/v1/incidents/", incident_payload(other), format="json")

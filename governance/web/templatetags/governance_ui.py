@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from governance import access
 from governance.models import Service
 
 register = template.Library()
@@ -186,3 +187,14 @@ def describe_rrule(rule):
     if "UNTIL" in parts:
         text += f", until {parts['UNTIL'][:4]}-{parts['UNTIL'][4:6]}-{parts['UNTIL'][6:8]}"
     return text
+
+
+@register.filter
+def is_vendor_rep(user):
+    """True for a vendor representative (their pages are the vendor portal's)."""
+    return access.is_vendor_rep(user)
+
+
+@register.filter
+def can_use_admin(user):
+    return access.can_use_admin(user)

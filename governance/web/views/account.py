@@ -6,14 +6,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from governance import selectors, services
-from governance.services import profile_for
+from governance import access, selectors, services
 from governance.web.forms import PreferencesForm
 
 
 @login_required
 def preferences(request):
-    profile = profile_for(request.user)
+    profile = access.profile_of(request.user)
     form = PreferencesForm(request.POST or None, profile=profile)
     if request.method == "POST" and form.is_valid():
         services.profile_update(
@@ -38,6 +37,8 @@ def preferences(request):
         {
             "form": form,
             "profile": profile,
+            # Feeds are internal (governance.web.views.calendar): none for vendor reps.
+            "show_calendar": access.is_internal(request.user),
             "feed_url": request.build_absolute_uri(
                 reverse("governance:user-feed", args=[profile.calendar_token])
             ),
@@ -58,6 +59,6 @@ def preferences(request):
 @login_required
 def regenerate_calendar_token(request):
     """Give the user a new feed secret; every URL with the old one stops working at once."""
-    services.profile_regenerate_calendar_token(profile_for(request.user))
+    services.profile_regenerate_calendar_token(access.profile_of(request.user))
     messages.success(request, "Your calendar feed has a new address; the old one no longer works.")
     return redirect(reverse("governance:preferences") + "#calendar")

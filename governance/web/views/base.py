@@ -1,20 +1,55 @@
 """What the UI's views share: scoping, pagination, service errors shown as form errors."""
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from governance import selectors
+from governance import access, selectors
 from governance.web.csv_export import csv_response, wants_csv
 
 PAGE_SIZE = 25
+NOT_FOR_VENDOR_REPS = "This page is for the internal team; vendor representatives use the portal."
+READ_ONLY = "You may read this vendor's records but not change them."
+
+
+def internal_view(view):
+    """A page of the internal application, for its signed-in internal users.
+
+    Anonymous visitors go to the login page; vendor representatives get 403 (their pages
+    are the vendor portal's). Which vendors and records: ``vendor_for`` and
+    ``editable_vendor_for``, the rules: ``governance.access``.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not access.is_internal(request.user):
+            raise PermissionDenied(NOT_FOR_VENDOR_REPS)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
 
 
 def vendor_for(request, pk):
     """The vendor ``pk`` if the user may see it, else 404 (never reveal what exists)."""
     return get_object_or_404(selectors.vendors_for(request.user), pk=pk)
+
+
+def editable_vendor_for(request, pk):
+    """The vendor ``pk`` if the user may change its records; 404 if unseen, 403 if read only."""
+    vendor = vendor_for(request, pk)
+    require_edit(request, vendor)
+    return vendor
+
+
+def require_edit(request, vendor):
+    """403 unless the user may change ``vendor``'s records."""
+    if not access.can_edit_vendor(request.user, vendor):
+        raise PermissionDenied(READ_ONLY)
 
 
 def add_service_error(form, error):
@@ -71,6 +106,7 @@ def section_page(request, vendor, *, section, title, items, template, csv=None, 
         "page": page,
         "rows": page.object_list,
         "table_template": template,
+        "can_edit": access.can_edit_vendor(request.user, vendor),
         **(extra or {}),
     }
     return render(request, "governance/vendors/section.html", context)

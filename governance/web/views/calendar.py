@@ -1,7 +1,9 @@
 """iCalendar feeds for calendar clients, reached through the user's secret URL token.
 
 A calendar client cannot log in, so the URL itself is the credential: the token belongs to
-one user, shows only what that user may see, and regenerating it revokes every old URL.
+one user, shows only what that user may see (``governance.access``, as every page does),
+and regenerating it revokes every old URL. Feeds are internal: a vendor representative's
+token opens none.
 """
 
 from django.db.models import Q
@@ -10,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 
 from governance import calendar as ics
-from governance import selectors
+from governance import access, selectors
 from governance.models import Meeting, UserProfile
 
 
@@ -20,7 +22,7 @@ def _user_for(token):
         .filter(calendar_token=token, user__is_active=True)
         .first()
     )
-    if profile is None:
+    if profile is None or not access.is_internal(profile.user):
         raise Http404("Unknown or revoked calendar feed.")
     return profile.user
 

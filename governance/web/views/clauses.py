@@ -3,7 +3,6 @@
 from copy import copy
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +11,13 @@ from django.views.decorators.http import require_POST
 from governance import services
 from governance.models import SecurityClause
 from governance.web.forms import ClauseForm
-from governance.web.views.base import save_valid, section_page, vendor_for
+from governance.web.views.base import (
+    editable_vendor_for,
+    internal_view,
+    save_valid,
+    section_page,
+    vendor_for,
+)
 from governance.web.views.vendors import clause_coverage
 
 CSV_HEADER = [
@@ -45,7 +50,7 @@ def _csv_row(row):
     ]
 
 
-@login_required
+@internal_view
 def clause_list(request, pk):
     vendor = vendor_for(request, pk)
     coverage = clause_coverage(vendor)
@@ -61,9 +66,9 @@ def clause_list(request, pk):
     )
 
 
-@login_required
+@internal_view
 def clause_create(request, pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     initial = {}
     if request.GET.get("type"):
         initial["clause_type"] = request.GET["type"]
@@ -83,9 +88,9 @@ def clause_create(request, pk):
     )
 
 
-@login_required
+@internal_view
 def clause_edit(request, pk, clause_pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     clause = get_object_or_404(vendor.clauses, pk=clause_pk)
     form = ClauseForm(
         request.POST or None, request.FILES or None, instance=copy(clause), vendor=vendor
@@ -100,9 +105,9 @@ def clause_edit(request, pk, clause_pk):
 
 
 @require_POST
-@login_required
+@internal_view
 def clause_verify(request, pk, clause_pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     clause = get_object_or_404(vendor.clauses, pk=clause_pk)
     try:
         services.clause_verify(clause)
@@ -117,7 +122,7 @@ def clause_verify(request, pk, clause_pk):
     return redirect(vendor.get_absolute_url() + "#clauses")
 
 
-@login_required
+@internal_view
 def clause_evidence(request, pk, clause_pk):
     """The uploaded evidence document, only to users who may see the vendor."""
     vendor = vendor_for(request, pk)

@@ -3,13 +3,18 @@
 from copy import copy
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
 from governance import services
 from governance.models import Contact
 from governance.web.forms import ContactForm
-from governance.web.views.base import save_valid, section_page, vendor_for
+from governance.web.views.base import (
+    editable_vendor_for,
+    internal_view,
+    save_valid,
+    section_page,
+    vendor_for,
+)
 
 CSV_HEADER = ["Name", "Role", "Email", "Phone", "Primary"]
 
@@ -18,7 +23,7 @@ def _csv_row(contact):
     return [contact.name, contact.role, contact.email, contact.phone, contact.is_primary]
 
 
-@login_required
+@internal_view
 def contact_list(request, pk):
     vendor = vendor_for(request, pk)
     return section_page(
@@ -43,14 +48,14 @@ def _form_view(request, vendor, instance, shown):
     )
 
 
-@login_required
+@internal_view
 def contact_create(request, pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     return _form_view(request, vendor, Contact(vendor=vendor), None)
 
 
-@login_required
+@internal_view
 def contact_edit(request, pk, contact_pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     contact = get_object_or_404(vendor.contacts, pk=contact_pk)
     return _form_view(request, vendor, copy(contact), contact)

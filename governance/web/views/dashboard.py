@@ -4,13 +4,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import selectors, services
+from governance import access, selectors, services
 from governance.models import Vendor
 from governance.web.csv_export import csv_response, wants_csv
+from governance.web.views.base import internal_view
 from governance.web.views.vendors import with_health
 
 PANEL_LIMIT = 25
@@ -36,6 +37,14 @@ class Attention:
 
 @login_required
 def dashboard(request):
+    """The portfolio; a vendor representative lands on the vendor portal instead."""
+    if access.is_vendor_rep(request.user):
+        return redirect("governance:portal:home")
+    return _portfolio(request)
+
+
+@internal_view
+def _portfolio(request):
     now = timezone.now()
     today = timezone.localdate(now)
     visible = selectors.vendors_for(request.user).exclude(status=Vendor.Status.ENDED)
@@ -74,6 +83,7 @@ def dashboard(request):
             ),
         )
 
+    editable = access.EditScope(request.user)
     reviews_qs = selectors.reviews_due(visible, today=today, days=REVIEWS_AHEAD_DAYS)
     incidents_qs = selectors.open_incidents(visible, now=now)
     clauses_qs = selectors.expiring_clauses(visible, today=today, days=CLAUSES_AHEAD_DAYS)
@@ -121,7 +131,9 @@ def dashboard(request):
         "goals_total": _total(goals, goals_qs),
         "notices": notices,
         "meetings": occurrences[:10],
-        "attention": _attention(today, reviews, incidents, clauses, goals, notices)[:12],
+        "attention": _attention(today, reviews, incidents, clauses, goals, notices, editable)[:12],
+        "editable": editable,
+        "can_create_vendor": access.can_create_vendor(request.user),
         "panel_limit": PANEL_LIMIT,
         "horizons": {
             "reviews": REVIEWS_AHEAD_DAYS,
@@ -139,7 +151,7 @@ def _total(shown, queryset):
     return queryset.count()
 
 
-def _attention(today, reviews, incidents, clauses, goals, notices):
+def _attention(today, reviews, incidents, clauses, goals, notices, editable):
     """Everything overdue, breached or close, merged and sorted: the urgent first, then by date."""
     items = []
     for review in reviews:
@@ -163,7 +175,7 @@ def _attention(today, reviews, incidents, clauses, goals, notices):
                 kind="SLA breached" if breached else "Open incident",
                 title=f"{incident.priority} {incident.title}",
                 vendor=incident.vendor,
-                url=reverse("governance:incident-edit", args=[incident.vendor_id, incident.pk]),
+                url=_record_url(incident, "incident-edit", editable),
             )
         )
     for clause in clauses:
@@ -178,7 +190,7 @@ def _attention(today, reviews, incidents, clauses, goals, notices):
                 else ("Clause expiring" if day == clause.expires_on else "Verification due"),
                 title=clause.get_clause_type_display(),
                 vendor=clause.vendor,
-                url=reverse("governance:clause-edit", args=[clause.vendor_id, clause.pk]),
+                url=_record_url(clause, "clause-edit", editable),
             )
         )
     for goal in goals:
@@ -205,3 +217,10 @@ def _attention(today, reviews, incidents, clauses, goals, notices):
         )
     items.sort(key=lambda item: (not item.urgent, item.when))
     return items
+
+
+def _record_url(record, edit_view, editable):
+    """The record's edit page for those who may change it, else its workspace section."""
+    if record.vendor_id in editable:
+        return reverse(f"governance:{edit_view}", args=[record.vendor_id, record.pk])
+    return record.get_absolute_url()

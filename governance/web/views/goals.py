@@ -3,15 +3,22 @@
 from copy import copy
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from governance import services
+from governance import access, services
 from governance.models import Goal
 from governance.web.forms import CheckInForm, GoalForm
-from governance.web.views.base import add_service_error, save_valid, section_page, vendor_for
+from governance.web.views.base import (
+    add_service_error,
+    editable_vendor_for,
+    internal_view,
+    require_edit,
+    save_valid,
+    section_page,
+    vendor_for,
+)
 
 CSV_HEADER = [
     "Title",
@@ -46,7 +53,7 @@ def _csv_row(goal):
     ]
 
 
-@login_required
+@internal_view
 def goal_list(request, pk):
     vendor = vendor_for(request, pk)
     goals = vendor.goals.select_related("owner", "vendor_owner").order_by("due_date", "id")
@@ -61,9 +68,9 @@ def goal_list(request, pk):
     )
 
 
-@login_required
+@internal_view
 def goal_create(request, pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     form = GoalForm(request.POST or None, instance=Goal(vendor=vendor), vendor=vendor)
     goal = save_valid(request, form, lambda: services.goal_save(form.instance))
     if goal:
@@ -74,9 +81,9 @@ def goal_create(request, pk):
     )
 
 
-@login_required
+@internal_view
 def goal_edit(request, pk, goal_pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     goal = get_object_or_404(vendor.goals, pk=goal_pk)
     form = GoalForm(request.POST or None, instance=copy(goal), vendor=vendor)
     saved = save_valid(request, form, lambda: services.goal_save(form.instance))
@@ -88,11 +95,14 @@ def goal_edit(request, pk, goal_pk):
     )
 
 
-@login_required
+@internal_view
 def goal_detail(request, pk, goal_pk):
     """A goal with its check-in history; posting the check-in form records progress."""
     vendor = vendor_for(request, pk)
     goal = get_object_or_404(vendor.goals.select_related("owner", "vendor_owner"), pk=goal_pk)
+    can_edit = access.can_edit_vendor(request.user, vendor)
+    if request.method == "POST":
+        require_edit(request, vendor)
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,5 +116,11 @@ def goal_detail(request, pk, goal_pk):
     return render(
         request,
         "governance/goals/detail.html",
-        {"vendor": vendor, "goal": goal, "form": form, "check_ins": check_ins},
+        {
+            "vendor": vendor,
+            "goal": goal,
+            "form": form,
+            "check_ins": check_ins,
+            "can_edit": can_edit,
+        },
     )

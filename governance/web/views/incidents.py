@@ -3,7 +3,6 @@
 from copy import copy
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +13,8 @@ from governance.models import Incident, SLATarget
 from governance.web.forms import IncidentForm, ResolveForm, SLATargetForm
 from governance.web.views.base import (
     add_service_error,
+    editable_vendor_for,
+    internal_view,
     next_url,
     save_valid,
     section_page,
@@ -64,7 +65,7 @@ def _incidents(vendor, status=""):
     return selectors.incidents_with_breach_flags(queryset)
 
 
-@login_required
+@internal_view
 def incident_list(request, pk):
     vendor = vendor_for(request, pk)
     status = request.GET.get("status", "")
@@ -84,9 +85,9 @@ def incident_list(request, pk):
     )
 
 
-@login_required
+@internal_view
 def incident_create(request, pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     form = IncidentForm(request.POST or None, instance=Incident(vendor=vendor), vendor=vendor)
     incident = save_valid(request, form, lambda: services.incident_save(form.instance))
     if incident:
@@ -118,9 +119,9 @@ def _form(request, vendor, form, incident):
     )
 
 
-@login_required
+@internal_view
 def incident_edit(request, pk, incident_pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     incident = get_object_or_404(vendor.incidents, pk=incident_pk)
     form = IncidentForm(request.POST or None, instance=copy(incident), vendor=vendor)
     saved = save_valid(request, form, lambda: services.incident_save(form.instance))
@@ -131,9 +132,9 @@ def incident_edit(request, pk, incident_pk):
 
 
 @require_POST
-@login_required
+@internal_view
 def incident_acknowledge(request, pk, incident_pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     incident = get_object_or_404(vendor.incidents, pk=incident_pk)
     if incident.status != Incident.Status.OPEN:
         messages.info(request, "This incident was already acknowledged.")
@@ -145,14 +146,14 @@ def incident_acknowledge(request, pk, incident_pk):
         return render(
             request,
             "governance/vendors/_incident_row.html",
-            {"incident": row, "vendor": vendor, "swapped": True},
+            {"incident": row, "vendor": vendor, "swapped": True, "can_edit": True},
         )
     return redirect(next_url(request, vendor.get_absolute_url() + "#incidents"))
 
 
-@login_required
+@internal_view
 def incident_resolve(request, pk, incident_pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     incident = get_object_or_404(vendor.incidents, pk=incident_pk)
     form = ResolveForm(request.POST or None, incident=incident)
     if request.method == "POST" and form.is_valid():
@@ -174,9 +175,9 @@ def incident_resolve(request, pk, incident_pk):
     )
 
 
-@login_required
+@internal_view
 def sla_target_create(request, pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     form = SLATargetForm(request.POST or None, instance=SLATarget(vendor=vendor), vendor=vendor)
     target = save_valid(request, form, lambda: services.sla_target_save(form.instance))
     if target:
@@ -189,9 +190,9 @@ def sla_target_create(request, pk):
     )
 
 
-@login_required
+@internal_view
 def sla_target_edit(request, pk, target_pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     target = get_object_or_404(vendor.sla_targets, pk=target_pk)
     form = SLATargetForm(request.POST or None, instance=copy(target), vendor=vendor)
     saved = save_valid(request, form, lambda: services.sla_target_save(form.instance))

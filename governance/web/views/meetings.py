@@ -5,16 +5,23 @@ import zoneinfo
 from copy import copy
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from governance import access, services
 from governance import calendar as ics
-from governance import services
-from governance.models import Meeting
+from governance.models import AgendaProposal, Meeting
 from governance.web.forms import MeetingForm
-from governance.web.views.base import save_valid, section_page, vendor_for
+from governance.web.views.base import (
+    editable_vendor_for,
+    internal_view,
+    save_valid,
+    section_page,
+    vendor_for,
+)
 from governance.web.views.vendors import meetings_with_next
 
 CSV_HEADER = [
@@ -54,7 +61,7 @@ def _zone(meeting):
     return zoneinfo.ZoneInfo(meeting.time_zone)
 
 
-@login_required
+@internal_view
 def meeting_list(request, pk):
     vendor = vendor_for(request, pk)
     return section_page(
@@ -76,9 +83,9 @@ def _save(form):
     )
 
 
-@login_required
+@internal_view
 def meeting_create(request, pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     form = MeetingForm(request.POST or None, instance=Meeting(vendor=vendor), vendor=vendor)
     meeting = save_valid(request, form, lambda: _save(form))
     if meeting:
@@ -91,9 +98,9 @@ def meeting_create(request, pk):
     )
 
 
-@login_required
+@internal_view
 def meeting_edit(request, pk, meeting_pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     meeting = get_object_or_404(vendor.meetings, pk=meeting_pk)
     form = MeetingForm(request.POST or None, instance=copy(meeting), vendor=vendor)
     saved = save_valid(request, form, lambda: _save(form))
@@ -107,7 +114,7 @@ def meeting_edit(request, pk, meeting_pk):
     )
 
 
-@login_required
+@internal_view
 def meeting_detail(request, pk, meeting_pk):
     vendor = vendor_for(request, pk)
     meeting = get_object_or_404(
@@ -123,11 +130,40 @@ def meeting_detail(request, pk, meeting_pk):
             "meeting": meeting,
             "upcoming": upcoming[:8],
             "first_local": meeting.starts_at.astimezone(_zone(meeting)),
+            "proposals": meeting.proposals.select_related("author"),
+            "can_edit": access.can_edit_vendor(request.user, vendor),
         },
     )
 
 
-@login_required
+@require_POST
+@internal_view
+def proposal_decide(request, pk, meeting_pk, proposal_pk):
+    """Accept (the item joins the agenda) or decline an agenda item the vendor proposed."""
+    vendor = editable_vendor_for(request, pk)
+    proposal = get_object_or_404(
+        AgendaProposal.objects.filter(meeting__vendor=vendor, meeting_id=meeting_pk),
+        pk=proposal_pk,
+    )
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        messages.error(request, "Choose to accept or decline the proposal.")
+    else:
+        try:
+            services.agenda_proposal_decide(proposal, accept=decision == "accept")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                "The item was added to the agenda."
+                if decision == "accept"
+                else "The proposal was declined.",
+            )
+    return redirect("governance:meeting-detail", vendor.pk, meeting_pk)
+
+
+@internal_view
 def meeting_download(request, pk, meeting_pk):
     """The meeting (all its occurrences) as an .ics file to import into a calendar."""
     vendor = vendor_for(request, pk)

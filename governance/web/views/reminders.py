@@ -1,9 +1,7 @@
 """The reminders sent (or due, or failed) for a vendor."""
 
-from django.contrib.auth.decorators import login_required
-
 from governance import selectors
-from governance.web.views.base import section_page, vendor_for
+from governance.web.views.base import internal_view, section_page, vendor_for
 
 CSV_HEADER = [
     "Kind",
@@ -32,7 +30,7 @@ def _csv_row(reminder):
     ]
 
 
-@login_required
+@internal_view
 def reminder_list(request, pk):
     vendor = vendor_for(request, pk)
     return section_page(

@@ -3,14 +3,13 @@
 from copy import copy
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from governance import services
+from governance import access, services
 from governance.models import Review, ReviewScore
 from governance.scheduling import add_cadence, next_period
 from governance.web.forms import (
@@ -19,7 +18,13 @@ from governance.web.forms import (
     action_items_from,
     action_items_initial,
 )
-from governance.web.views.base import add_service_error, section_page, vendor_for
+from governance.web.views.base import (
+    add_service_error,
+    editable_vendor_for,
+    internal_view,
+    section_page,
+    vendor_for,
+)
 
 CSV_HEADER = [
     "Period start",
@@ -49,7 +54,7 @@ def _csv_row(review):
     ]
 
 
-@login_required
+@internal_view
 def review_list(request, pk):
     vendor = vendor_for(request, pk)
     reviews = vendor.reviews.select_related("reviewer").prefetch_related("scores")
@@ -121,15 +126,15 @@ def _completed_message(request, review, next_review):
     )
 
 
-@login_required
+@internal_view
 def review_create(request, pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     return _review_form_view(request, vendor, Review(vendor=vendor), None)
 
 
-@login_required
+@internal_view
 def review_edit(request, pk, review_pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     review = get_object_or_404(vendor.reviews, pk=review_pk)
     if review.status == Review.Status.COMPLETED:
         messages.info(request, "A completed review is kept as it was.")
@@ -137,7 +142,7 @@ def review_edit(request, pk, review_pk):
     return _review_form_view(request, vendor, copy(review), review)
 
 
-@login_required
+@internal_view
 def review_detail(request, pk, review_pk):
     vendor = vendor_for(request, pk)
     review = get_object_or_404(
@@ -156,14 +161,20 @@ def review_detail(request, pk, review_pk):
     return render(
         request,
         "governance/reviews/detail.html",
-        {"vendor": vendor, "review": review, "rows": rows, "next_review": next_review},
+        {
+            "vendor": vendor,
+            "review": review,
+            "rows": rows,
+            "next_review": next_review,
+            "can_edit": access.can_edit_vendor(request.user, vendor),
+        },
     )
 
 
 @require_POST
-@login_required
+@internal_view
 def review_complete(request, pk, review_pk):
-    vendor = vendor_for(request, pk)
+    vendor = editable_vendor_for(request, pk)
     review = get_object_or_404(vendor.reviews, pk=review_pk)
     try:
         next_review = services.review_complete(review)

@@ -1,14 +1,15 @@
 """The vendor list, creating and editing vendors, the workspace and the printable scorecard."""
 
 import datetime as dt
+from copy import copy
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from governance import selectors, services
+from governance import access, selectors, services
 from governance.models import (
     ClauseType,
     Goal,
@@ -20,7 +21,13 @@ from governance.models import (
 from governance.web import charts
 from governance.web.csv_export import csv_response, wants_csv
 from governance.web.forms import VendorFilterForm, VendorForm
-from governance.web.views.base import add_service_error, paginate, vendor_for
+from governance.web.views.base import (
+    add_service_error,
+    editable_vendor_for,
+    internal_view,
+    paginate,
+    vendor_for,
+)
 
 WORKSPACE_LIMIT = 8
 
@@ -48,7 +55,7 @@ def with_health(vendors):
     return rows
 
 
-@login_required
+@internal_view
 def vendor_list(request):
     owners = list(selectors.vendor_owners(request.user))
     form = VendorFilterForm(request.GET or None, owners=owners)
@@ -120,21 +127,35 @@ def vendor_list(request):
     page.object_list = (
         page.object_list if isinstance(vendors, list) else with_health(page.object_list)
     )
-    context = {"form": form, "page": page, "sort": sort, "filtered": bool(request.GET)}
+    context = {
+        "form": form,
+        "page": page,
+        "sort": sort,
+        "filtered": bool(request.GET),
+        "can_create_vendor": access.can_create_vendor(request.user),
+    }
     template = "governance/vendors/list.html"
     if request.htmx:
         template = "governance/vendors/_results.html"
     return render(request, template, context)
 
 
-@login_required
+@internal_view
 def vendor_create(request):
-    form = VendorForm(request.POST or None, initial={"owner": request.user, "time_zone": "UTC"})
+    if not access.can_create_vendor(request.user):
+        raise PermissionDenied("Your role does not allow adding vendors.")
+    form = VendorForm(
+        request.POST or None,
+        initial={"owner": request.user, "time_zone": "UTC"},
+        may_assign=True,
+    )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in VendorForm.Meta.fields}
         owner = data.pop("owner")
         try:
-            vendor = services.vendor_create(owner=owner, **data)
+            with transaction.atomic():
+                vendor = services.vendor_create(owner=owner, **data)
+                services.vendor_managers_set(vendor, managers=form.cleaned_data["managers"])
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -143,25 +164,35 @@ def vendor_create(request):
     return render(request, "governance/vendors/form.html", {"form": form})
 
 
-@login_required
+@internal_view
 def vendor_edit(request, pk):
-    vendor = vendor_for(request, pk)
-    form = VendorForm(request.POST or None, instance=vendor)
+    vendor = editable_vendor_for(request, pk)
+    may_assign = access.can_assign_vendor(request.user, vendor)
+    form = VendorForm(request.POST or None, instance=copy(vendor), may_assign=may_assign)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in VendorForm.Meta.fields}
         try:
-            services.vendor_update(vendor, **data)
+            with transaction.atomic():
+                services.vendor_update(vendor, **data)
+                if may_assign:
+                    services.vendor_managers_set(vendor, managers=form.cleaned_data["managers"])
         except ValidationError as error:
             add_service_error(form, error)
         else:
             messages.success(request, f"{vendor.name} was saved.")
             return redirect(vendor)
-    return render(request, "governance/vendors/form.html", {"form": form, "vendor": vendor})
+    return render(
+        request,
+        "governance/vendors/form.html",
+        {"form": form, "vendor": vendor, "may_assign": may_assign},
+    )
 
 
-@login_required
+@internal_view
 def vendor_delete(request, pk):
     vendor = vendor_for(request, pk)
+    if not access.can_assign_vendor(request.user, vendor):
+        raise PermissionDenied("Only the vendor's owner or an administrator may delete it.")
     history = services.vendor_history_counts(vendor)
     if request.method == "POST":
         try:
@@ -174,12 +205,13 @@ def vendor_delete(request, pk):
     return render(request, "governance/vendors/delete.html", {"vendor": vendor, "history": history})
 
 
-@login_required
+@internal_view
 def vendor_detail(request, pk):
     """The vendor's workspace: overview and scorecard, then one section per kind of record."""
     vendor = vendor_for(request, pk)
     now = timezone.now()
     scorecard = selectors.vendor_scorecard(vendor, now=now)
+    can_edit = access.can_edit_vendor(request.user, vendor)
     goals = list(
         vendor.goals.select_related("owner", "vendor_owner").order_by("due_date", "id")[
             : WORKSPACE_LIMIT * 2
@@ -212,12 +244,14 @@ def vendor_detail(request, pk):
             "reminders": vendor.reminders.count(),
         },
         "limit": WORKSPACE_LIMIT,
+        "can_edit": can_edit,
+        "can_view_history": access.can_view_history(request.user),
         **vendor_charts(vendor, now),
     }
     return render(request, "governance/vendors/detail.html", context)
 
 
-@login_required
+@internal_view
 def vendor_scorecard(request, pk):
     """The scorecard as a one-page quarterly business review (see the print stylesheet)."""
     vendor = vendor_for(request, pk)

@@ -1,0 +1,322 @@
+"""The benchmark's table: every measurement next to its target (issue 8), as markdown."""
+
+import datetime as dt
+import os
+import platform
+from pathlib import Path
+
+# The targets of issue 8.
+PAGINATED_RATIO_MAX = 1.5
+THROUGHPUT_SHARE_MIN = 0.60
+SWEEP_SECONDS_MAX = 5.0
+EMAILS_PER_SECOND_MIN = 100
+DASHBOARD_VENDORS = 1000
+DASHBOARD_MS_MAX = 300
+BATCH_RSS_MB_MAX = 300
+WEB_RSS_MB_MAX = 200
+# Text after this heading in the output file is kept from one run to the next.
+HISTORY_HEADING = "## History"
+
+
+def _verdict(ok):
+    if ok is None:
+        return "n/a"
+    return "meets" if ok else "**misses**"
+
+
+def _ms(value):
+    return f"{value:,.1f}"
+
+
+class Report:
+    def __init__(self, run):
+        self.run = run
+        self.sizes = run.sizes
+        self.small, self.large = run.sizes[0], run.sizes[-1]
+        self.checks = []
+
+    def markdown(self):
+        self.checks = []
+        sections = [
+            self._header(),
+            self._pages(),
+            self._throughput(),
+            self._reminders(),
+            self._memory(),
+            self._summary(),
+        ]
+        return "\n\n".join(section for section in sections if section) + "\n"
+
+    def misses(self):
+        if not self.checks:
+            self.markdown()
+        return [name for name, ok in self.checks if ok is False]
+
+    def write(self, path):
+        path = Path(path)
+        history = ""
+        if path.exists():
+            text = path.read_text()
+            if HISTORY_HEADING in text:
+                history = text[text.index(HISTORY_HEADING) :]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = self.markdown()
+        path.write_text(body + ("\n" + history if history else ""))
+
+    # --- sections ------------------------------------------------------------------------
+
+    def _check(self, name, ok):
+        self.checks.append((name, ok))
+        return _verdict(ok)
+
+    def _header(self):
+        cpu = _cpu_model()
+        sizes = ", ".join(f"{s.vendors:,} vendors ({s.rows:,} rows)" for s in self.sizes)
+        return "\n".join(
+            [
+                "# Benchmarks",
+                "",
+                "Written by `python manage.py bench` (`make bench`); see README, Benchmarks.",
+                "",
+                f"- Run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
+                f"{self.run.elapsed():.0f} s in all",
+                f"- Machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}",
+                f"- Data: {sizes}; seed {self.run.options.seed}",
+                f"- Server time: median and p95 of {self.run.options.repeat} requests after "
+                f"{self.run.options.warmup} warm-up ones (fewer for pages slower than 1.5 s), "
+                "in-process WSGI calls as the demo superuser; queries per request.",
+            ]
+        )
+
+    def _pages(self):
+        small, large = self.small, self.large
+        middle = self.sizes[1:-1]
+        heads = [
+            "item",
+            f"queries {small.vendors:,}",
+            f"queries {large.vendors:,}",
+            f"median ms {small.vendors:,}",
+            f"p95 ms {small.vendors:,}",
+            *(f"median ms {s.vendors:,}" for s in middle),
+            f"median ms {large.vendors:,}",
+            f"p95 ms {large.vendors:,}",
+            "time ratio",
+            "target",
+        ]
+        lines = [
+            "## Pages and API lists (server time)",
+            "",
+            "Targets: the same query count at every size; a paginated list (the vendor list, "
+            f"every API list) within {PAGINATED_RATIO_MAX}x between the smallest and the "
+            f"largest size; the dashboard under {DASHBOARD_MS_MAX} ms at "
+            f"{DASHBOARD_VENDORS:,} vendors.",
+            "",
+            _row(heads),
+            _row(["---"] * len(heads)),
+        ]
+        by_size = [{row["label"]: row for row in size.pages} for size in self.sizes]
+        for label in by_size[0]:
+            rows = [pages.get(label) for pages in by_size]
+            first, last = rows[0], rows[-1]
+            counts = {(r["queries"], r["queries_min"]) for r in rows if r}
+            flat = len({c for pair in counts for c in pair}) == 1
+            verdicts = [self._check(f"{label}: query count", flat)]
+            ratio = last["median_ms"] / first["median_ms"] if first["median_ms"] else None
+            if first["paginated"] and len(self.sizes) > 1:
+                verdicts.append(self._check(f"{label}: time", ratio <= PAGINATED_RATIO_MAX))
+            if label == "dashboard":
+                at_target = next(
+                    (
+                        pages.get(label)
+                        for size, pages in zip(self.sizes, by_size, strict=True)
+                        if size.vendors == DASHBOARD_VENDORS
+                    ),
+                    None,
+                )
+                verdicts.append(
+                    self._check(
+                        f"dashboard at {DASHBOARD_VENDORS:,} vendors",
+                        at_target["median_ms"] < DASHBOARD_MS_MAX if at_target else None,
+                    )
+                )
+            lines.append(
+                _row(
+                    [
+                        label,
+                        _queries(first),
+                        _queries(last),
+                        _ms(first["median_ms"]),
+                        _ms(first["p95_ms"]),
+                        *(_ms(r["median_ms"]) if r else "" for r in rows[1:-1]),
+                        _ms(last["median_ms"]),
+                        _ms(last["p95_ms"]),
+                        f"{ratio:.2f}x" if ratio else "",
+                        ", ".join(verdicts),
+                    ]
+                )
+            )
+        return "\n".join(lines)
+
+    def _throughput(self):
+        if not self.run.throughput:
+            return ""
+        generator = self.run.generator
+        lines = [
+            f"## API list throughput at {self.large.vendors:,} vendors",
+            "",
+            f"gunicorn, 2 sync workers, on loopback; load from `{generator}` with "
+            f"{self.run.options.connections} connections for {self.run.options.duration:g} s "
+            "per URL, token auth. The minimal endpoint serves the same page (same rows, "
+            "order, page size and authentication) through a plain DRF `ModelSerializer` of "
+            "the model's columns: the stack's own ceiling. "
+            f"Target: at least {THROUGHPUT_SHARE_MIN:.0%} of it.",
+            "",
+            _row(["API list", "req/s", "minimal req/s", "share", "target"]),
+            _row(["---"] * 5),
+        ]
+        for row in self.run.throughput:
+            share = row["product"] / row["minimal"] if row["minimal"] else 0
+            verdict = self._check(f"{row['label']}: throughput", share >= THROUGHPUT_SHARE_MIN)
+            lines.append(
+                _row(
+                    [
+                        row["label"],
+                        f"{row['product']:,.1f}",
+                        f"{row['minimal']:,.1f}",
+                        f"{share:.0%}",
+                        verdict,
+                    ]
+                )
+            )
+        return "\n".join(lines)
+
+    def _reminders(self):
+        lines = [
+            "## Reminders",
+            "",
+            _row(["measurement", "value", "target"]),
+            _row(["---"] * 3),
+        ]
+        for size in self.sizes:
+            sweep = size.sweep.result
+            rate = sweep["created"] / sweep["seconds"] if sweep["seconds"] else 0
+            target = ""
+            if size is self.large:
+                verdict = self._check("sweep time", sweep["seconds"] < SWEEP_SECONDS_MAX)
+                target = f"< {SWEEP_SECONDS_MAX:g} s {verdict}"
+            lines.append(
+                _row(
+                    [
+                        f"sweep at {size.vendors:,} vendors ({size.rows:,} rows)",
+                        f"{sweep['created']:,} due found and created in "
+                        f"{sweep['seconds']:.2f} s ({rate:,.0f}/s)",
+                        target,
+                    ]
+                )
+            )
+            lines.append(
+                _row(
+                    [
+                        f"second sweep at {size.vendors:,} vendors (nothing new)",
+                        f"{sweep['again_created']:,} created in {sweep['again_seconds']:.2f} s",
+                        "",
+                    ]
+                )
+            )
+        emails = self.run.emails
+        if emails:
+            rate = emails["sent"] / emails["seconds"] if emails["seconds"] else 0
+            verdict = self._check("emails per second", rate >= EMAILS_PER_SECOND_MIN)
+            lines.append(
+                _row(
+                    [
+                        "emails through a Celery worker (2 processes, Redis) to a local SMTP sink",
+                        f"{emails['sent']:,} of {emails['queued']:,} sent in "
+                        f"{emails['seconds']:.1f} s: **{rate:,.0f}/s** "
+                        f"({emails['received']:,} received, {emails['failed']} failed)",
+                        f">= {EMAILS_PER_SECOND_MIN}/s {verdict}",
+                    ]
+                )
+            )
+        return "\n".join(lines)
+
+    def _memory(self):
+        lines = [
+            "## Peak resident memory",
+            "",
+            _row(["process", "peak RSS", "target"]),
+            _row(["---"] * 3),
+        ]
+        for size in self.sizes:
+            seeded = size.seeded
+            if size is self.large or seeded:
+                if seeded:
+                    value = (
+                        f"{seeded.peak_rss_mb:,.0f} MB ({seeded.seconds:.0f} s to seed "
+                        f"{size.vendors:,} vendors)"
+                    )
+                    ok = seeded.peak_rss_mb < BATCH_RSS_MB_MAX if size is self.large else None
+                else:
+                    value, ok = "not measured: data reused (--reuse)", None
+                verdict = self._check("seed_demo memory", ok) if size is self.large else "n/a"
+                lines.append(
+                    _row(
+                        [
+                            f"seed_demo --vendors {size.vendors:,}",
+                            value,
+                            f"< {BATCH_RSS_MB_MAX} MB {verdict}" if size is self.large else "",
+                        ]
+                    )
+                )
+        sweep = self.large.sweep
+        lines.append(
+            _row(
+                [
+                    f"reminder sweep at {self.large.vendors:,} vendors",
+                    f"{sweep.peak_rss_mb:,.0f} MB",
+                    f"< {BATCH_RSS_MB_MAX} MB "
+                    + self._check("sweep memory", sweep.peak_rss_mb < BATCH_RSS_MB_MAX),
+                ]
+            )
+        )
+        worker = self.run.worker_memory
+        if worker:
+            lines.append(
+                _row(
+                    [
+                        f"gunicorn worker after serving every page at {self.large.vendors:,} "
+                        "vendors",
+                        f"{worker['peak_mb']:,.0f} MB (now {worker['rss_mb']:,.0f} MB; "
+                        f"largest of {worker['workers']} workers)",
+                        f"< {WEB_RSS_MB_MAX} MB "
+                        + self._check("web worker memory", worker["peak_mb"] < WEB_RSS_MB_MAX),
+                    ]
+                )
+            )
+        return "\n".join(lines)
+
+    def _summary(self):
+        missed = [name for name, ok in self.checks if ok is False]
+        if not missed:
+            return "## Result\n\nEvery target is met."
+        return "## Result\n\nMissed: " + "; ".join(missed) + "."
+
+
+def _row(cells):
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def _queries(row):
+    if row["queries"] == row["queries_min"]:
+        return str(row["queries"])
+    return f"{row['queries_min']}-{row['queries']}"
+
+
+def _cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"

@@ -1,0 +1,287 @@
+"""One benchmark run, in order: databases, seeding, the sweep, pages, throughput, emails.
+
+Every size has its own PostgreSQL database (``<prefix>_<vendors>``, created and migrated
+here), seeded by ``seed_demo``. Measurements run in child processes with the benchmark
+settings; this process only drives them and writes the report (``report.py``).
+"""
+
+import datetime as dt
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from governance.benchmark import load, processes, report
+
+BUILT_IN_BROKER = "redis://127.0.0.1:6379/9"
+
+
+@dataclass
+class Options:
+    database_url: str
+    broker_url: str = BUILT_IN_BROKER
+    sizes: dict = field(default_factory=lambda: {"small": 10, "medium": 1000, "large": 10000})
+    repeat: int = 20
+    warmup: int = 2
+    duration: float = 5.0
+    connections: int = 4
+    emails: int = 2000
+    reuse: bool = False
+    seed: int = 2026
+    prefix: str = "gov_bench"
+    load: str = "auto"
+    log_dir: str = "var/bench"
+
+
+@dataclass
+class Size:
+    name: str
+    vendors: int
+    url: str
+    seeded: processes.Finished | None = None
+    credentials: dict | None = None
+    sweep: processes.Finished | None = None
+    rows: int = 0
+    pages: list = field(default_factory=list)
+
+
+class Run:
+    def __init__(self, options, *, write):
+        self.options = options
+        self.write = write
+        self.started = time.monotonic()
+        parts = urlsplit(options.database_url)
+        if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+            raise ValueError("the benchmark needs PostgreSQL: give a postgres:// DATABASE_URL")
+        self.sizes = [
+            Size(name, vendors, self._url_for(f"{options.prefix}_{vendors}"))
+            for name, vendors in options.sizes.items()
+        ]
+        self.throughput = []
+        self.worker_memory = None
+        self.emails = None
+        self.generator = load.available_generator(options.load)
+
+    # --- the run -------------------------------------------------------------------------
+
+    def execute(self):
+        for size in self.sizes:
+            self.step(f"{size.name}: {size.vendors:,} vendors in {self._db_name(size.url)}")
+            self.prepare_database(size)
+        for size in self.sizes:
+            self.step(f"{size.name}: reminder sweep")
+            size.sweep = processes.probe(
+                "sweep", env=self.env(size), log=self.log, now=self.sweep_time().isoformat()
+            )
+            size.rows = processes.probe("rows", env=self.env(size), log=self.log).result["rows"]
+        for size in self.sizes:
+            self.step(f"{size.name}: pages and API lists, in-process")
+            credentials = size.credentials
+            size.pages = processes.probe(
+                "pages",
+                env=self.env(size),
+                log=self.log,
+                session=credentials["session"],
+                token=credentials["token"],
+                vendor_id=credentials["vendor_id"],
+                goal_id=credentials["goal_id"],
+                repeat=self.options.repeat,
+                warmup=self.options.warmup,
+            ).result
+        largest = self.sizes[-1]
+        self.step(f"{largest.name}: API throughput under gunicorn ({self.generator})")
+        self.measure_server(largest)
+        self.step(f"{largest.name}: emails through a Celery worker to a local SMTP sink")
+        self.measure_emails(largest)
+        self.step(f"done in {self.elapsed():.0f} s")
+        return report.Report(self)
+
+    def prepare_database(self, size):
+        name = self._db_name(size.url)
+        vendors = self._vendor_count(size.url) if self.options.reuse else None
+        if vendors != size.vendors:
+            self._recreate(name)
+        processes.run(
+            ["manage.py", "migrate", "--noinput", "-v", "0"], env=self.env(size), log=self.log
+        )
+        if vendors == size.vendors:
+            self.log(f"reusing {name}: {vendors:,} vendors already seeded")
+        else:
+            size.seeded = processes.run(
+                [
+                    "manage.py",
+                    "seed_demo",
+                    "--vendors",
+                    str(size.vendors),
+                    "--seed",
+                    str(self.options.seed),
+                ],
+                env=self.env(size),
+                log=self.log,
+            )
+        size.credentials = processes.probe("prepare", env=self.env(size), log=self.log).result
+
+    def measure_server(self, size):
+        port = processes.free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = processes.Service(
+            "gunicorn",
+            [
+                "-m",
+                "gunicorn",
+                "-c",
+                "config/gunicorn.py",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                # Workers are not recycled during the run: their memory is measured at the end.
+                "--max-requests",
+                "0",
+                "--timeout",
+                "120",
+            ],
+            env=self.env(size),
+            log_path=self._log_path("gunicorn.log"),
+        )
+        try:
+            processes.wait_for_http(f"{base}/healthz", service=server)
+            token = {"Authorization": f"Token {size.credentials['token']}"}
+            for page in size.pages:
+                if page["kind"] != "api":
+                    continue
+                product = base + page["path"]
+                minimal = base + "/_bench/minimal" + page["path"].removeprefix("/api/v1")
+                rates = {}
+                for label, url in (("product", product), ("minimal", minimal)):
+                    rates[label] = load.requests_per_second(
+                        url,
+                        headers=token,
+                        duration=self.options.duration,
+                        connections=self.options.connections,
+                        generator=self.generator,
+                    )
+                self.log(
+                    f"{page['label']:<18} {rates['product']:7.1f} req/s, minimal "
+                    f"{rates['minimal']:7.1f} req/s"
+                )
+                self.throughput.append({"label": page["label"], **rates})
+            self.log("serving every page once more on each worker, then reading their memory")
+            cookie = {"Cookie": f"sessionid={size.credentials['session']}"}
+            for _ in range(2):
+                for page in size.pages:
+                    headers = token if page["kind"] == "api" else cookie
+                    request = urllib.request.Request(base + page["path"], headers=headers)
+                    with urllib.request.urlopen(request, timeout=120) as response:
+                        response.read()
+            workers = {pid: processes.memory_mb(pid) for pid in server.children()}
+            self.worker_memory = {
+                "workers": len(workers),
+                "rss_mb": max((rss for rss, _ in workers.values()), default=0),
+                "peak_mb": max((peak for _, peak in workers.values()), default=0),
+            }
+            self.log(
+                f"web workers: {self.worker_memory['rss_mb']} MB now, "
+                f"{self.worker_memory['peak_mb']} MB at most"
+            )
+        finally:
+            server.stop()
+
+    def measure_emails(self, size):
+        import redis
+
+        redis.Redis.from_url(self.options.broker_url).flushdb()
+        with processes.SMTPSink() as sink:
+            env = self.env(size, EMAIL_URL=f"smtp://127.0.0.1:{sink.port}")
+            worker = processes.Service(
+                "celery worker",
+                [
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--concurrency",
+                    "2",
+                    "--loglevel",
+                    "WARNING",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "-n",
+                    f"bench-{time.time_ns()}@%h",
+                ],
+                env=env,
+                log_path=self._log_path("celery.log"),
+            )
+            try:
+                finished = processes.probe(
+                    "emails", env=env, log=self.log, count=self.options.emails
+                )
+            finally:
+                worker.stop()
+            self.emails = {**finished.result, "received": sink.received}
+        self.log(
+            f"{self.emails['sent']:,} sent in {self.emails['seconds']:.1f} s, "
+            f"{self.emails['received']:,} received by the sink"
+        )
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def sweep_time(self):
+        """13:00 UTC today: past the send hour in every demo user's zone, so what is due does
+        not depend on when the benchmark runs."""
+        today = dt.datetime.now(dt.UTC).date()
+        return dt.datetime.combine(today, dt.time(13), tzinfo=dt.UTC)
+
+    def env(self, size, **extra):
+        return processes.child_env(
+            DATABASE_URL=size.url, CELERY_BROKER_URL=self.options.broker_url, **extra
+        )
+
+    def step(self, message):
+        self.write(f"[{self.elapsed():6.0f} s] {message}")
+
+    def log(self, line):
+        self.write(f"    {line}")
+
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+    def _log_path(self, name):
+        from pathlib import Path
+
+        directory = processes.PROJECT_DIR / self.options.log_dir
+        directory.mkdir(parents=True, exist_ok=True)
+        return Path(directory) / name
+
+    def _url_for(self, database):
+        parts = urlsplit(self.options.database_url)
+        return urlunsplit(parts._replace(path=f"/{database}"))
+
+    def _db_name(self, url):
+        return urlsplit(url).path.lstrip("/")
+
+    def _admin(self):
+        import psycopg
+
+        return psycopg.connect(self._url_for("postgres"), autocommit=True)
+
+    def _recreate(self, name):
+        from psycopg import sql
+
+        with self._admin() as connection:
+            identifier = sql.Identifier(name)
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(identifier)
+            )
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(identifier))
+
+    def _vendor_count(self, url):
+        import psycopg
+
+        try:
+            with psycopg.connect(url) as connection:
+                return connection.execute("SELECT count(*) FROM governance_vendor").fetchone()[0]
+        except psycopg.Error:
+            return None

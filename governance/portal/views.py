@@ -1,0 +1,297 @@
+"""The vendor portal's pages: one vendor's side of the relationship, for its representatives.
+
+Every page is handed the representative's own vendor (``access.portal_vendor``) and looks
+records up through it, so another vendor's ids are 404s, however they are guessed. Writes
+go through the services, which stamp the times and keep the history.
+"""
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from governance import access, selectors, services
+from governance.models import ActionItem, Goal, Incident, Review, ReviewScore
+from governance.portal.forms import (
+    AcknowledgeForm,
+    ActionItemStatusForm,
+    ProposalForm,
+    ResolveForm,
+)
+from governance.web.forms import CheckInForm
+from governance.web.views.base import add_service_error, paginate
+from governance.web.views.vendors import meetings_with_next
+
+OVERVIEW_LIMIT = 5
+OPEN_ACTION_STATUSES = (ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS)
+
+
+def portal_view(view):
+    """A portal page, for signed-in vendor representatives; it receives their vendor.
+
+    Anonymous visitors go to the login page; anyone else signed in gets 403 (the internal
+    team works in the internal application).
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        vendor = access.portal_vendor(request.user)
+        if vendor is None:
+            raise PermissionDenied("The vendor portal is for vendor representatives.")
+        return view(request, vendor, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _page(request, template, vendor, **context):
+    return render(request, f"portal/{template}", {"vendor": vendor, **context})
+
+
+def _my_action_items(request, vendor):
+    return (
+        ActionItem.objects.filter(owner=request.user, review__vendor=vendor)
+        .select_related("review")
+        .order_by("due_date", "id")
+    )
+
+
+@portal_view
+def home(request, vendor):
+    """What needs the vendor's attention: open incidents, reviews to acknowledge, what's next."""
+    now = timezone.now()
+    open_incidents = selectors.incidents_with_breach_flags(
+        vendor.incidents.filter(status__in=Incident.OPEN_STATUSES), now=now
+    )
+    to_acknowledge = vendor.reviews.filter(
+        status=Review.Status.COMPLETED, vendor_acknowledged_at__isnull=True
+    )
+    meetings = [m for m in meetings_with_next(vendor, now) if m.next_occurrence]
+    return _page(
+        request,
+        "home.html",
+        vendor,
+        owner=vendor.owner,
+        incidents=list(open_incidents[:OVERVIEW_LIMIT]),
+        incidents_total=open_incidents.count(),
+        reviews=list(to_acknowledge[:OVERVIEW_LIMIT]),
+        meetings=meetings[:OVERVIEW_LIMIT],
+        goals=list(vendor.goals.filter(status__in=Goal.ACTIVE_STATUSES)[:OVERVIEW_LIMIT]),
+        action_items=list(
+            _my_action_items(request, vendor).filter(status__in=OPEN_ACTION_STATUSES)[
+                :OVERVIEW_LIMIT
+            ]
+        ),
+    )
+
+
+# --- goals ---------------------------------------------------------------------------------
+
+
+@portal_view
+def goal_list(request, vendor):
+    goals = vendor.goals.select_related("vendor_owner").order_by("due_date", "id")
+    return _page(request, "goals.html", vendor, page=paginate(request, goals))
+
+
+@portal_view
+def goal_detail(request, vendor, goal_pk):
+    """A shared goal and its progress; an active goal takes check-ins from the vendor too."""
+    goal = get_object_or_404(vendor.goals.select_related("owner", "vendor_owner"), pk=goal_pk)
+    open_for_progress = goal.status in Goal.ACTIVE_STATUSES
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST":
+        if not open_for_progress:
+            raise PermissionDenied("Progress is recorded on agreed goals that are not closed.")
+        if form.is_valid():
+            try:
+                services.goal_check_in_add(goal=goal, author=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "Progress recorded; the current value is updated.")
+                return redirect("governance:portal:goal-detail", goal.pk)
+    return _page(
+        request,
+        "goal.html",
+        vendor,
+        goal=goal,
+        form=form if open_for_progress else None,
+        check_ins=goal.check_ins.select_related("author"),
+    )
+
+
+# --- reviews -------------------------------------------------------------------------------
+
+
+@portal_view
+def review_list(request, vendor):
+    reviews = vendor.reviews.exclude(status=Review.Status.CANCELLED).order_by(
+        "-scheduled_for", "-id"
+    )
+    return _page(request, "reviews.html", vendor, page=paginate(request, reviews))
+
+
+@portal_view
+def review_detail(request, vendor, review_pk):
+    """A review: its outcome once completed, which the vendor acknowledges with a comment."""
+    review = get_object_or_404(
+        vendor.reviews.exclude(status=Review.Status.CANCELLED)
+        .select_related("reviewer", "vendor_acknowledged_by")
+        .prefetch_related("scores", "action_items__owner"),
+        pk=review_pk,
+    )
+    completed = review.status == Review.Status.COMPLETED
+    can_acknowledge = completed and review.vendor_acknowledged_at is None
+    form = AcknowledgeForm(request.POST or None)
+    if request.method == "POST":
+        if not can_acknowledge:
+            raise PermissionDenied("Only a completed review not yet acknowledged can be.")
+        if form.is_valid():
+            try:
+                services.review_acknowledge(
+                    review, by=request.user, comment=form.cleaned_data["comment"]
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "Thank you: the review is acknowledged.")
+                return redirect("governance:portal:review-detail", review.pk)
+    scores = {score.criterion: score for score in review.scores.all()}
+    return _page(
+        request,
+        "review.html",
+        vendor,
+        review=review,
+        completed=completed,
+        rows=[(label, scores.get(value)) for value, label in ReviewScore.Criterion.choices],
+        form=form if can_acknowledge else None,
+    )
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+@portal_view
+def meeting_list(request, vendor):
+    meetings = meetings_with_next(vendor, timezone.now())
+    return _page(request, "meetings.html", vendor, page=paginate(request, meetings))
+
+
+@portal_view
+def meeting_detail(request, vendor, meeting_pk):
+    """A meeting's schedule, agenda and minutes; the vendor proposes agenda items here."""
+    meeting = get_object_or_404(vendor.meetings.prefetch_related("contacts"), pk=meeting_pk)
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_propose(
+                meeting=meeting, author=request.user, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Your agenda item was proposed to the organisers.")
+            return redirect("governance:portal:meeting-detail", meeting.pk)
+    now = timezone.now()
+    upcoming = services.meeting_occurrences(meeting, start=now, end=now + dt.timedelta(days=400))
+    return _page(
+        request,
+        "meeting.html",
+        vendor,
+        meeting=meeting,
+        upcoming=upcoming[:8],
+        proposals=meeting.proposals.select_related("author"),
+        form=form,
+    )
+
+
+# --- incidents -----------------------------------------------------------------------------
+
+
+@portal_view
+def incident_list(request, vendor):
+    incidents = selectors.incidents_with_breach_flags(vendor.incidents.all()).order_by(
+        "-opened_at", "-id"
+    )
+    return _page(request, "incidents.html", vendor, page=paginate(request, incidents))
+
+
+def _incident(vendor, incident_pk):
+    return get_object_or_404(
+        selectors.incidents_with_breach_flags(vendor.incidents.all()), pk=incident_pk
+    )
+
+
+@portal_view
+def incident_detail(request, vendor, incident_pk):
+    incident = _incident(vendor, incident_pk)
+    return _page(request, "incident.html", vendor, incident=incident, form=ResolveForm())
+
+
+@require_POST
+@portal_view
+def incident_acknowledge(request, vendor, incident_pk):
+    """Acknowledge an open incident now: the response time is stamped."""
+    incident = _incident(vendor, incident_pk)
+    if incident.status != Incident.Status.OPEN:
+        messages.info(request, "This incident was already acknowledged.")
+    else:
+        services.incident_acknowledge(incident)
+        messages.success(request, f"Incident “{incident.title}” was acknowledged.")
+    return redirect("governance:portal:incident-detail", incident.pk)
+
+
+@require_POST
+@portal_view
+def incident_resolve(request, vendor, incident_pk):
+    """Resolve an open incident now, with its root cause: the resolution time is stamped."""
+    incident = _incident(vendor, incident_pk)
+    if incident.status not in Incident.OPEN_STATUSES:
+        messages.info(request, "This incident is already resolved.")
+        return redirect("governance:portal:incident-detail", incident.pk)
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            # An empty answer keeps the root cause the team may already have written.
+            root_cause = form.cleaned_data["root_cause"] or None
+            services.incident_resolve(incident, root_cause=root_cause)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Incident “{incident.title}” was resolved.")
+            return redirect("governance:portal:incident-detail", incident.pk)
+    return _page(request, "incident.html", vendor, incident=incident, form=form)
+
+
+# --- action items --------------------------------------------------------------------------
+
+
+@portal_view
+def action_item_list(request, vendor):
+    """The action items of this vendor's reviews assigned to the signed-in representative."""
+    items = _my_action_items(request, vendor)
+    return _page(
+        request,
+        "action_items.html",
+        vendor,
+        page=paginate(request, items),
+        statuses=ActionItem.Status.choices,
+    )
+
+
+@require_POST
+@portal_view
+def action_item_status(request, vendor, item_pk):
+    item = get_object_or_404(_my_action_items(request, vendor), pk=item_pk)
+    form = ActionItemStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the statuses.")
+    else:
+        services.action_item_status_set(item, status=form.cleaned_data["status"])
+        messages.success(request, f"“{item}” is now {item.get_status_display().lower()}.")
+    return redirect("governance:portal:action-item-list")

@@ -1,0 +1,125 @@
+"""Two vendors with one of everything, and a person in every role, for the access tests.
+
+``vendor`` ("own") is owned by ``owner``, has ``assigned`` as an assigned manager and ``rep``
+as its representative; ``other`` is owned by ``third`` and represented by ``other_rep``.
+``member`` is a manager with no tie to either; ``viewer``, ``auditor`` and ``admin`` have
+the roles their names say.
+"""
+
+import datetime as dt
+from types import SimpleNamespace
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+
+from governance import services
+from governance.models import Reminder, Review, Role
+from tests.factories import (
+    ClauseFactory,
+    ContactFactory,
+    GoalFactory,
+    IncidentFactory,
+    MeetingFactory,
+    ReviewFactory,
+    SLATargetFactory,
+    UserFactory,
+    VendorFactory,
+)
+
+NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
+PASSWORD = "correct-horse-battery"
+
+INTERNAL_ROLES = ["admin", "owner", "assigned", "member", "viewer", "auditor"]
+ROLES = [*INTERNAL_ROLES, "rep", "other_rep", "anonymous"]
+
+
+def person(username, role, *, vendor=None, **extra):
+    user = UserFactory(username=username, **extra)
+    services.user_role_set(user, role=role, vendor=vendor)
+    return user
+
+
+def furnish(vendor, *, internal, rep):
+    """One record of every kind for ``vendor``; ``rep`` owns an action item and a proposal."""
+    contact = ContactFactory(vendor=vendor, name=f"{vendor.name} contact", is_primary=True)
+    goal = GoalFactory(
+        vendor=vendor, owner=internal, vendor_owner=contact, title=f"{vendor.name} goal"
+    )
+    services.goal_check_in_add(goal=goal, date=dt.date(2026, 2, 1), value=70, author=internal)
+    review = ReviewFactory(vendor=vendor, reviewer=internal, summary=f"{vendor.name} summary")
+    services.review_save(
+        review,
+        scores=[{"criterion": "quality", "score": 4, "comment": "Solid"}],
+        action_items=[
+            {
+                "description": f"{vendor.name} action",
+                "owner": rep,
+                "due_date": dt.date(2026, 5, 1),
+                "status": "open",
+            }
+        ],
+    )
+    next_review = services.review_complete(review, today=dt.date(2026, 4, 15), now=NOW)
+    meeting = MeetingFactory(vendor=vendor, title=f"{vendor.name} sync", agenda="Backlog")
+    services.meeting_save(meeting, attendees=[internal], contacts=[contact])
+    proposal = services.agenda_propose(meeting=meeting, author=rep, text="Capacity plan")
+    target = SLATargetFactory(vendor=vendor, priority="P1")
+    incident = services.incident_save(
+        IncidentFactory.build(vendor=vendor, priority="P1", opened_at=NOW - dt.timedelta(hours=1)),
+        now=NOW,
+    )
+    clause = ClauseFactory(
+        vendor=vendor,
+        evidence_url="https://example.com/nda.pdf",
+        evidence_file=ContentFile(b"%PDF-1.4 signed NDA", name="nda.pdf"),
+    )
+    reminder = Reminder.objects.create(
+        kind=Reminder.Kind.REVIEW_UPCOMING,
+        content_type=ContentType.objects.get_for_model(Review),
+        object_id=next_review.pk,
+        vendor=vendor,
+        occurrence=dt.datetime(2026, 7, 15, 8, tzinfo=dt.UTC),
+        lead_time=dt.timedelta(days=3),
+        recipient=internal,
+    )
+    return SimpleNamespace(
+        vendor=vendor,
+        contact=contact,
+        goal=goal,
+        review=review,
+        next_review=next_review,
+        action_item=review.action_items.get(),
+        meeting=meeting,
+        proposal=proposal,
+        target=target,
+        incident=incident,
+        clause=clause,
+        reminder=reminder,
+    )
+
+
+def build(owner, member, vendor):
+    """The people and both vendors' records (``owner``, ``member``, ``vendor``: the personas)."""
+    third = person("third", Role.MANAGER)
+    other = VendorFactory(name="Other Networks", owner=third)
+    people = {
+        "admin": person("admin", Role.ADMINISTRATOR, is_staff=True),
+        "owner": owner,
+        "assigned": person("assigned", Role.MANAGER),
+        "member": member,
+        "viewer": person("viewer", Role.VIEWER),
+        "auditor": person("auditor", Role.AUDITOR),
+        "rep": person("rep", Role.VENDOR_REP, vendor=vendor),
+        "other_rep": person("other_rep", Role.VENDOR_REP, vendor=other),
+        "third": third,
+    }
+    services.vendor_managers_set(vendor, managers=[people["assigned"]])
+    for user in (owner, member):
+        services.profile_for(user)
+    vendor.notes = "INTERNAL-NOTE: renegotiate the price before renewal."
+    vendor.save()
+    return SimpleNamespace(
+        people=people,
+        own=furnish(vendor, internal=owner, rep=people["rep"]),
+        other=furnish(other, internal=third, rep=people["other_rep"]),
+    )
