@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.utils import timezone
 
 from governance.models import (
     ActionItem,
@@ -242,6 +244,11 @@ def _entry(kind, record, previous, labels):
     )
 
 
+def _number(value):
+    """77.0000 -> "77", 70.5000 -> "70.5" (never "7.7E+1")."""
+    return format(value.normalize(), "f")
+
+
 def _empty(value):
     return value is None or value == "" or value == [] or value == {}
 
@@ -305,10 +312,14 @@ class _Labels:
             return "yes" if value else "no"
         if isinstance(value, list | dict):
             return json.dumps(value, ensure_ascii=False)
-        if hasattr(value, "name") and hasattr(value, "storage"):
-            return value.name.rsplit("/", 1)[-1] if value.name else ""
+        if isinstance(model_field, models.FileField):
+            name = getattr(value, "name", value) or ""
+            return name.rsplit("/", 1)[-1]
         if isinstance(value, dt.datetime):
-            return value.isoformat(timespec="minutes")
+            # In the reader's time zone (the web UI activates the user's).
+            return timezone.localtime(value).isoformat(timespec="minutes")
+        if isinstance(value, Decimal):
+            return _number(value)
         return str(value)
 
     def object_label(self, kind, record):
@@ -320,7 +331,7 @@ class _Labels:
             return record.title
         if name == "goalcheckin":
             goal = self.related(Goal, record.goal_id)
-            return f"{goal}: {_plain(record.value)} on {record.date:%Y-%m-%d}"
+            return f"{goal}: {_number(record.value)} on {record.date:%Y-%m-%d}"
         if name == "review":
             return f"Review {record.period_start:%Y-%m-%d} to {record.period_end:%Y-%m-%d}"
         if name == "reviewscore":

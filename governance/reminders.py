@@ -331,8 +331,8 @@ def _due_meetings(now, longest, recipients):
     Occurrences are expanded in the meeting's own zone, so a 09:00 Europe/Warsaw meeting after
     a DST change is reminded 24 hours before 09:00 local, not before a shifted UTC time.
     Every series that has started is a candidate, so each is expanded from a recent start
-    (``_recent_start``) and series alike are expanded once: the cost follows the number of
-    distinct series, not the length of their history.
+    (``scheduling.recent_series_start``) and series alike are expanded once: the cost
+    follows the number of distinct series, not the length of their history.
     """
     horizon = now + longest[Kind.MEETING]
     # meeting_starts_at_idx: one-off meetings in the window, series that have started by then.
@@ -356,7 +356,12 @@ def _due_meetings(now, longest, recipients):
     expanded = {}
     occurring = []
     for pk, vendor_id, owner_id, starts_at, duration, zone, recurrence in rows:
-        key = (_recent_start(starts_at, zone, recurrence, now), duration, zone, recurrence)
+        key = (
+            scheduling.recent_series_start(starts_at, zone, recurrence, now),
+            duration,
+            zone,
+            recurrence,
+        )
         if key not in expanded:
             try:
                 expanded[key] = scheduling.meeting_occurrences(
@@ -403,53 +408,6 @@ def _due_meetings(now, longest, recipients):
 
 
 # Rules that repeat every INTERVAL times this many days on the wall clock.
-_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
-
-
-def _recent_start(starts_at, zone_name, recurrence, now):
-    """A later first start of a series that has the same occurrences from it on.
-
-    Without a COUNT, a daily or weekly rule repeats every INTERVAL periods from its start, and
-    a monthly one whose days are given (BYDAY or BYMONTHDAY) every INTERVAL months. Moving the
-    start forward by whole periods (on the wall clock of the meeting's zone) to shortly before
-    ``now`` keeps every occurrence from there on, and expanding it walks days, not the series'
-    whole history. Other rules, or a new start the zone's clock skips, keep the start.
-    """
-    if not recurrence:
-        return starts_at
-    parts = {}
-    for item in recurrence.strip().upper().removeprefix("RRULE:").split(";"):
-        name, _, value = item.partition("=")
-        parts[name.strip()] = value.strip()
-    frequency, interval = parts.get("FREQ"), parts.get("INTERVAL", "1")
-    if "COUNT" in parts or not interval.isdigit():
-        return starts_at
-    interval = max(1, int(interval))
-    zone = _zone(zone_name)
-    first = starts_at.astimezone(zone).replace(tzinfo=None)
-    # Two days of margin: occurrences are looked for from a day before ``now``, locally.
-    before = (now - dt.timedelta(days=2)).astimezone(zone).replace(tzinfo=None)
-    if frequency in _PERIOD_DAYS:
-        step = dt.timedelta(days=_PERIOD_DAYS[frequency] * interval)
-        periods = (before - first) // step
-        moved = first + periods * step
-    elif frequency == "MONTHLY" and ("BYDAY" in parts or "BYMONTHDAY" in parts):
-        # The 1st of a month of the series, a month before ``before``: the days come from the
-        # rule, only the time of day from the start, which the 1st keeps.
-        start_month = first.year * 12 + first.month - 1
-        periods = (before.year * 12 + before.month - 2 - start_month) // interval
-        month = start_month + periods * interval
-        moved = first.replace(year=month // 12, month=month % 12 + 1, day=1)
-    else:
-        return starts_at
-    if periods <= 0:
-        return starts_at
-    aware = moved.replace(tzinfo=zone, fold=0).astimezone(dt.UTC)
-    if aware.astimezone(zone).replace(tzinfo=None) != moved:
-        return starts_at  # a wall-clock time the DST change skips
-    return aware
-
-
 def _due_clauses(now, longest, recipients):
     """Clauses and certifications expiring (60, 30, 7 days), to the relationship owner."""
     today = now.astimezone(dt.UTC).date()

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+import functools
 import re
 import zoneinfo
 from dataclasses import dataclass
@@ -66,6 +67,7 @@ def next_period(period_end, cadence):
     return start, add_cadence(start, cadence) - dt.timedelta(days=1)
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_rrule(text):
     """Parse an RFC 5545 RRULE, with or without the ``RRULE:`` prefix; ValueError if invalid.
 
@@ -136,8 +138,10 @@ def meeting_occurrences(*, starts_at, duration_minutes, time_zone, recurrence, s
     The rule is expanded in the meeting's own time zone on wall-clock time, so a weekly 09:00
     meeting in Europe/Warsaw stays at 09:00 local across DST changes (its UTC time moves).
     """
-    zone = zoneinfo.ZoneInfo(time_zone)
+    zone = _zone(time_zone)
     duration = dt.timedelta(minutes=duration_minutes)
+    # Expanding from a recent start walks days, not the whole history of a long series.
+    starts_at = recent_series_start(starts_at, time_zone, recurrence, start)
     local_first = starts_at.astimezone(zone).replace(tzinfo=None)
     if not recurrence:
         candidates = [local_first]
@@ -163,6 +167,58 @@ def meeting_occurrences(*, starts_at, duration_minutes, time_zone, recurrence, s
         if start <= aware < end:
             occurrences.append(Occurrence(aware, aware + duration))
     return occurrences
+
+
+PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
+
+
+def recent_series_start(starts_at, zone_name, recurrence, now):
+    """A later first start of a series that has the same occurrences from it on.
+
+    Without a COUNT, a daily or weekly rule repeats every INTERVAL periods from its start, and
+    a monthly one whose days are given (BYDAY or BYMONTHDAY) every INTERVAL months. Moving the
+    start forward by whole periods (on the wall clock of the meeting's zone) to shortly before
+    ``now`` keeps every occurrence from there on, and expanding it walks days, not the series'
+    whole history. Other rules, or a new start the zone's clock skips, keep the start.
+    """
+    if not recurrence:
+        return starts_at
+    parts = {}
+    for item in recurrence.strip().upper().removeprefix("RRULE:").split(";"):
+        name, _, value = item.partition("=")
+        parts[name.strip()] = value.strip()
+    frequency, interval = parts.get("FREQ"), parts.get("INTERVAL", "1")
+    if "COUNT" in parts or not interval.isdigit():
+        return starts_at
+    interval = max(1, int(interval))
+    zone = _zone(zone_name)
+    first = starts_at.astimezone(zone).replace(tzinfo=None)
+    # Two days of margin: occurrences are looked for from a day before ``now``, locally.
+    before = (now - dt.timedelta(days=2)).astimezone(zone).replace(tzinfo=None)
+    if frequency in PERIOD_DAYS:
+        step = dt.timedelta(days=PERIOD_DAYS[frequency] * interval)
+        periods = (before - first) // step
+        moved = first + periods * step
+    elif frequency == "MONTHLY" and ("BYDAY" in parts or "BYMONTHDAY" in parts):
+        # The 1st of a month of the series, a month before ``before``: the days come from the
+        # rule, only the time of day from the start, which the 1st keeps.
+        start_month = first.year * 12 + first.month - 1
+        periods = (before.year * 12 + before.month - 2 - start_month) // interval
+        month = start_month + periods * interval
+        moved = first.replace(year=month // 12, month=month % 12 + 1, day=1)
+    else:
+        return starts_at
+    if periods <= 0:
+        return starts_at
+    aware = moved.replace(tzinfo=zone, fold=0).astimezone(dt.UTC)
+    if aware.astimezone(zone).replace(tzinfo=None) != moved:
+        return starts_at  # a wall-clock time the DST change skips
+    return aware
+
+
+@functools.lru_cache(maxsize=512)
+def _zone(name):
+    return zoneinfo.ZoneInfo(name)
 
 
 def _localize(naive, zone):

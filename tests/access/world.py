@@ -41,7 +41,9 @@ def person(username, role, *, vendor=None, **extra):
 
 def furnish(vendor, *, internal, rep):
     """One record of every kind for ``vendor``; ``rep`` owns an action item and a proposal."""
-    contact = ContactFactory(vendor=vendor, name=f"{vendor.name} contact", is_primary=True)
+    contact = ContactFactory(
+        vendor=vendor, name=f"{vendor.name} contact", is_primary=not vendor.contacts.exists()
+    )
     goal = GoalFactory(
         vendor=vendor, owner=internal, vendor_owner=contact, title=f"{vendor.name} goal"
     )

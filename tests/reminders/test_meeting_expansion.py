@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from governance import reminders, scheduling
+from governance import scheduling
 
 RULES = [
     "FREQ=WEEKLY;BYDAY=MO",
@@ -43,7 +43,7 @@ def occurrences(starts_at, rule, zone, now):
 def test_a_series_expanded_from_its_recent_start_has_the_same_occurrences(rule, zone, now):
     starts_at = dt.datetime(2025, 1, 6, 8, 30, tzinfo=dt.UTC)
 
-    recent = reminders._recent_start(starts_at, zone, rule, now)
+    recent = scheduling.recent_series_start(starts_at, zone, rule, now)
 
     assert occurrences(recent, rule, zone, now) == occurrences(starts_at, rule, zone, now)
 
@@ -52,12 +52,14 @@ def test_series_with_a_count_or_days_taken_from_their_start_are_not_moved():
     starts_at = dt.datetime(2025, 1, 6, 8, 30, tzinfo=dt.UTC)
     now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 
-    assert reminders._recent_start(
+    assert scheduling.recent_series_start(
         starts_at, "UTC", "FREQ=WEEKLY;BYDAY=MO", now
     ) > now - dt.timedelta(days=9)
-    assert reminders._recent_start(starts_at, "UTC", "FREQ=WEEKLY;COUNT=80", now) == starts_at
-    assert reminders._recent_start(
+    assert (
+        scheduling.recent_series_start(starts_at, "UTC", "FREQ=WEEKLY;COUNT=80", now) == starts_at
+    )
+    assert scheduling.recent_series_start(
         starts_at, "UTC", "FREQ=MONTHLY;BYDAY=1WE", now
     ) > now - dt.timedelta(days=63)
-    assert reminders._recent_start(starts_at, "UTC", "FREQ=MONTHLY", now) == starts_at
-    assert reminders._recent_start(starts_at, "UTC", "", now) == starts_at
+    assert scheduling.recent_series_start(starts_at, "UTC", "FREQ=MONTHLY", now) == starts_at
+    assert scheduling.recent_series_start(starts_at, "UTC", "", now) == starts_at

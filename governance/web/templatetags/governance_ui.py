@@ -198,3 +198,11 @@ def is_vendor_rep(user):
 @register.filter
 def can_use_admin(user):
     return access.can_use_admin(user)
+
+
+@register.filter
+def person(user):
+    """A user as people read it: full name, else username; a dash when there is none."""
+    if user is None:
+        return NO_VALUE
+    return user.get_full_name() or user.get_username()

@@ -11,8 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 
-from governance import calendar as ics
 from governance import access, selectors
+from governance import calendar as ics
 from governance.models import Meeting, UserProfile
 
 
