@@ -327,7 +327,7 @@ class Goal(TimeStamped):
         indexes = [
             # Goal-due reminders and the dashboard: open goals by due date.
             models.Index(fields=["status", "due_date"], name="goal_status_due_idx"),
-            # The goal lists in their default order (API goals page: 48 ms -> 0.5 ms at 10k vendors).
+            # The goal lists in their default order (API page: 48 ms -> 0.5 ms at 10k vendors).
             models.Index(fields=["due_date", "id"], name="goal_due_id_idx"),
         ]
 
