@@ -137,7 +137,7 @@ class UserProfileForm(forms.ModelForm):
         return cleaned
 
 
-class UserProfileInline(admin.StackedInline):
+class UserProfileInline(AdministratorsOnly, admin.StackedInline):
     model = UserProfile
     form = UserProfileForm
     autocomplete_fields = ["vendor"]
@@ -240,14 +240,14 @@ class ContactForm(forms.ModelForm):
             self._update_errors(error)
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(AdministratorsOnly, admin.TabularInline):
     model = Contact
     form = ContactForm
     extra = 0
     fields = ["name", "email", "role", "phone", "is_primary"]
 
 
-class SLATargetInline(admin.TabularInline):
+class SLATargetInline(AdministratorsOnly, admin.TabularInline):
     model = SLATarget
     extra = 0
     max_num = 4
@@ -499,7 +499,7 @@ class GoalForm(forms.ModelForm):
         return cleaned
 
 
-class GoalCheckInInline(admin.TabularInline):
+class GoalCheckInInline(AdministratorsOnly, admin.TabularInline):
     model = GoalCheckIn
     formfield_overrides = COMPACT_TEXT
     extra = 1
@@ -575,7 +575,7 @@ class ReviewForm(forms.ModelForm):
         return cleaned
 
 
-class ReviewScoreInline(admin.TabularInline):
+class ReviewScoreInline(AdministratorsOnly, admin.TabularInline):
     model = ReviewScore
     formfield_overrides = COMPACT_TEXT
     fields = ["criterion", "score", "comment"]
@@ -591,7 +591,7 @@ def _missing_criteria(review):
     return [criterion for criterion in ReviewScoreCriterion.values if criterion not in present]
 
 
-class ActionItemInline(admin.TabularInline):
+class ActionItemInline(AdministratorsOnly, admin.TabularInline):
     model = ActionItem
     formfield_overrides = COMPACT_TEXT
     extra = 0

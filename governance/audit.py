@@ -144,10 +144,10 @@ def vendor_history(vendor, *, kind=""):
     if kind:
         sources = {kind: sources[kind]}
     parts = [
-        # Not "kind": meetings have a field of that name.
-        queryset.annotate(record_kind=Value(name, output_field=CharField())).values(
-            "record_kind", "history_id", "history_date"
-        )
+        # Not "kind": meetings have a field of that name. Unordered: the union is ordered.
+        queryset.order_by()
+        .annotate(record_kind=Value(name, output_field=CharField()))
+        .values("record_kind", "history_id", "history_date")
         for name, queryset in sources.items()
     ]
     combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]

@@ -1,8 +1,9 @@
 """What a request may see and refer to: the one place the API's visibility rule lives.
 
 Every queryset and every vendor-owned foreign key in the API goes through
-``selectors.vendors_for(user)``, so when access roles tighten that selector, the API follows:
-objects of other vendors become 404s and ids of them become invalid choices.
+``selectors.vendors_for(user)`` (the rules: ``governance.access``): objects of vendors the
+user may not see are 404s and their ids invalid choices. Which of the visible ones the user
+may change is checked by ``permissions.RolePermission`` and the views.
 """
 
 from django.db.models import Q

@@ -8,6 +8,7 @@ the business rules) and every derived figure comes from ``governance.selectors``
 import datetime as dt
 
 from django.contrib.auth import authenticate, get_user_model
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
@@ -752,8 +753,9 @@ class ClauseSerializer(ModelSerializer):
         required=False,
         help_text='Type-specific parameters, e.g. {"notification_hours": 24}.',
     )
-    evidence_file = serializers.FileField(
-        read_only=True, allow_null=True, help_text="Uploaded evidence (via the web UI)."
+    evidence_file = serializers.SerializerMethodField(
+        help_text="Where to download the uploaded evidence (uploaded via the web UI): a "
+        "permission-checked address; null when there is none."
     )
     create_only_fields = ("vendor",)
 
@@ -782,6 +784,14 @@ class ClauseSerializer(ModelSerializer):
                 message="This vendor already has a clause of this type.",
             )
         ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_evidence_file(self, clause):
+        if not clause.evidence_file:
+            return None
+        path = reverse("governance:clause-evidence", args=[clause.vendor_id, clause.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

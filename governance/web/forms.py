@@ -79,6 +79,11 @@ def user_choices():
     return get_user_model().objects.order_by("username")
 
 
+def internal_user_choices():
+    """The organisation's users (not vendor representatives): owners, reviewers, attendees."""
+    return access.internal_users().order_by("username")
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
@@ -230,7 +235,7 @@ class GoalForm(UIModelForm):
 
     def __init__(self, *args, vendor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = user_choices()
+        self.fields["owner"].queryset = internal_user_choices()
         self.fields["vendor_owner"].queryset = vendor.contacts.all()
 
     def clean(self):
@@ -268,7 +273,7 @@ class ReviewForm(UIModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = user_choices()
+        self.fields["reviewer"].queryset = internal_user_choices()
         # Completing is its own action (it schedules the next review).
         self.fields["status"].choices = [
             choice for choice in Review.Status.choices if choice[0] != Review.Status.COMPLETED
@@ -329,9 +334,15 @@ class ActionItemForm(forms.Form):
     due_date = forms.DateField(required=False, widget=DateInput())
     status = forms.ChoiceField(choices=ActionItem.Status.choices, initial=ActionItem.Status.OPEN)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, vendor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = user_choices()
+        # Internal users, or the review's vendor's representatives (they see it in the portal).
+        owners = (
+            access.action_item_owner_candidates(vendor.pk)
+            if vendor is not None
+            else access.internal_users()
+        )
+        self.fields["owner"].queryset = owners.order_by("username")
 
     def clean(self):
         cleaned = super().clean()
@@ -446,7 +457,7 @@ class MeetingForm(UIModelForm):
 
     def __init__(self, *args, vendor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = user_choices()
+        self.fields["attendees"].queryset = internal_user_choices()
         self.fields["contacts"].queryset = vendor.contacts.all()
         meeting = self.instance
         if meeting.pk:

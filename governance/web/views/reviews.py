@@ -89,7 +89,10 @@ def _review_form_view(request, vendor, review, template_review):
         initial=None if review.pk else _initial_for_new(vendor, request.user),
     )
     formset = ActionItemFormSet(
-        request.POST or None, initial=action_items_initial(review), prefix="items"
+        request.POST or None,
+        initial=action_items_initial(review),
+        prefix="items",
+        form_kwargs={"vendor": vendor},
     )
     # Validate both so every error shows at once.
     valid = request.method == "POST" and all([form.is_valid(), formset.is_valid()])
