@@ -92,11 +92,13 @@ def test_make_run_serves_the_login_page_with_a_worker_and_beat_and_ctrl_c_stops_
         base = f"http://127.0.0.1:{port}"
         _wait_for(lambda: _status(f"{base}/accounts/login/") == 200, 60, "the login page")
         _wait_for(
-            lambda: "ready." in log.read_text() and "beat: Starting" in log.read_text(),
+            lambda: all(
+                line in log.read_text()
+                for line in ("ready.", "beat: Starting", "demo / demo-governance")
+            ),
             60,
-            "the worker and beat",
+            "the worker, beat and the printed login",
         )
-        assert "demo / demo-governance" in log.read_text()
         assert _status(f"{base}/healthz") == 200
     finally:
         # Ctrl-C in a terminal signals the whole foreground process group.
