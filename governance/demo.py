@@ -650,6 +650,32 @@ def ensure_demo_users():
     return demo, managers
 
 
+VENDOR_REP_USERNAME = "vendor.rep"
+
+
+def ensure_vendor_rep():
+    """A vendor representative of the first vendor, for trying the portal (None: no vendors)."""
+    vendor = Vendor.objects.order_by("name").first()
+    if vendor is None:
+        return None
+    user_model = get_user_model()
+    rep, created = user_model.objects.get_or_create(
+        username=VENDOR_REP_USERNAME,
+        defaults={
+            "first_name": "Vendor",
+            "last_name": "Representative",
+            "email": "rep@example.com",
+        },
+    )
+    if created:
+        rep.set_password(DEMO_PASSWORD)
+        rep.save(update_fields=["password"])
+        UserProfile.objects.update_or_create(
+            user=rep, defaults={"role": UserProfile.Role.VENDOR_REP, "vendor": vendor}
+        )
+    return rep
+
+
 # --- the portfolio -------------------------------------------------------------------------
 
 

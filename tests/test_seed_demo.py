@@ -215,6 +215,15 @@ def test_the_demo_user_can_log_in_to_the_admin(seeded, client):
     assert client.login(username="anna.kowalska", password="demo-governance")
 
 
+def test_the_demo_vendor_representative_lands_on_the_portal_of_the_first_vendor(seeded, client):
+    first = Vendor.objects.order_by("name").first()
+    assert "vendor.rep / demo-governance" in seeded
+    assert client.login(username="vendor.rep", password="demo-governance")
+    landing = client.get("/", follow=True)
+    assert landing.redirect_chain[-1][0].startswith("/portal/")
+    assert first.name in landing.content.decode()
+
+
 def test_seeding_again_adds_vendors_and_keeps_one_demo_user(seeded):
     demo_user = get_user_model().objects.get(username="demo")
     demo_user.set_password("changed-by-the-operator")

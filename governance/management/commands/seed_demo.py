@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from governance import demo
-from governance.models import Vendor
+from governance.models import UserProfile, Vendor
 
 
 def peak_rss_mb():
@@ -58,6 +58,7 @@ class Command(BaseCommand):
             counts = demo.seed_portfolio(
                 vendors=vendors, seed=seed, users=[owner, *managers], progress=progress
             )
+            demo.ensure_vendor_rep()
         if connection.vendor == "postgresql":
             # Fresh planner statistics: until autovacuum gets to them, a bulk-loaded table
             # looks empty and list pages pick slow plans.
@@ -86,5 +87,15 @@ class Command(BaseCommand):
                 f"Log in as  {demo.DEMO_USERNAME} / {demo.DEMO_PASSWORD}  "
                 "(web UI at /, admin at /admin/)"
             )
+            rep = (
+                UserProfile.objects.filter(user__username=demo.VENDOR_REP_USERNAME)
+                .select_related("user", "vendor")
+                .first()
+            )
+            if rep is not None and rep.vendor and rep.user.check_password(demo.DEMO_PASSWORD):
+                self.stdout.write(
+                    f"Vendor portal:  {demo.VENDOR_REP_USERNAME} / {demo.DEMO_PASSWORD}  "
+                    f"({rep.vendor} at /portal/)"
+                )
         else:
             self.stdout.write(f"Log in as {demo.DEMO_USERNAME} with the password you set.")
