@@ -28,6 +28,7 @@ from governance.models import (
     time_zone_choices,
 )
 from governance.scheduling import parse_rrule
+from governance.services import VENDOR_FIELDS
 
 DATE_FORMAT = "%Y-%m-%d"
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -125,22 +126,7 @@ class VendorForm(UIModelForm):
 
     class Meta(UIModelForm.Meta):
         model = Vendor
-        fields = [
-            "name",
-            "services",
-            "tier",
-            "status",
-            "owner",
-            "time_zone",
-            "country",
-            "contract_start",
-            "contract_end",
-            "renewal_notice_days",
-            "annual_value",
-            "currency",
-            "review_cadence",
-            "notes",
-        ]
+        fields = list(VENDOR_FIELDS)
         labels = {"renewal_notice_days": "Renewal notice (days)"}
         help_texts = {
             "country": "Two-letter code, e.g. PL.",
