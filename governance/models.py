@@ -582,11 +582,13 @@ class Meeting(TimeStamped):
     def clean(self):
         from governance.scheduling import check_meeting_rule
 
-        if not (self.recurrence and self.starts_at and self.time_zone):
+        # An unknown zone is reported on its own field; the rule cannot be judged without it.
+        known_zone = self.time_zone in _available_time_zones()
+        if not (self.recurrence and self.starts_at and known_zone):
             return
         try:
             check_meeting_rule(self.recurrence, starts_at=self.starts_at, time_zone=self.time_zone)
-        except (ValueError, zoneinfo.ZoneInfoNotFoundError) as error:
+        except ValueError as error:
             raise ValidationError({"recurrence": f"Not a usable meeting rule: {error}."}) from error
 
 

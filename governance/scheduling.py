@@ -106,7 +106,7 @@ def check_meeting_rule(recurrence, *, starts_at, time_zone):
     if not recurrence:
         return
     rule = parse_rrule(recurrence)
-    zone = zoneinfo.ZoneInfo(time_zone)
+    zone = _zone(time_zone)
     first = starts_at.astimezone(zone).replace(tzinfo=None)
     until = _local_until(rule, zone)
     if rule._count == 0:  # dateutil exposes no public accessor
@@ -183,10 +183,7 @@ def recent_series_start(starts_at, zone_name, recurrence, now):
     """
     if not recurrence:
         return starts_at
-    parts = {}
-    for item in recurrence.strip().upper().removeprefix("RRULE:").split(";"):
-        name, _, value = item.partition("=")
-        parts[name.strip()] = value.strip()
+    parts = _rule_parts(recurrence.strip().upper().removeprefix("RRULE:"))
     frequency, interval = parts.get("FREQ"), parts.get("INTERVAL", "1")
     if "COUNT" in parts or not interval.isdigit():
         return starts_at

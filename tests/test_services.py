@@ -362,3 +362,10 @@ def test_a_meeting_rule_that_never_matches_is_refused(vendor):
     with pytest.raises(ValidationError) as refused:
         services.meeting_save(meeting)
     assert "recurrence" in refused.value.message_dict
+
+
+def test_a_meeting_in_an_unknown_zone_is_refused_on_the_zone_alone(vendor):
+    meeting = MeetingFactory.build(vendor=vendor, time_zone="Mars/Olympus")
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_save(meeting)
+    assert set(refused.value.message_dict) == {"time_zone"}

@@ -38,7 +38,6 @@ from .fields import (
     UserField,
 )
 from .scoping import VisibleContactField, VisibleVendorField
-from .validators import validate_meeting_recurrence
 
 # Generous but finite: larger numbers are mistakes and would overflow date arithmetic.
 MAX_MINUTES = 10 * 366 * 24 * 60
@@ -561,15 +560,6 @@ class MeetingSerializer(ModelSerializer):
                 "help_text": "An RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO, or empty."
             },
         }
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        validate_meeting_recurrence(
-            _value(attrs, self.instance, "recurrence"),
-            starts_at=_value(attrs, self.instance, "starts_at"),
-            time_zone=_value(attrs, self.instance, "time_zone") or "UTC",
-        )
-        return attrs
 
     def create(self, validated_data):
         attendees = validated_data.pop("attendees", None)
