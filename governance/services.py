@@ -322,9 +322,8 @@ def _stamp_incident(incident, *, now):
 @transaction.atomic
 def incident_save(incident, *, now=None):
     """Save an incident with its SLA due times; a status implies its timestamps."""
-    now = now or timezone.now()
-    incident.full_clean()
-    _stamp_incident(incident, now=now)
+    if incident.opened_at is not None:  # without it, validation below says what is missing
+        _stamp_incident(incident, now=now or timezone.now())
     return _save(incident)
 
 
