@@ -2,7 +2,7 @@
 
 Lists stay fast with thousands of vendors: foreign keys are autocomplete widgets (never a
 <select> of every row), related rows come with ``list_select_related`` and per-vendor figures
-are correlated subqueries from ``selectors.vendors_with_metrics``, so a changelist runs the
+are the stored ones (``selectors.vendors_with_figures``, one join), so a changelist runs the
 same handful of queries whatever its length.
 """
 
@@ -319,7 +319,7 @@ class VendorAdmin(AdministratorsOnly, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return selectors.vendors_with_metrics(super().get_queryset(request))
+        return selectors.vendors_with_figures(super().get_queryset(request))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":
@@ -348,7 +348,7 @@ class VendorAdmin(AdministratorsOnly, admin.ModelAdmin):
     def next_review(self, vendor):
         return getattr(vendor, "next_review_date", None) or EMPTY
 
-    @admin.display(description="Health")
+    @admin.display(description="Health", ordering="health_score")
     def health(self, vendor):
         if not hasattr(vendor, "latest_score"):
             return EMPTY

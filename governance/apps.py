@@ -12,3 +12,6 @@ class GovernanceConfig(AppConfig):
         # rather than in config/__init__.py so that importing config.wsgi does not pick the
         # local settings before wsgi.py picks production.
         import config.celery  # noqa: F401
+        from governance import figures
+
+        figures.connect()

@@ -25,7 +25,7 @@ from django.db import reset_queries
 from django.utils import timezone
 from django.utils.text import slugify
 
-from governance import scheduling
+from governance import figures, scheduling
 from governance.models import (
     ActionItem,
     ClauseType,
@@ -715,6 +715,10 @@ def seed_portfolio(*, vendors, seed, users, now=None, progress=None, chunk_size=
             # Children hold their parents, saved just before: bulk_create copies their ids.
             model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
             counts[model._meta.label] += len(rows)
+        # bulk_create sends no signals: the stored figures of the chunk's vendors are
+        # computed here, a chunk at a time, as the lists need them.
+        figures.refresh([vendor.pk for vendor in chunk.rows.get(Vendor, [])], now=now)
+        figures.meetings_refresh(chunk.rows.get(Meeting, []), now=now)
         done += size
         reset_queries()  # DEBUG keeps every query's SQL: a million rows of it otherwise
         if progress:

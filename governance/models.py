@@ -557,7 +557,11 @@ class Meeting(TimeStamped):
         settings.AUTH_USER_MODEL, blank=True, related_name="meetings"
     )
     contacts = models.ManyToManyField(Contact, blank=True, related_name="meetings")
-    history = HistoricalRecords()
+    # Derived (``governance.figures``): the start of the first occurrence not yet begun when
+    # last computed, None when the series is over. Lets "next meetings" take the few
+    # meetings that come first instead of expanding every series.
+    next_occurrence_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["next_occurrence_at"])
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -569,8 +573,10 @@ class Meeting(TimeStamped):
             ),
         ]
         indexes = [
-            # Meeting reminders and "next meetings": candidates by first start.
+            # Meeting reminders: candidates by first start.
             models.Index(fields=["starts_at"], name="meeting_starts_at_idx"),
+            # The dashboard's "next meetings": the meetings whose next occurrence comes first.
+            models.Index(fields=["next_occurrence_at", "id"], name="meeting_next_idx"),
         ]
 
     def __str__(self):
@@ -904,6 +910,47 @@ class RequiredClause(models.Model):
 
     def __str__(self):
         return f"{self.get_tier_display()}: {self.get_clause_type_display()}"
+
+
+class VendorFigures(models.Model):
+    """A vendor's derived figures as last computed: what the lists sort, page and show.
+
+    A cache of ``selectors.vendors_with_metrics`` for one vendor, never typed in and not part
+    of the audit history. ``governance.figures`` rewrites it whenever a record it is computed
+    from is written, and every few minutes for what changes with the clock alone (an open
+    incident passing its target, the SLA window moving on, a clause expiring).
+    """
+
+    vendor = models.OneToOneField(
+        Vendor, on_delete=models.CASCADE, primary_key=True, related_name="figures"
+    )
+    health_score = models.FloatField(null=True)
+    next_review_date = models.DateField(null=True)
+    latest_score = models.DecimalField(max_digits=3, decimal_places=2, null=True)
+    previous_score = models.DecimalField(max_digits=3, decimal_places=2, null=True)
+    sla_met = models.PositiveIntegerField(default=0)
+    sla_breached = models.PositiveIntegerField(default=0)
+    goals_measured = models.PositiveIntegerField(default=0)
+    goals_good = models.PositiveIntegerField(default=0)
+    clauses_required = models.PositiveIntegerField(default=0)
+    clauses_covered = models.PositiveIntegerField(default=0)
+    # The last day to give notice before the contract ends (contract end - notice days).
+    notice_deadline = models.DateField(null=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "vendor figures"
+        indexes = [
+            # The dashboard's weakest-first health table and the vendor list sorted by health.
+            models.Index(
+                F("health_score").asc(nulls_last=True), "vendor", name="figures_health_idx"
+            ),
+            # The dashboard's notice deadlines coming up.
+            models.Index(fields=["notice_deadline"], name="figures_notice_idx"),
+        ]
+
+    def __str__(self):
+        return f"Figures of vendor {self.vendor_id}"
 
 
 class ReminderKind(models.TextChoices):

@@ -169,6 +169,29 @@ def meeting_occurrences(*, starts_at, duration_minutes, time_zone, recurrence, s
     return occurrences
 
 
+# Windows searched in turn for a meeting's next occurrence: most rules answer in the first.
+NEXT_OCCURRENCE_WINDOWS = (dt.timedelta(days=35), dt.timedelta(days=400), RULE_HORIZON)
+
+
+def next_occurrence(*, starts_at, duration_minutes, time_zone, recurrence, after):
+    """The start of the first occurrence at or after ``after`` (UTC), or None when the series
+    has none left within ``RULE_HORIZON``."""
+    if not recurrence:
+        return starts_at if starts_at >= after else None
+    for window in NEXT_OCCURRENCE_WINDOWS:
+        found = meeting_occurrences(
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            time_zone=time_zone,
+            recurrence=recurrence,
+            start=after,
+            end=after + window,
+        )
+        if found:
+            return found[0].starts_at
+    return None
+
+
 PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
 
 

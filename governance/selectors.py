@@ -137,6 +137,29 @@ def vendors_with_metrics(queryset, *, now=None):
     )
 
 
+def vendors_with_figures(queryset):
+    """``queryset`` with the stored figures (``governance.figures``), one join whatever its size.
+
+    The same names as ``vendors_with_metrics`` (so ``health_parts`` and friends work on
+    either), plus ``health_score`` and ``notice_deadline`` to filter and sort on. A vendor
+    whose figures were never computed reads as one with no data.
+    """
+    stored = "figures__"
+    return queryset.select_related("owner").annotate(
+        health_score=F(stored + "health_score"),
+        notice_deadline=F(stored + "notice_deadline"),
+        next_review_date=F(stored + "next_review_date"),
+        latest_score=F(stored + "latest_score"),
+        previous_score=F(stored + "previous_score"),
+        sla_met_90d=Coalesce(stored + "sla_met", 0),
+        sla_breached_90d=Coalesce(stored + "sla_breached", 0),
+        goals_measured=Coalesce(stored + "goals_measured", 0),
+        goals_good=Coalesce(stored + "goals_good", 0),
+        clauses_required=Coalesce(stored + "clauses_required", 0),
+        clauses_covered=Coalesce(stored + "clauses_covered", 0),
+    )
+
+
 def _percent(part, whole):
     if not whole:
         return None
@@ -380,8 +403,8 @@ def next_review_dates(vendor_ids):
 TIER_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
-def vendor_list(user, *, q="", tier="", status="", service="", owner_id=None, now=None):
-    """The vendors ``user`` may see, filtered as the vendor list asks, with every metric."""
+def vendor_list(user, *, q="", tier="", status="", service="", owner_id=None):
+    """The vendors ``user`` may see, filtered as the vendor list asks, with the stored figures."""
     from django.db.models import Case, When
 
     queryset = vendors_for(user)
@@ -398,7 +421,7 @@ def vendor_list(user, *, q="", tier="", status="", service="", owner_id=None, no
         queryset = queryset.filter(services__icontains=f'"{service}"')
     if owner_id:
         queryset = queryset.filter(owner_id=owner_id)
-    return vendors_with_metrics(queryset, now=now).annotate(
+    return vendors_with_figures(queryset).annotate(
         tier_rank=Case(
             *(When(tier=tier_value, then=Value(rank)) for tier_value, rank in TIER_RANK.items()),
             default=Value(len(TIER_RANK)),
@@ -471,20 +494,22 @@ def goals_at_risk(vendors, *, today, days=14):
     )
 
 
-def meetings_between(vendors, *, start, end):
-    """Meetings of ``vendors`` that may have an occurrence in [start, end).
+def next_meetings(vendors, *, now, end, limit):
+    """The meetings of ``vendors`` that hold the first ``limit`` occurrences in [now, end).
 
-    A one-off meeting qualifies by its start; a recurring one by having started before
-    ``end`` (its rule decides the rest when expanded).
+    From the stored next occurrences (``governance.figures``): the ``limit`` meetings whose
+    next occurrence comes first, plus any whose stored one has already begun (not yet moved
+    on by the periodic refresh), which the caller expands like the others. Two queries,
+    however many meetings the vendors hold.
     """
     from governance.models import Meeting
 
-    return (
-        Meeting.objects.filter(vendor__in=vendors, starts_at__lt=end)
-        .filter(~Q(recurrence="") | Q(starts_at__gte=start - dt.timedelta(days=1)))
-        .select_related("vendor")
-        .order_by("starts_at", "id")
+    meetings = Meeting.objects.filter(vendor__in=vendors).select_related("vendor")
+    begun = list(meetings.filter(next_occurrence_at__lt=now))
+    coming = meetings.filter(next_occurrence_at__gte=now, next_occurrence_at__lt=end).order_by(
+        "next_occurrence_at", "id"
     )
+    return begun + list(coming[:limit])
 
 
 def review_score_history(vendor, *, limit=8):

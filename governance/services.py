@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, CheckConstraint, ExpressionWrapper, F, fields
 from django.utils import timezone
 
-from governance import scheduling
+from governance import figures, scheduling
 from governance.models import (
     ActionItem,
     AgendaProposal,
@@ -210,6 +210,7 @@ def review_refresh_overall_score(review):
     mean = review.scores.aggregate(mean=Avg("score"))["mean"]
     review.overall_score = None if mean is None else round(mean, 2)
     Review.objects.filter(pk=review.pk).update(overall_score=review.overall_score)
+    figures.refresh([review.vendor_id])
     return review.overall_score
 
 
@@ -399,6 +400,7 @@ def sla_target_save(target):
             output_field=fields.DateTimeField(),
         ),
     )
+    figures.refresh([target.vendor_id])
     return target
 
 
@@ -409,6 +411,7 @@ def sla_target_delete(target):
         response_due_at=None, resolution_due_at=None
     )
     target.delete()
+    figures.refresh([target.vendor_id])
 
 
 # --- clauses -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import kombu.exceptions
 from celery import shared_task
 from celery.utils import uuid
 
-from governance import reminders
+from governance import figures, reminders
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +52,9 @@ def _retry_later(task, reminder_id, attempts):
 def sweep_reminders():
     """Create the reminders that are due and queue them (beat runs this every minute)."""
     reminders.sweep()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def refresh_figures():
+    """Recompute every vendor's stored figures (beat runs this every few minutes)."""
+    figures.refresh_all()

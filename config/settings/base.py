@@ -345,12 +345,21 @@ GOVERNANCE_REMINDER_STUCK_AFTER_SECONDS = env.int(
 GOVERNANCE_REMINDER_RESEND_UNCONFIRMED = env.bool(
     "GOVERNANCE_REMINDER_RESEND_UNCONFIRMED", default=True
 )
-# Exactly one periodic entry: the sweep that fills the outbox and hands it to the workers.
+# How often the stored vendor figures (health, SLA compliance, coverage) are recomputed for
+# what changes with the clock alone; writes refresh the figures of their vendor at once.
+GOVERNANCE_FIGURES_REFRESH_SECONDS = env.int("GOVERNANCE_FIGURES_REFRESH_SECONDS", default=300)
+# Two periodic entries: the sweep that fills the outbox and hands it to the workers, and
+# the refresh of the stored vendor figures.
 CELERY_BEAT_SCHEDULE = {
     "governance-reminder-sweep": {
         "task": "governance.tasks.sweep_reminders",
         "schedule": GOVERNANCE_REMINDER_SWEEP_SECONDS,
         # A sweep queued during an outage is stale once the next one is due.
         "options": {"expires": GOVERNANCE_REMINDER_SWEEP_SECONDS},
+    },
+    "governance-figures-refresh": {
+        "task": "governance.tasks.refresh_figures",
+        "schedule": GOVERNANCE_FIGURES_REFRESH_SECONDS,
+        "options": {"expires": GOVERNANCE_FIGURES_REFRESH_SECONDS},
     },
 }

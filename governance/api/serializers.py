@@ -192,7 +192,7 @@ class VendorSerializer(ModelSerializer):
 
     @extend_schema_field(PercentField())
     def get_health_score(self, vendor):
-        return selectors.health_score(selectors.health_parts(vendor))
+        return vendor.health_score
 
     @extend_schema_field(PercentField())
     def get_sla_compliance_90d(self, vendor):

@@ -227,12 +227,13 @@ class VendorViewSet(VendorScopedViewSet):
         "contract_end",
         "next_review_date",
         "latest_score",
+        "health_score",
         "created_at",
     ]
     ordering = ["name"]
 
     def get_queryset(self):
-        return selectors.vendors_with_metrics(super().get_queryset())
+        return selectors.vendors_with_figures(super().get_queryset())
 
     def check_may_assign(self, vendor):
         if not access.can_assign_vendor(self.request.user, vendor):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from governance import demo
-from governance.models import UserProfile, Vendor
+from governance.models import UserProfile, Vendor, VendorFigures
 
 
 def peak_rss_mb():
@@ -63,7 +63,8 @@ class Command(BaseCommand):
             # Fresh planner statistics: until autovacuum gets to them, a bulk-loaded table
             # looks empty and list pages pick slow plans.
             tables = ", ".join(
-                connection.ops.quote_name(m._meta.db_table) for m in demo.MODELS_IN_ORDER
+                connection.ops.quote_name(m._meta.db_table)
+                for m in [*demo.MODELS_IN_ORDER, VendorFigures]
             )
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {tables}")

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from governance import access, selectors, services
 from governance.models import Vendor
 from governance.web.csv_export import csv_response, wants_csv
 from governance.web.views.base import internal_view
-from governance.web.views.vendors import with_health
+from governance.web.views.vendors import with_health, with_health_one
 
 PANEL_LIMIT = 25
 # The health table shows the weakest vendors; the vendor list (sorted by health) has them all.
@@ -23,7 +24,9 @@ REVIEWS_AHEAD_DAYS = 30
 CLAUSES_AHEAD_DAYS = 60
 GOALS_AHEAD_DAYS = 14
 NOTICE_AHEAD_DAYS = 120
+NOTICE_AHEAD = dt.timedelta(days=NOTICE_AHEAD_DAYS)
 MEETINGS_AHEAD_DAYS = 14
+MEETINGS_SHOWN = 10
 
 
 @dataclass
@@ -51,8 +54,10 @@ def _portfolio(request):
     now = timezone.now()
     today = timezone.localdate(now)
     visible = selectors.vendors_for(request.user).exclude(status=Vendor.Status.ENDED)
-    vendors = with_health(selectors.vendors_with_metrics(visible, now=now))
-    vendors.sort(key=lambda v: (v.health is None, v.health if v.health is not None else 0, v.name))
+    # Weakest first, from the stored figures: sorted and cut in the database.
+    ranked = selectors.vendors_with_figures(visible).order_by(
+        F("health_score").asc(nulls_last=True), "name", "pk"
+    )
 
     if wants_csv(request):
         return csv_response(
@@ -82,9 +87,11 @@ def _portfolio(request):
                     v.parts["clauses"],
                     v.next_review_date,
                 ]
-                for v in vendors
+                for v in map(with_health_one, ranked.iterator(chunk_size=2000))
             ),
         )
+
+    vendors = with_health(ranked[:HEALTH_TABLE_LIMIT])
 
     editable = access.EditScope(request.user)
     reviews_qs = selectors.reviews_due(visible, today=today, days=REVIEWS_AHEAD_DAYS)
@@ -101,28 +108,24 @@ def _portfolio(request):
         )
     goals = list(goals_qs[:PANEL_LIMIT])
 
-    notices = []
-    for vendor in vendors:
-        deadline = vendor.notice_deadline
-        if (
-            deadline
-            and vendor.contract_end >= today
-            and (deadline - today).days <= NOTICE_AHEAD_DAYS
-        ):
-            notices.append(vendor)
-    notices.sort(key=lambda v: v.notice_deadline)
+    notices_qs = (
+        selectors.vendors_with_figures(visible)
+        .filter(contract_end__gte=today, notice_deadline__lte=today + NOTICE_AHEAD)
+        .order_by("notice_deadline", "name", "pk")
+    )
+    notices = list(notices_qs[:PANEL_LIMIT])
 
     horizon = now + dt.timedelta(days=MEETINGS_AHEAD_DAYS)
     occurrences = []
-    for meeting in selectors.meetings_between(visible, start=now, end=horizon):
+    for meeting in selectors.next_meetings(visible, now=now, end=horizon, limit=MEETINGS_SHOWN):
         for occurrence in services.meeting_occurrences(meeting, start=now, end=horizon):
             occurrences.append((occurrence, meeting))
     occurrences.sort(key=lambda pair: (pair[0].starts_at, pair[1].pk))
 
     context = {
         "today": today,
-        "vendors": vendors[:HEALTH_TABLE_LIMIT],
-        "vendor_count": len(vendors),
+        "vendors": vendors,
+        "vendor_count": visible.count(),
         "reviews": reviews,
         "reviews_total": _total(reviews, reviews_qs),
         "overdue_reviews": sum(1 for r in reviews if r.scheduled_for < today),
@@ -134,7 +137,8 @@ def _portfolio(request):
         "goals": goals,
         "goals_total": _total(goals, goals_qs),
         "notices": notices,
-        "meetings": occurrences[:10],
+        "notices_total": _total(notices, notices_qs),
+        "meetings": occurrences[:MEETINGS_SHOWN],
         "attention": _attention(today, reviews, incidents, clauses, goals, notices, editable)[:12],
         "editable": editable,
         "can_create_vendor": access.can_create_vendor(request.user),

@@ -6,6 +6,7 @@ from copy import copy
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -33,6 +34,7 @@ WORKSPACE_LIMIT = 8
 
 SORTS = {
     "name": ["name"],
+    "health": [F("health_score").asc(nulls_last=True), "name"],
     "tier": ["tier_rank", "name"],
     "status": ["status", "name"],
     "next_review": ["next_review_date", "name"],
@@ -41,18 +43,22 @@ SORTS = {
 }
 
 
+def with_health_one(vendor):
+    """``vendor`` (annotated by ``vendors_with_figures`` or ``vendors_with_metrics``) with its
+    health parts and figure."""
+    vendor.parts = selectors.health_parts(vendor)
+    vendor.health = selectors.health_score(vendor.parts)
+    vendor.notice_deadline = (
+        vendor.contract_end - dt.timedelta(days=vendor.renewal_notice_days)
+        if vendor.contract_end
+        else None
+    )
+    return vendor
+
+
 def with_health(vendors):
-    """``vendors`` (annotated by ``vendors_with_metrics``) as a list with health and deadlines."""
-    rows = list(vendors)
-    for vendor in rows:
-        vendor.parts = selectors.health_parts(vendor)
-        vendor.health = selectors.health_score(vendor.parts)
-        vendor.notice_deadline = (
-            vendor.contract_end - dt.timedelta(days=vendor.renewal_notice_days)
-            if vendor.contract_end
-            else None
-        )
-    return rows
+    """``vendors`` as a list, each with its health parts and figure (``with_health_one``)."""
+    return [with_health_one(vendor) for vendor in vendors]
 
 
 @internal_view
@@ -69,15 +75,10 @@ def vendor_list(request):
         owner_id=filters.get("owner") or None,
     )
     sort = filters.get("sort") or "name"
-    if sort == "health":
-        # Health is a weighted mean of parts that may be missing: ranked in Python.
-        vendors = with_health(queryset.order_by("name"))
-        vendors.sort(key=lambda v: (v.health is None, v.health or 0))
-    else:
-        vendors = queryset.order_by(*SORTS.get(sort, SORTS["name"]))
+    vendors = queryset.order_by(*SORTS.get(sort, SORTS["name"]))
 
     if wants_csv(request):
-        rows = vendors if isinstance(vendors, list) else with_health(vendors)
+        rows = map(with_health_one, vendors.iterator(chunk_size=2000))
         return csv_response(
             "vendors.csv",
             [
@@ -124,9 +125,7 @@ def vendor_list(request):
         )
 
     page = paginate(request, vendors)
-    page.object_list = (
-        page.object_list if isinstance(vendors, list) else with_health(page.object_list)
-    )
+    page.object_list = with_health(page.object_list)
     context = {
         "form": form,
         "page": page,
