@@ -2,6 +2,7 @@
 time passes; the dashboard's next meetings are the true first occurrences."""
 
 import datetime as dt
+import io
 import random
 
 import pytest
@@ -126,7 +127,8 @@ def test_the_dashboard_ranks_the_weakest_first_from_a_fresh_write(
     no_required_clauses, owner, client
 ):
     client.force_login(owner)
-    strong, weak = VendorFactory(name="Strong", owner=owner), VendorFactory(name="Weak", owner=owner)
+    strong = VendorFactory(name="Strong", owner=owner)
+    weak = VendorFactory(name="Weak", owner=owner)
     for vendor, score in ((strong, 5), (weak, 4)):
         review = ReviewFactory(vendor=vendor, scheduled_for=dt.date(2026, 2, 1))
         services.review_save(review, scores=[{"criterion": "quality", "score": score}])
@@ -148,7 +150,7 @@ def test_the_dashboard_ranks_the_weakest_first_from_a_fresh_write(
 
 @time_machine.travel(NOW, tick=False)
 def test_seeded_figures_match_the_scorecard_and_migrate_fills_missing_ones():
-    call_command("seed_demo", vendors=6, seed=7, stdout=open("/dev/null", "w"))
+    call_command("seed_demo", vendors=6, seed=7, stdout=io.StringIO())
     for vendor in Vendor.objects.all():
         assert stored(vendor) == live(vendor), vendor.name
     assert Meeting.objects.filter(next_occurrence_at__isnull=True, recurrence__gt="").count() == 0
