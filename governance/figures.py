@@ -14,6 +14,11 @@ written here and nowhere else:
   window moving on, a clause expiring at midnight;
 - ``refresh_missing()`` after ``migrate``, for vendors that have no figures yet.
 
+Row counts (``contact_count``...``reminder_count``, what an API list's total is summed from)
+are kept by database triggers (migration 0008): every insert and delete by any door moves
+them, under a row lock, in the same transaction. ``refresh`` only counts from scratch when it
+creates a vendor's figures row.
+
 A meeting's next occurrence is computed when it is saved and, by the same periodic run, for
 the meetings whose stored next occurrence has begun (``meetings_advance``); readers treat a
 meeting whose stored value is already past as one to expand themselves.
@@ -29,18 +34,21 @@ import logging
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
 from governance import scheduling, selectors
 from governance.models import (
+    Contact,
     Goal,
     Incident,
     Meeting,
+    Reminder,
     RequiredClause,
     Review,
     SecurityClause,
+    SLATarget,
     Vendor,
     VendorFigures,
 )
@@ -59,7 +67,26 @@ STORED = {
     "clauses_required": "clauses_required",
     "clauses_covered": "clauses_covered",
 }
+# The model each row count counts (the triggers of migration 0008 keep them).
+COUNTED = {
+    Contact: "contact_count",
+    Goal: "goal_count",
+    Review: "review_count",
+    Meeting: "meeting_count",
+    SLATarget: "sla_target_count",
+    Incident: "incident_count",
+    SecurityClause: "clause_count",
+    Reminder: "reminder_count",
+}
 BATCH_SIZE = 1000
+
+
+def _row_counts():
+    """Correlated counts of each counted model's rows of the outer vendor."""
+    return {
+        field: selectors.count_subquery(model.objects.filter(vendor=OuterRef("pk")))
+        for model, field in COUNTED.items()
+    }
 
 
 def refresh(vendor_ids, *, now=None):
@@ -73,8 +100,9 @@ def refresh(vendor_ids, *, now=None):
     now = now or timezone.now()
     rows = (
         selectors.vendors_with_metrics(Vendor.objects.filter(pk__in=ids), now=now)
+        .annotate(**_row_counts())
         .order_by()
-        .values("pk", "contract_end", "renewal_notice_days", *STORED.values())
+        .values("pk", "contract_end", "renewal_notice_days", *STORED.values(), *COUNTED.values())
     )
     figures = []
     for row in rows:
@@ -90,6 +118,8 @@ def refresh(vendor_ids, *, now=None):
                 ),
                 computed_at=now,
                 **{field: row[annotation] for field, annotation in STORED.items()},
+                # Used only when the row is created: then on the triggers keep them.
+                **{field: row[field] for field in COUNTED.values()},
             )
         )
     VendorFigures.objects.bulk_create(

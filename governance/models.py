@@ -937,14 +937,24 @@ class VendorFigures(models.Model):
     # The last day to give notice before the contract ends (contract end - notice days).
     notice_deadline = models.DateField(null=True)
     computed_at = models.DateTimeField()
+    # How many records of each kind the vendor has: an API list's total is the sum over the
+    # visible vendors, not a COUNT(*) over millions of rows. Kept by increments as rows come
+    # and go (``governance.figures``), never recomputed by the health refresh.
+    contact_count = models.IntegerField(default=0)
+    goal_count = models.IntegerField(default=0)
+    review_count = models.IntegerField(default=0)
+    meeting_count = models.IntegerField(default=0)
+    sla_target_count = models.IntegerField(default=0)
+    incident_count = models.IntegerField(default=0)
+    clause_count = models.IntegerField(default=0)
+    reminder_count = models.IntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "vendor figures"
         indexes = [
             # The dashboard's weakest-first health table and the vendor list sorted by health.
-            models.Index(
-                F("health_score").asc(nulls_last=True), "vendor", name="figures_health_idx"
-            ),
+            # (Ascending puts NULLs last in PostgreSQL, as the lists sort them.)
+            models.Index(fields=["health_score", "vendor"], name="figures_health_idx"),
             # The dashboard's notice deadlines coming up.
             models.Index(fields=["notice_deadline"], name="figures_notice_idx"),
         ]

@@ -19,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
@@ -54,7 +55,7 @@ def vendors_for(user):
     return access.vendors_for(user)
 
 
-def _count_subquery(queryset):
+def count_subquery(queryset):
     """A correlated ``COUNT(*)`` of ``queryset`` (already filtered on ``OuterRef``)."""
     return Coalesce(
         Subquery(
@@ -91,7 +92,7 @@ def _sla_counts(vendor_ref, start, end, now):
         Q(resolved_at__gt=F("resolution_due_at"))
         | Q(resolved_at__isnull=True, resolution_due_at__lt=now)
     )
-    return _count_subquery(met), _count_subquery(breached)
+    return count_subquery(met), count_subquery(breached)
 
 
 def vendors_with_metrics(queryset, *, now=None):
@@ -126,14 +127,14 @@ def vendors_with_metrics(queryset, *, now=None):
         previous_score=Subquery(completed.values("overall_score")[1:2]),
         sla_met_90d=met,
         sla_breached_90d=breached,
-        goals_measured=_count_subquery(
+        goals_measured=count_subquery(
             Goal.objects.filter(vendor=OuterRef("pk"), status__in=MEASURED_GOAL_STATUSES)
         ),
-        goals_good=_count_subquery(
+        goals_good=count_subquery(
             Goal.objects.filter(vendor=OuterRef("pk"), status__in=GOOD_GOAL_STATUSES)
         ),
-        clauses_required=_count_subquery(RequiredClause.objects.filter(tier=OuterRef("tier"))),
-        clauses_covered=_count_subquery(covered),
+        clauses_required=count_subquery(RequiredClause.objects.filter(tier=OuterRef("tier"))),
+        clauses_covered=count_subquery(covered),
     )
 
 
@@ -158,6 +159,17 @@ def vendors_with_figures(queryset):
         clauses_required=Coalesce(stored + "clauses_required", 0),
         clauses_covered=Coalesce(stored + "clauses_covered", 0),
     )
+
+
+def stored_row_count(count_field, vendors):
+    """The sum of the stored ``count_field`` (``VendorFigures.incident_count``...) of ``vendors``:
+    how many such rows they hold, without counting the rows themselves."""
+    from governance.models import VendorFigures
+
+    figures = VendorFigures.objects.all()
+    if vendors.query.where:  # every vendor: no need to join them
+        figures = figures.filter(vendor__in=vendors.values("pk"))
+    return figures.aggregate(total=Sum(count_field))["total"] or 0
 
 
 def _percent(part, whole):

@@ -1,9 +1,31 @@
 """Pagination of every list: ``count``, ``next``, ``previous``, ``results``."""
 
+import functools
 import re
 
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
+
+from governance import figures, selectors
+from governance.models import Reminder
+
+# Query parameters that neither filter nor search: a list given only these holds every row
+# of the visible vendors, so its total is the sum of their stored row counts.
+UNFILTERING_PARAMETERS = {"page", "page_size", "ordering", "format"}
+
+
+class _KnownCountPaginator(Paginator):
+    """Django's paginator with the total given instead of counted."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -20,7 +42,28 @@ class PageNumberPagination(pagination.PageNumberPagination):
         repeated = sorted(name for name, values in request.query_params.lists() if len(values) > 1)
         if repeated:
             raise ValidationError({name: ["Give this parameter once."] for name in repeated})
+        count = self._stored_count(queryset, request)
+        if count is None:
+            self.django_paginator_class = Paginator
+        else:
+            self.django_paginator_class = functools.partial(_KnownCountPaginator, count=count)
         return super().paginate_queryset(queryset, request, view)
+
+    def _stored_count(self, queryset, request):
+        """The total of an unfiltered list of a counted model (``figures.COUNTED``) from the
+        vendors' stored row counts, or None to count the rows.
+
+        A COUNT(*) over the 300,000 incidents of 10,000 vendors costs more than the page
+        itself; the stored counts are kept exact by database triggers.
+        """
+        field = figures.COUNTED.get(queryset.model)
+        if field is None or set(request.query_params) - UNFILTERING_PARAMETERS:
+            return None
+        total = selectors.stored_row_count(field, selectors.vendors_for(request.user))
+        if queryset.model is Reminder:
+            # The user's own digests belong to no vendor.
+            total += Reminder.objects.filter(vendor__isnull=True, recipient=request.user).count()
+        return total
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param, "")

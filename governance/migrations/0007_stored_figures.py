@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='vendorfigures',
-            index=models.Index(models.OrderBy(models.F('health_score'), nulls_last=True), models.F('vendor'), name='figures_health_idx'),
+            index=models.Index(fields=['health_score', 'vendor'], name='figures_health_idx'),
         ),
         migrations.AddIndex(
             model_name='vendorfigures',

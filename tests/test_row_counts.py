@@ -1,0 +1,155 @@
+"""An API list's ``count`` is the true number of rows, whatever door added or removed them:
+the stored per-vendor counts (database triggers) stand in for COUNT(*) on unfiltered lists."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+
+from governance import figures, services
+from governance.models import Incident, Reminder, Review, VendorFigures
+from tests.api.conftest import client_for
+from tests.factories import (
+    ClauseFactory,
+    ContactFactory,
+    GoalFactory,
+    IncidentFactory,
+    MeetingFactory,
+    ReviewFactory,
+    SLATargetFactory,
+    UserFactory,
+    VendorFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# API list -> the model it lists (every counted model).
+LISTS = {
+    "/api/v1/contacts/": "Contact",
+    "/api/v1/goals/": "Goal",
+    "/api/v1/reviews/": "Review",
+    "/api/v1/meetings/": "Meeting",
+    "/api/v1/sla-targets/": "SLATarget",
+    "/api/v1/incidents/": "Incident",
+    "/api/v1/clauses/": "SecurityClause",
+    "/api/v1/reminders/": "Reminder",
+}
+
+
+def every_row(api, url):
+    """(count, number of rows actually served) walking every page of ``url``."""
+    served, page = 0, f"{url}?page_size=500"
+    body = None
+    while page:
+        body = api.get(page).json()
+        served += len(body["results"])
+        page = body["next"]
+    return body["count"], served
+
+
+def furnish(vendor, owner, n):
+    for i in range(n):
+        ContactFactory(vendor=vendor)
+        GoalFactory(vendor=vendor)
+        ReviewFactory(vendor=vendor, scheduled_for=dt.date(2026, 4, 1) + dt.timedelta(days=i))
+        MeetingFactory(vendor=vendor)
+        IncidentFactory(vendor=vendor)
+        ClauseFactory(
+            vendor=vendor, clause_type=["confidentiality", "right_to_audit", "iso27001"][i]
+        )
+    SLATargetFactory(vendor=vendor)
+    review = vendor.reviews.first()
+    Reminder.objects.create(
+        kind=Reminder.Kind.REVIEW_UPCOMING,
+        content_type=ContentType.objects.get_for_model(Review),
+        object_id=review.pk,
+        vendor=vendor,
+        occurrence=dt.datetime(2026, 4, 1, 8, tzinfo=dt.UTC),
+        lead_time=dt.timedelta(days=7),
+        recipient=owner,
+    )
+
+
+def test_every_lists_count_is_the_rows_it_serves_through_creates_and_deletes(owner, vendor):
+    other = VendorFactory(owner=UserFactory())
+    furnish(vendor, owner, 3)
+    furnish(other, owner, 2)
+    # A digest belongs to no vendor: the recipient sees it, nobody else does.
+    Reminder.objects.create(
+        kind=Reminder.Kind.DIGEST,
+        content_type=ContentType.objects.get_for_model(VendorFigures),
+        object_id=0,
+        occurrence=dt.datetime(2026, 4, 6, 8, tzinfo=dt.UTC),
+        lead_time=dt.timedelta(0),
+        recipient=owner,
+    )
+    api, colleague = client_for(owner), client_for(UserFactory(username="colleague"))
+    for url in LISTS:
+        count, served = every_row(api, url)
+        assert count == served > 0, url
+        assert every_row(colleague, url)[0] == every_row(colleague, url)[1], url
+
+    # Rows going by every door: a service, the ORM, a bulk delete, a cascade.
+    incident = Incident.objects.filter(vendor=vendor).first()
+    api.delete(f"/api/v1/incidents/{incident.pk}/")
+    Incident.objects.filter(vendor=other).delete()
+    vendor.contacts.filter(is_primary=False).first().delete()
+    Review.objects.filter(vendor=other).delete()  # scores and reminders' reviews with them
+    IncidentFactory.create_batch(4, vendor=other)
+    for url in LISTS:
+        count, served = every_row(api, url)
+        assert count == served, url
+
+
+def test_a_filtered_list_counts_its_rows(owner, vendor):
+    furnish(vendor, owner, 3)
+    Incident.objects.filter(pk=Incident.objects.first().pk).update(status="resolved")
+    body = client_for(owner).get("/api/v1/incidents/?status=open").json()
+    assert body["count"] == len(body["results"]) == 2
+
+
+def test_a_bulk_insert_and_a_move_between_vendors_keep_the_counts(owner, vendor):
+    other = VendorFactory(owner=owner)
+    Incident.objects.bulk_create(
+        Incident(
+            vendor=vendor,
+            external_id=f"BULK-{n}",
+            title="Bulk",
+            priority="P3",
+            opened_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+        )
+        for n in range(120)
+    )
+    Incident.objects.filter(external_id__in=["BULK-1", "BULK-2"]).update(vendor=other)
+    counts = dict(VendorFigures.objects.values_list("vendor_id", "incident_count"))
+    assert counts == {vendor.pk: 118, other.pk: 2}
+
+
+def test_figures_created_late_count_the_rows_already_there(owner, vendor):
+    """A vendor loaded in bulk (no figures yet) gets its counts when its figures are made."""
+    furnish(vendor, owner, 2)
+    VendorFigures.objects.filter(vendor=vendor).delete()
+    IncidentFactory(vendor=vendor)  # no figures row: nothing to count into yet
+    figures.refresh([vendor.pk])
+    row = VendorFigures.objects.get(vendor=vendor)
+    assert row.incident_count == 3
+    assert row.contact_count == 2
+    assert row.reminder_count == 1
+
+
+def test_the_triggers_are_installed_for_every_counted_table():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE %s",
+            ["governance_%_count_%"],
+        )
+        tables = {row[0] for row in cursor.fetchall()}
+    assert tables == {model._meta.db_table for model in figures.COUNTED}
+
+
+def test_completing_a_review_counts_the_next_one_it_schedules(owner, vendor):
+    review = ReviewFactory(vendor=vendor, scheduled_for=dt.date(2026, 4, 1))
+    services.review_complete(review, today=dt.date(2026, 4, 1))
+    count, served = every_row(client_for(owner), "/api/v1/reviews/")
+    assert count == served == 2
