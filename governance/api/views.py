@@ -46,7 +46,7 @@ from . import filters, serializers
 from .auth import TokenAuthentication
 from .exceptions import Conflict
 from .permissions import HistoryPermission, IsInternalUser, RolePermission
-from .scoping import VendorScopedQuerysetMixin, reminder_visibility, visible_vendors
+from .scoping import VendorScopedQuerysetMixin, reminder_visibility, scoped_to, visible_vendors
 
 # --- auth ----------------------------------------------------------------------------------
 
@@ -387,7 +387,7 @@ class GoalCheckInViewSet(
     @cached_property
     def goal(self):
         """The goal in the URL; 404 when it does not exist or its vendor is not visible."""
-        goals = Goal.objects.filter(vendor__in=visible_vendors(self.request).values("pk"))
+        goals = scoped_to(Goal.objects.all(), "vendor", visible_vendors(self.request))
         return get_object_or_404(goals, pk=self.kwargs["goal_id"])
 
     def get_queryset(self):
