@@ -10,7 +10,7 @@ from django.db import models
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from django_filters.widgets import BooleanWidget
-from rest_framework.filters import OrderingFilter
+from rest_framework.filters import OrderingFilter, SearchFilter
 
 from governance import models as domain
 
@@ -26,6 +26,29 @@ class StableOrderingFilter(OrderingFilter):
         if not any(field.lstrip("-") in ("pk", "id") for field in ordering):
             ordering.append("pk")
         return ordering
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, which steps aside when the request gives none of the filters.
+
+    A FilterSet given no filter changes nothing, but building it and validating its form
+    costs about a millisecond a request: more than the rest of an unfiltered list but the
+    page. A parameter counts when it starts with a filter's name (widgets of two values
+    read ``name_min`` and the like).
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        names = tuple(filterset_class.base_filters)
+        if not any(parameter.startswith(names) for parameter in request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+# Every list's backends, in the order the settings' default gives them.
+BACKENDS = [FilterBackend, SearchFilter, OrderingFilter]
 
 
 def _check_range(day):
