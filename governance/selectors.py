@@ -161,15 +161,19 @@ def vendors_with_figures(queryset):
     )
 
 
-def stored_row_count(count_field, vendors):
+def stored_row_count(count_field, vendors, *, plus=None):
     """The sum of the stored ``count_field`` (``VendorFigures.incident_count``...) of ``vendors``:
-    how many such rows they hold, without counting the rows themselves."""
+    how many such rows they hold, without counting the rows themselves; and the rows of the
+    queryset ``plus`` (rows of no vendor), counted in the same query."""
     from governance.models import VendorFigures
 
     figures = VendorFigures.objects.all()
     if vendors.query.where:  # every vendor: no need to join them
         figures = figures.filter(vendor__in=vendors.values("pk"))
-    return figures.aggregate(total=Sum(count_field))["total"] or 0
+    total = Coalesce(Sum(count_field), 0)
+    if plus is not None:
+        total = total + count_subquery(plus)
+    return figures.aggregate(total=total)["total"]
 
 
 def _percent(part, whole):

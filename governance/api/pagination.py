@@ -56,14 +56,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
         A COUNT(*) over the 300,000 incidents of 10,000 vendors costs more than the page
         itself; the stored counts are kept exact by database triggers.
         """
-        field = figures.COUNTED.get(queryset.model)
+        field = figures.COUNTED.get(getattr(queryset, "model", None))
         if field is None or set(request.query_params) - UNFILTERING_PARAMETERS:
             return None
-        total = selectors.stored_row_count(field, selectors.vendors_for(request.user))
-        if queryset.model is Reminder:
+        plus = None
+        if field == figures.COUNTED[Reminder]:
             # The user's own digests belong to no vendor.
-            total += Reminder.objects.filter(vendor__isnull=True, recipient=request.user).count()
-        return total
+            plus = Reminder.objects.filter(vendor__isnull=True, recipient=request.user)
+        return selectors.stored_row_count(field, selectors.vendors_for(request.user), plus=plus)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param, "")
