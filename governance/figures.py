@@ -67,6 +67,8 @@ STORED = {
     "clauses_required": "clauses_required",
     "clauses_covered": "clauses_covered",
 }
+# The stored figures a refresh compares with what it computes.
+COMPARED = ["health_score", "notice_deadline", *STORED]
 # The model each row count counts (the triggers of migration 0008 keep them).
 COUNTED = {
     Contact: "contact_count",
@@ -90,43 +92,57 @@ def _row_counts():
 
 
 def refresh(vendor_ids, *, now=None):
-    """Recompute and store the figures of these vendors; returns how many were written.
+    """Recompute the figures of these vendors and store those that changed; returns how many
+    rows were written. Ids of vendors that no longer exist are skipped.
 
-    Ids of vendors that no longer exist are skipped.
+    Rows whose figures are unchanged are not rewritten: the periodic refresh touches only the
+    vendors whose health moved, which keeps the table small for the list totals summed over it.
     """
     ids = sorted({pk for pk in vendor_ids if pk is not None})
     if not ids:
         return 0
     now = now or timezone.now()
-    rows = (
+    stored = {
+        row.pop("vendor_id"): row
+        for row in VendorFigures.objects.filter(vendor_id__in=ids).values("vendor_id", *COMPARED)
+    }
+    rows = list(
         selectors.vendors_with_metrics(Vendor.objects.filter(pk__in=ids), now=now)
-        .annotate(**_row_counts())
         .order_by()
-        .values("pk", "contract_end", "renewal_notice_days", *STORED.values(), *COUNTED.values())
+        .values("pk", "contract_end", "renewal_notice_days", *STORED.values())
     )
+    created = [row["pk"] for row in rows if row["pk"] not in stored]
+    # Counted from scratch only when the row is created: from then on the triggers keep them.
+    counts = {
+        row.pop("pk"): row
+        for row in Vendor.objects.filter(pk__in=created)
+        .annotate(**_row_counts())
+        .values("pk", *COUNTED.values())
+    }
     figures = []
     for row in rows:
         vendor = SimpleNamespace(**row)
+        values = {
+            "health_score": selectors.vendor_health(vendor),
+            "notice_deadline": (
+                vendor.contract_end - dt.timedelta(days=vendor.renewal_notice_days)
+                if vendor.contract_end
+                else None
+            ),
+            **{field: row[annotation] for field, annotation in STORED.items()},
+        }
+        if stored.get(vendor.pk) == values:
+            continue
         figures.append(
             VendorFigures(
-                vendor_id=vendor.pk,
-                health_score=selectors.vendor_health(vendor),
-                notice_deadline=(
-                    vendor.contract_end - dt.timedelta(days=vendor.renewal_notice_days)
-                    if vendor.contract_end
-                    else None
-                ),
-                computed_at=now,
-                **{field: row[annotation] for field, annotation in STORED.items()},
-                # Used only when the row is created: then on the triggers keep them.
-                **{field: row[field] for field in COUNTED.values()},
+                vendor_id=vendor.pk, computed_at=now, **values, **counts.get(vendor.pk, {})
             )
         )
     VendorFigures.objects.bulk_create(
         figures,
         update_conflicts=True,
         unique_fields=["vendor"],
-        update_fields=["health_score", "notice_deadline", "computed_at", *STORED],
+        update_fields=["computed_at", *COMPARED],
     )
     return len(figures)
 

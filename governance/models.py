@@ -253,6 +253,10 @@ class Contact(TimeStamped):
                 violation_error_message="This vendor already has a primary contact.",
             ),
         ]
+        indexes = [
+            # The contact list's default order (API /contacts/): the page from the index.
+            models.Index(fields=["-is_primary", "name"], name="contact_primary_name_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.vendor})"
@@ -936,6 +940,7 @@ class VendorFigures(models.Model):
     clauses_covered = models.PositiveIntegerField(default=0)
     # The last day to give notice before the contract ends (contract end - notice days).
     notice_deadline = models.DateField(null=True)
+    # When these values were last written (a refresh that finds them unchanged leaves the row).
     computed_at = models.DateTimeField()
     # How many records of each kind the vendor has: an API list's total is the sum over the
     # visible vendors, not a COUNT(*) over millions of rows. Kept by increments as rows come
@@ -1045,6 +1050,8 @@ class Reminder(models.Model):
             models.Index(fields=["status", "created_at"], name="reminder_status_created_idx"),
             # A vendor's reminders, newest first.
             models.Index(fields=["vendor", "-created_at"], name="reminder_vendor_created_idx"),
+            # The reminder list's default order (API /reminders/, newest first).
+            models.Index(fields=["-created_at", "-id"], name="reminder_created_desc_idx"),
         ]
 
     def __str__(self):

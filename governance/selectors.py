@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -450,12 +451,9 @@ def vendor_owners(user):
     """The users who own at least one vendor ``user`` may see (the owner filter's choices)."""
     from django.contrib.auth import get_user_model
 
-    return (
-        get_user_model()
-        .objects.filter(owned_vendors__in=vendors_for(user))
-        .distinct()
-        .order_by("username")
-    )
+    # EXISTS per user, not a DISTINCT over a join with every vendor.
+    owned = vendors_for(user).filter(owner=OuterRef("pk"))
+    return get_user_model().objects.filter(Exists(owned)).order_by("username")
 
 
 def reviews_due(vendors, *, today, days=30):

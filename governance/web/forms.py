@@ -177,9 +177,21 @@ class VendorFilterForm(forms.Form):
     service = forms.ChoiceField(required=False, choices=[("", "Any service"), *Service.choices])
     owner = forms.ChoiceField(required=False, choices=[("", "Any owner")])
     sort = forms.ChoiceField(required=False, choices=SORTS)
+    per_page = forms.TypedChoiceField(
+        required=False,
+        label="Rows per page",
+        coerce=int,
+        empty_value=None,
+        choices=[(10, "10"), (25, "25"), (50, "50"), (100, "100")],
+        initial=25,
+    )
 
     def __init__(self, *args, owners=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("per_page"):
+            # Filtering without choosing a page length keeps the default shown as selected.
+            self.data = self.data.copy()
+            self.data["per_page"] = str(self.fields["per_page"].initial)
         self.fields["owner"].choices = [("", "Any owner")] + [
             (str(user.pk), user.get_full_name() or user.username) for user in owners
         ]

@@ -23,6 +23,7 @@ from governance.web import charts
 from governance.web.csv_export import csv_response, wants_csv
 from governance.web.forms import VendorFilterForm, VendorForm
 from governance.web.views.base import (
+    PAGE_SIZE,
     add_service_error,
     editable_vendor_for,
     internal_view,
@@ -124,7 +125,7 @@ def vendor_list(request):
             ),
         )
 
-    page = paginate(request, vendors)
+    page = paginate(request, vendors, per_page=filters.get("per_page") or PAGE_SIZE)
     page.object_list = with_health(page.object_list)
     context = {
         "form": form,
