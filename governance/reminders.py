@@ -49,6 +49,7 @@ import kombu.exceptions
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError as DatabaseOperationalError
 from django.db import transaction
@@ -835,6 +836,35 @@ def retry_delay(attempts):
     cap = settings.GOVERNANCE_REMINDER_RETRY_MAX_SECONDS
     delay = min(cap, base * 2 ** max(attempts - 1, 0))
     return delay * random.uniform(0.5, 1.0)
+
+
+def deliver_each(reminder_ids):
+    """Deliver each of ``reminder_ids`` (``deliver``) over one SMTP connection, yielding each
+    ``Outcome`` as it happens.
+
+    One connection for the lot: connecting and greeting the server for every email costs more
+    than the email. After a failed or retried send the connection is opened afresh, so the
+    next email does not inherit a broken session; when the server cannot be reached at all,
+    each send tries its own connection and records its own error.
+    """
+    connection = mail.get_connection()
+    _open_quietly(connection)
+    try:
+        for reminder_id in reminder_ids:
+            outcome = deliver(reminder_id, connection=connection)
+            if outcome.status in (FAILED, RETRY):
+                connection.close()
+                _open_quietly(connection)
+            yield outcome
+    finally:
+        connection.close()
+
+
+def _open_quietly(connection):
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException):
+        connection.close()
 
 
 def deliver(reminder_id, *, connection=None):

@@ -24,10 +24,9 @@ def send_reminders(self, reminder_ids):
     an exponential, jittered, capped delay; its attempt count lives on the row, so after
     ``GOVERNANCE_REMINDER_MAX_ATTEMPTS`` it is ``failed`` whichever message carried it.
     """
-    for reminder_id in reminder_ids:
-        outcome = reminders.deliver(reminder_id)
+    for outcome in reminders.deliver_each(reminder_ids):
         if outcome.status == reminders.RETRY:
-            _retry_later(self, reminder_id, outcome.attempts)
+            _retry_later(self, outcome.reminder_id, outcome.attempts)
 
 
 def _retry_later(task, reminder_id, attempts):

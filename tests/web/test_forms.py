@@ -427,6 +427,23 @@ def test_vendor_filters_search_and_sort(owner_client, owner):
     assert names("?tier=nonsense") == ["Alpha Security", "Beta Hosting", "Gamma Hosting"]
 
 
+def test_the_vendor_list_shows_the_rows_per_page_asked_for(owner_client, owner):
+    VendorFactory.create_batch(30, owner=owner)
+    url = reverse("governance:vendor-list")
+
+    default = owner_client.get(url + "?tier=high")
+    assert len(default.context["page"].object_list) == 25
+    assert default.context["form"]["per_page"].value() == "25"
+    ten = owner_client.get(url + "?per_page=10&page=3")
+    assert len(ten.context["page"].object_list) == 10
+    assert ten.context["page"].number == 3
+    assert 'href="?per_page=10&amp;page=2"' in ten.content.decode()
+    # A length not on offer is a form error: the list falls back to the default.
+    odd = owner_client.get(url + "?per_page=7")
+    assert "per_page" in odd.context["form"].errors
+    assert len(odd.context["page"].object_list) == 25
+
+
 def test_the_vendor_list_answers_htmx_with_just_the_results(owner_client, vendor):
     response = owner_client.get(
         reverse("governance:vendor-list") + "?q=acme", HTTP_HX_REQUEST="true"

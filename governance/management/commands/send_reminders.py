@@ -1,8 +1,5 @@
 """``manage.py send_reminders``: one reminder sweep now, in the foreground."""
 
-import smtplib
-
-from django.core import mail
 from django.core.management.base import BaseCommand
 
 from governance import reminders
@@ -37,22 +34,12 @@ class Command(BaseCommand):
         counts = dict.fromkeys(
             (reminders.SENT, reminders.FAILED, reminders.RETRY, reminders.DROPPED), 0
         )
-        # One SMTP connection for the whole run; after a failure it is reopened, so the next
-        # send does not inherit a dead connection.
-        connection = mail.get_connection()
-        _open(connection)
-        try:
-            for reminder_id in result.to_send:
-                outcome = reminders.deliver(reminder_id, connection=connection)
-                if outcome.status == reminders.SKIPPED:
-                    continue
-                if outcome.status in (reminders.FAILED, reminders.RETRY):
-                    connection.close()
-                    _open(connection)
-                counts[outcome.status] += 1
-                self.stdout.write(self._line(outcome))
-        finally:
-            connection.close()
+        # One SMTP connection for the whole run (reopened after a failure).
+        for outcome in reminders.deliver_each(result.to_send):
+            if outcome.status == reminders.SKIPPED:
+                continue
+            counts[outcome.status] += 1
+            self.stdout.write(self._line(outcome))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Sent {counts[reminders.SENT]}, failed {counts[reminders.FAILED]}, "
@@ -72,11 +59,3 @@ class Command(BaseCommand):
         if outcome.subject and outcome.detail:
             text = f"{text} ({outcome.detail})"
         return self.style.WARNING(text)
-
-
-def _open(connection):
-    try:
-        connection.open()
-    except (OSError, smtplib.SMTPException):
-        # Unreachable now: each send opens its own connection and reports the error itself.
-        connection.close()
