@@ -14,10 +14,9 @@ written here and nowhere else:
   window moving on, a clause expiring at midnight;
 - ``refresh_missing()`` after ``migrate``, for vendors that have no figures yet.
 
-Row counts (``contact_count``...``reminder_count``, what an API list's total is summed from)
-are kept by database triggers (migration 0008): every insert and delete by any door moves
-them, under a row lock, in the same transaction. ``refresh`` only counts from scratch when it
-creates a vendor's figures row.
+The totals of the API lists (``RowCount``) are kept by database triggers (migration 0008):
+every insert and delete by any door appends a delta, in the same transaction; the periodic
+run folds them (``row_counts_compact``).
 
 A meeting's next occurrence is computed when it is saved and, by the same periodic run, for
 the meetings whose stored next occurrence has begun (``meetings_advance``); readers treat a
@@ -34,7 +33,7 @@ import logging
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
@@ -47,6 +46,7 @@ from governance.models import (
     Reminder,
     RequiredClause,
     Review,
+    RowCount,
     SecurityClause,
     SLATarget,
     Vendor,
@@ -69,26 +69,9 @@ STORED = {
 }
 # The stored figures a refresh compares with what it computes.
 COMPARED = ["health_score", "notice_deadline", *STORED]
-# The model each row count counts (the triggers of migration 0008 keep them).
-COUNTED = {
-    Contact: "contact_count",
-    Goal: "goal_count",
-    Review: "review_count",
-    Meeting: "meeting_count",
-    SLATarget: "sla_target_count",
-    Incident: "incident_count",
-    SecurityClause: "clause_count",
-    Reminder: "reminder_count",
-}
+# The models whose rows belonging to a vendor ``RowCount`` counts (triggers of migration 0008).
+COUNTED = (Contact, Goal, Review, Meeting, SLATarget, Incident, SecurityClause, Reminder)
 BATCH_SIZE = 1000
-
-
-def _row_counts():
-    """Correlated counts of each counted model's rows of the outer vendor."""
-    return {
-        field: selectors.count_subquery(model.objects.filter(vendor=OuterRef("pk")))
-        for model, field in COUNTED.items()
-    }
 
 
 def refresh(vendor_ids, *, now=None):
@@ -111,14 +94,6 @@ def refresh(vendor_ids, *, now=None):
         .order_by()
         .values("pk", "contract_end", "renewal_notice_days", *STORED.values())
     )
-    created = [row["pk"] for row in rows if row["pk"] not in stored]
-    # Counted from scratch only when the row is created: from then on the triggers keep them.
-    counts = {
-        row.pop("pk"): row
-        for row in Vendor.objects.filter(pk__in=created)
-        .annotate(**_row_counts())
-        .values("pk", *COUNTED.values())
-    }
     figures = []
     for row in rows:
         vendor = SimpleNamespace(**row)
@@ -133,11 +108,7 @@ def refresh(vendor_ids, *, now=None):
         }
         if stored.get(vendor.pk) == values:
             continue
-        figures.append(
-            VendorFigures(
-                vendor_id=vendor.pk, computed_at=now, **values, **counts.get(vendor.pk, {})
-            )
-        )
+        figures.append(VendorFigures(vendor_id=vendor.pk, computed_at=now, **values))
     VendorFigures.objects.bulk_create(
         figures,
         update_conflicts=True,
@@ -206,10 +177,34 @@ def _in_batches(vendors, *, now=None, batch_size=BATCH_SIZE):
     return done
 
 
+def row_counts_compact():
+    """Fold each counted table's deltas into one row; returns how many rows went.
+
+    Exact under concurrent writers: only the rows this call locked are replaced; a delta
+    appended meanwhile stays beside the new sum.
+    """
+    gone = 0
+    for model in COUNTED:
+        table = model._meta.db_table
+        with transaction.atomic():
+            rows = list(
+                RowCount.objects.select_for_update()
+                .filter(table_name=table)
+                .values_list("pk", "delta")
+            )
+            if len(rows) < 2:
+                continue
+            RowCount.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+            RowCount.objects.create(table_name=table, delta=sum(delta for _, delta in rows))
+            gone += len(rows) - 1
+    return gone
+
+
 def refresh_all(*, now=None, batch_size=BATCH_SIZE):
-    """The periodic refresh: every vendor's figures and the meetings whose next occurrence has
-    begun; returns how many vendors."""
+    """The periodic refresh: every vendor's figures, the meetings whose next occurrence has
+    begun and the row count deltas; returns how many vendors' figures changed."""
     now = now or timezone.now()
+    row_counts_compact()
     meetings_advance(now=now, batch_size=batch_size)
     return _in_batches(Vendor.objects.all(), now=now, batch_size=batch_size)
 

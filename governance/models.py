@@ -942,17 +942,6 @@ class VendorFigures(models.Model):
     notice_deadline = models.DateField(null=True)
     # When these values were last written (a refresh that finds them unchanged leaves the row).
     computed_at = models.DateTimeField()
-    # How many records of each kind the vendor has: an API list's total is the sum over the
-    # visible vendors, not a COUNT(*) over millions of rows. Kept by increments as rows come
-    # and go (``governance.figures``), never recomputed by the health refresh.
-    contact_count = models.IntegerField(default=0)
-    goal_count = models.IntegerField(default=0)
-    review_count = models.IntegerField(default=0)
-    meeting_count = models.IntegerField(default=0)
-    sla_target_count = models.IntegerField(default=0)
-    incident_count = models.IntegerField(default=0)
-    clause_count = models.IntegerField(default=0)
-    reminder_count = models.IntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "vendor figures"
@@ -966,6 +955,28 @@ class VendorFigures(models.Model):
 
     def __str__(self):
         return f"Figures of vendor {self.vendor_id}"
+
+
+class RowCount(models.Model):
+    """How many rows of a table belong to a vendor, as a sum of signed deltas; never typed in.
+
+    Database triggers (migration 0008) append one row per INSERT or DELETE statement on the
+    counted tables (``figures.COUNTED``), so writers never wait on one another;
+    ``figures.row_counts_compact`` folds each table's deltas into one row. An unfiltered API
+    list's ``count`` is its table's sum, not a COUNT(*) over hundreds of thousands of rows.
+    """
+
+    table_name = models.CharField(max_length=63)
+    delta = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            # An API list's total: the deltas of one table.
+            models.Index(fields=["table_name"], name="rowcount_table_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.table_name} {self.delta:+d}"
 
 
 class ReminderKind(models.TextChoices):

@@ -162,19 +162,16 @@ def vendors_with_figures(queryset):
     )
 
 
-def stored_row_count(count_field, vendors, *, plus=None):
-    """The sum of the stored ``count_field`` (``VendorFigures.incident_count``...) of ``vendors``:
-    how many such rows they hold, without counting the rows themselves; and the rows of the
-    queryset ``plus`` (rows of no vendor), counted in the same query."""
-    from governance.models import VendorFigures
+def counted_rows(model, *, plus=None):
+    """How many rows of ``model`` (one of ``figures.COUNTED``) belong to a vendor, from the
+    stored row count, not a COUNT(*) over them; plus the rows of the queryset ``plus`` (rows
+    of no vendor), counted in the same query."""
+    from governance.models import RowCount
 
-    figures = VendorFigures.objects.all()
-    if vendors.query.where:  # every vendor: no need to join them
-        figures = figures.filter(vendor__in=vendors.values("pk"))
-    total = Coalesce(Sum(count_field), 0)
+    total = Coalesce(Sum("delta"), 0)
     if plus is not None:
         total = total + count_subquery(plus)
-    return figures.aggregate(total=total)["total"]
+    return RowCount.objects.filter(table_name=model._meta.db_table).aggregate(total=total)["total"]
 
 
 def _percent(part, whole):

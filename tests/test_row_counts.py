@@ -1,5 +1,5 @@
 """An API list's ``count`` is the true number of rows, whatever door added or removed them:
-the stored per-vendor counts (database triggers) stand in for COUNT(*) on unfiltered lists."""
+the stored row counts (database triggers) stand in for COUNT(*) on unfiltered lists."""
 
 import datetime as dt
 
@@ -7,8 +7,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from governance import figures, services
-from governance.models import Incident, Reminder, Review, VendorFigures
+from governance import figures, selectors, services
+from governance.models import Incident, Reminder, Review, RowCount, VendorFigures
 from tests.api.conftest import client_for
 from tests.factories import (
     ClauseFactory,
@@ -109,7 +109,11 @@ def test_a_filtered_list_counts_its_rows(owner, vendor):
     assert body["count"] == len(body["results"]) == 2
 
 
-def test_a_bulk_insert_and_a_move_between_vendors_keep_the_counts(owner, vendor):
+def stored(model):
+    return selectors.counted_rows(model)
+
+
+def test_a_bulk_insert_a_bulk_delete_and_a_move_keep_the_count(owner, vendor):
     other = VendorFactory(owner=owner)
     Incident.objects.bulk_create(
         Incident(
@@ -121,21 +125,38 @@ def test_a_bulk_insert_and_a_move_between_vendors_keep_the_counts(owner, vendor)
         )
         for n in range(120)
     )
+    assert stored(Incident) == Incident.objects.count() == 120
     Incident.objects.filter(external_id__in=["BULK-1", "BULK-2"]).update(vendor=other)
-    counts = dict(VendorFigures.objects.values_list("vendor_id", "incident_count"))
-    assert counts == {vendor.pk: 118, other.pk: 2}
+    Incident.objects.filter(vendor=vendor, external_id__lt="BULK-5").delete()
+    assert stored(Incident) == Incident.objects.count()
 
 
-def test_figures_created_late_count_the_rows_already_there(owner, vendor):
-    """A vendor loaded in bulk (no figures yet) gets its counts when its figures are made."""
-    furnish(vendor, owner, 2)
-    VendorFigures.objects.filter(vendor=vendor).delete()
-    IncidentFactory(vendor=vendor)  # no figures row: nothing to count into yet
-    figures.refresh([vendor.pk])
-    row = VendorFigures.objects.get(vendor=vendor)
-    assert row.incident_count == 3
-    assert row.contact_count == 2
-    assert row.reminder_count == 1
+def test_compacting_folds_the_deltas_and_keeps_the_totals(owner, vendor):
+    furnish(vendor, owner, 3)
+    Incident.objects.filter(vendor=vendor).first().delete()
+    before = {model: stored(model) for model in figures.COUNTED}
+    assert RowCount.objects.filter(table_name=Incident._meta.db_table).count() > 2
+    assert figures.row_counts_compact() > 0
+    assert {model: stored(model) for model in figures.COUNTED} == before
+    for model in figures.COUNTED:
+        assert RowCount.objects.filter(table_name=model._meta.db_table).count() == 1
+    assert figures.row_counts_compact() == 0
+
+
+def test_digests_count_for_their_recipient_only(owner, vendor):
+    digest_type = ContentType.objects.get_for_model(VendorFigures)
+    for user in (owner, UserFactory()):
+        Reminder.objects.create(
+            kind=Reminder.Kind.DIGEST,
+            content_type=digest_type,
+            object_id=0,
+            occurrence=dt.datetime(2026, 4, 6, 8, tzinfo=dt.UTC),
+            lead_time=dt.timedelta(0),
+            recipient=user,
+        )
+    assert stored(Reminder) == 0  # rows of no vendor are not in the vendors' count
+    body = client_for(owner).get("/api/v1/reminders/").json()
+    assert body["count"] == len(body["results"]) == 1
 
 
 def test_the_triggers_are_installed_for_every_counted_table():
