@@ -199,9 +199,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "governance.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "governance.api.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "governance.api.filters.StableOrderingFilter",
     ],
     "EXCEPTION_HANDLER": "governance.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
