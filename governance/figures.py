@@ -226,15 +226,9 @@ def _vendor_record_changed(sender, instance, raw=False, origin=None, **kwargs):
 
 
 def _meeting_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    before = instance.next_occurrence_at
-    meetings_refresh([instance])
-    if instance.next_occurrence_at != before:
-        # An UPDATE of the one column: saving again would add a history row.
-        Meeting.objects.filter(pk=instance.pk).update(
-            next_occurrence_at=instance.next_occurrence_at
-        )
+    if not raw:
+        # An UPDATE of the one column (bulk_update), not a save: no history row, no recursion.
+        meetings_refresh([instance])
 
 
 def _vendor_changed(sender, instance, created=False, raw=False, **kwargs):
