@@ -222,3 +222,21 @@ def test_a_meeting_moved_later_leaves_the_next_meetings(owner, client):
     assert meeting.next_occurrence_at == NOW + dt.timedelta(days=40)
     # The derived column is not a change anyone made: no history row of its own.
     assert meeting.history.count() == 2
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_dashboard_lists_the_first_notice_deadlines_and_says_how_many_there_are(owner, client):
+    client.force_login(owner)
+    for n in range(30):
+        VendorFactory(
+            owner=owner,
+            name=f"Notice {n:02d}",
+            contract_end=dt.date(2026, 6, 1) + dt.timedelta(days=n),
+            renewal_notice_days=60,
+        )
+    VendorFactory(owner=owner, contract_end=dt.date(2027, 6, 1), renewal_notice_days=60)
+    response = client.get("/")
+    shown = response.context["notices"]
+    assert [v.name for v in shown] == [f"Notice {n:02d}" for n in range(25)]
+    assert shown[0].notice_deadline == dt.date(2026, 4, 2)
+    assert "Showing 25 of 30." in response.content.decode()
