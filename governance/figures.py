@@ -28,7 +28,6 @@ refresh them; one missed call would show a stale health figure without anyone no
 The few writes that bypass signals (``QuerySet.update``) call ``refresh`` themselves.
 """
 
-import datetime as dt
 import logging
 from types import SimpleNamespace
 
@@ -99,10 +98,8 @@ def refresh(vendor_ids, *, now=None):
         vendor = SimpleNamespace(**row)
         values = {
             "health_score": selectors.vendor_health(vendor),
-            "notice_deadline": (
-                vendor.contract_end - dt.timedelta(days=vendor.renewal_notice_days)
-                if vendor.contract_end
-                else None
+            "notice_deadline": scheduling.notice_deadline(
+                vendor.contract_end, vendor.renewal_notice_days
             ),
             **{field: row[annotation] for field, annotation in STORED.items()},
         }

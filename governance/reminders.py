@@ -1045,7 +1045,7 @@ def _goal_reason(reminder, goal):
 def _contract_reason(reminder, vendor):
     if vendor.contract_end is None:
         return "the contract has no end date"
-    deadline = vendor.contract_end - dt.timedelta(days=vendor.renewal_notice_days)
+    deadline = scheduling.notice_deadline(vendor.contract_end, vendor.renewal_notice_days)
     if _midnight(deadline) != reminder.occurrence:
         return "the notice deadline changed"
     return ""

@@ -30,6 +30,13 @@ TIME_OF_DAY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
 RULE_HORIZON = dt.timedelta(days=10 * 366)
 
 
+def notice_deadline(contract_end, notice_days):
+    """The last day to give notice before a contract ends; None for an open-ended contract."""
+    if contract_end is None:
+        return None
+    return contract_end - dt.timedelta(days=notice_days)
+
+
 def default_cadence_for_tier(tier):
     """The review cadence a vendor of ``tier`` gets unless it has its own."""
     return TIER_DEFAULT_CADENCE.get(tier, "quarterly")

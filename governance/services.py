@@ -209,8 +209,13 @@ def review_refresh_overall_score(review):
     """The overall score is the mean of the criterion scores (None when there are none)."""
     mean = review.scores.aggregate(mean=Avg("score"))["mean"]
     review.overall_score = None if mean is None else round(mean, 2)
-    Review.objects.filter(pk=review.pk).update(overall_score=review.overall_score)
-    figures.refresh([review.vendor_id])
+    changed = (
+        Review.objects.filter(pk=review.pk)
+        .exclude(overall_score=review.overall_score)
+        .update(overall_score=review.overall_score)
+    )
+    if changed:  # an UPDATE sends no signal: the vendor's stored figures are refreshed here
+        figures.refresh([review.vendor_id])
     return review.overall_score
 
 

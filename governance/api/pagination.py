@@ -11,6 +11,8 @@ from rest_framework.exceptions import ValidationError
 from governance import figures, selectors
 from governance.models import Reminder
 
+from .scoping import is_every_vendor, visible_vendors
+
 # Query parameters that neither filter nor search: a list given only these holds every row
 # of the visible vendors, so its total is the sum of their stored row counts.
 UNFILTERING_PARAMETERS = {"page", "page_size", "ordering", "format"}
@@ -59,7 +61,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         model = getattr(queryset, "model", None)
         if model not in figures.COUNTED or set(request.query_params) - UNFILTERING_PARAMETERS:
             return None
-        if selectors.vendors_for(request.user).query.where:
+        if not is_every_vendor(visible_vendors(request)):
             return None  # a part of the portfolio: count what it holds
         plus = None
         if model is Reminder:

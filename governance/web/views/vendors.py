@@ -10,7 +10,7 @@ from django.db.models import F
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from governance import access, selectors, services
+from governance import access, scheduling, selectors, services
 from governance.models import (
     ClauseType,
     Goal,
@@ -49,11 +49,7 @@ def with_health_one(vendor):
     health parts and figure."""
     vendor.parts = selectors.health_parts(vendor)
     vendor.health = selectors.health_score(vendor.parts)
-    vendor.notice_deadline = (
-        vendor.contract_end - dt.timedelta(days=vendor.renewal_notice_days)
-        if vendor.contract_end
-        else None
-    )
+    vendor.notice_deadline = _notice_deadline(vendor)
     return vendor
 
 
@@ -285,9 +281,7 @@ def _open_action_items(vendor):
 
 
 def _notice_deadline(vendor):
-    if not vendor.contract_end:
-        return None
-    return vendor.contract_end - dt.timedelta(days=vendor.renewal_notice_days)
+    return scheduling.notice_deadline(vendor.contract_end, vendor.renewal_notice_days)
 
 
 def meetings_with_next(vendor, now):
