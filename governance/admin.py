@@ -711,21 +711,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "vendor",
-            "title",
-            "kind",
-            "starts_at",
-            "duration_minutes",
-            "time_zone",
-            "recurrence",
-            "channel",
-            "location",
-            "agenda",
-            "minutes",
-            "attendees",
-            "contacts",
-        ]
+        fields = list(services.MEETING_FIELDS)
         help_texts = {
             "recurrence": "An RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO; empty for a one-off.",
             "starts_at": "The first occurrence.",

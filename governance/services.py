@@ -47,6 +47,23 @@ VENDOR_FIELDS = (
     "review_cadence",
     "notes",
 )
+# A meeting's fields as the API and the admin edit them (attendees and contacts through
+# ``meeting_save``).
+MEETING_FIELDS = (
+    "vendor",
+    "title",
+    "kind",
+    "starts_at",
+    "duration_minutes",
+    "time_zone",
+    "recurrence",
+    "channel",
+    "location",
+    "agenda",
+    "minutes",
+    "attendees",
+    "contacts",
+)
 
 
 def _assign(instance, data, allowed):

@@ -535,19 +535,7 @@ class MeetingSerializer(ModelSerializer):
         model = Meeting
         fields = [
             "id",
-            "vendor",
-            "title",
-            "kind",
-            "starts_at",
-            "duration_minutes",
-            "time_zone",
-            "recurrence",
-            "channel",
-            "location",
-            "agenda",
-            "minutes",
-            "attendees",
-            "contacts",
+            *services.MEETING_FIELDS,
             "created_at",
             "updated_at",
         ]
