@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from governance.scheduling import parse_rrule
+from governance.text import lines, one_line
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def calendar_ics(meetings, *, name):
 
 def _new_calendar(*, uid, name, method=None):
     return icalendar.Calendar.new(
-        prodid=PRODID, uid=uid, name=name, calscale="GREGORIAN", method=method
+        prodid=PRODID, uid=uid, name=one_line(name), calscale="GREGORIAN", method=method
     )
 
 
@@ -87,15 +88,16 @@ def _event(meeting, occurrence=None):
         uid = f"meeting-{meeting.pk}-{stamp}@{_domain()}"
     start = starts_at.astimezone(zone)
     url = settings.SITE_URL + meeting.get_absolute_url()
-    description = "\n\n".join(part for part in (meeting.agenda.strip(), url) if part)
+    description = "\n\n".join(part for part in (lines(meeting.agenda).strip(), url) if part)
     event = icalendar.Event.new(
         uid=uid,
-        summary=f"{meeting.title} ({meeting.vendor.name})",
+        # One line, without control characters, whatever the stored text holds.
+        summary=one_line(f"{meeting.title} ({meeting.vendor.name})"),
         start=start,
         end=(starts_at + duration).astimezone(zone),
         stamp=timezone.now().astimezone(dt.UTC),
         description=description,
-        location=meeting.location or meeting.get_channel_display(),
+        location=one_line(meeting.location or meeting.get_channel_display()),
         url=url,
         categories=[meeting.get_kind_display()],
         status="CONFIRMED",

@@ -25,6 +25,7 @@ from governance.models import (
     SecurityClause,
     Vendor,
 )
+from governance.text import one_line
 
 Kind = Reminder.Kind
 # The reminder preferences page (muted kinds, lead times, digest on/off).
@@ -266,7 +267,9 @@ def _message(reminder, name, context, *, url):
         text = render_to_string(f"emails/{name}-body.txt", context)
         html = render_to_string(f"emails/{name}-body.html", context)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        # A line break in a subject is refused by Django (BadHeaderError) and a stored title
+        # may still hold one, as may other control characters: one line, always.
+        subject=one_line(subject),
         body=text.strip() + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],

@@ -6,6 +6,9 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from governance.text import file_name
 
 # A cell starting with one of these is read as a formula by spreadsheets (CSV injection);
 # tab and carriage return are included as OWASP recommends.
@@ -35,9 +38,13 @@ def escape_cell(value):
 
 
 def csv_response(filename, header, rows):
-    """An attachment ``filename`` with ``header`` and ``rows`` (iterables of cell values)."""
+    """An attachment ``filename`` with ``header`` and ``rows`` (iterables of cell values).
+
+    The file name may come from stored text (a vendor's name): it is made one line and
+    written as RFC 6266 asks, ``filename*=utf-8''...`` when it is not plain ASCII.
+    """
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, file_name(filename))
     # The byte-order mark makes spreadsheet programs read the file as UTF-8.
     response.write("\ufeff")
     writer = csv.writer(response)

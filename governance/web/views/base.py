@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from governance import access, selectors
+from governance.text import file_slug
 from governance.web.csv_export import csv_response, wants_csv
 
 PAGE_SIZE = 25
@@ -92,7 +93,7 @@ def section_page(request, vendor, *, section, title, items, template, csv=None, 
     """A full, paginated list of one workspace section; ``?export=csv`` downloads all of it."""
     if csv is not None and wants_csv(request):
         header, row = csv
-        slug = vendor.name.lower().replace(" ", "-")
+        slug = file_slug(vendor.name)
         return csv_response(
             f"{slug}-{section}-{timezone.localdate():%Y-%m-%d}.csv",
             header,

@@ -9,11 +9,13 @@ token opens none.
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from governance import access, selectors
 from governance import calendar as ics
 from governance.models import Meeting, UserProfile
+from governance.text import file_slug
 
 
 def _user_for(token):
@@ -29,7 +31,7 @@ def _user_for(token):
 
 def _calendar_response(body, filename):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
 
 
@@ -63,5 +65,5 @@ def vendor_feed(request, token, pk):
     )
     return _calendar_response(
         ics.calendar_ics(list(meetings), name=f"{vendor.name} meetings"),
-        f"vendor-{vendor.pk}.ics",
+        f"{file_slug(vendor.name)}-meetings.ics",
     )

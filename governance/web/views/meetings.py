@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from governance import access, services
 from governance import calendar as ics
 from governance.models import AgendaProposal, Meeting
+from governance.text import file_slug
 from governance.web.forms import MeetingForm
 from governance.web.views.base import (
     editable_vendor_for,
@@ -172,5 +174,7 @@ def meeting_download(request, pk, meeting_pk):
         pk=meeting_pk,
     )
     response = HttpResponse(ics.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{file_slug(vendor.name)}-meeting-{meeting.pk}.ics"
+    )
     return response
