@@ -982,6 +982,13 @@ class SecurityClauseAdmin(AdministratorsOnly, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.clause_save(obj)
 
+    def delete_model(self, request, obj):
+        services.clause_delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        for clause in queryset:
+            services.clause_delete(clause)
+
     @admin.action(description="Mark selected clauses verified today", permissions=["change"])
     def verify_clauses(self, request, queryset):
         count = 0

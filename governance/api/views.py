@@ -563,6 +563,9 @@ class ClauseViewSet(VendorScopedViewSet):
     ordering_fields = ["expires_on", "next_verification_due", "clause_type", "status", "vendor"]
     ordering = ["vendor", "clause_type"]
 
+    def perform_destroy(self, instance):
+        services.clause_delete(instance)
+
 
 @extend_schema_view(
     list=extend_schema(
