@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.contrib.auth import authenticate, get_user_model
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
@@ -258,12 +258,20 @@ class ScorecardClausesSerializer(serializers.Serializer):
     coverage = PercentField()
 
 
+@extend_schema_serializer(deprecate_fields=["health"])
 class ScorecardSerializer(serializers.Serializer):
     """A vendor's scorecard (``selectors.Scorecard``): derived, never typed in."""
 
     vendor = serializers.IntegerField(source="vendor.pk")
     vendor_name = serializers.CharField(source="vendor.name")
-    health = PercentField(help_text="The health figure, 0-100, from the parts below.")
+    # health_score, as in the vendor list; health is its old name, kept for existing clients.
+    health_score = PercentField(
+        source="health", help_text="The health figure, 0-100, from the parts below."
+    )
+    health = PercentField(
+        help_text="Deprecated: the same value as `health_score`, the name the vendor list "
+        "uses too; read `health_score` instead."
+    )
     parts = HealthPartsSerializer()
     latest_score = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
     previous_score = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
