@@ -17,7 +17,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
-from governance.scheduling import parse_rrule
+from governance import scheduling
 from governance.text import lines, one_line
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,9 @@ def meeting_ics(meeting, occurrence=None):
 def calendar_ics(meetings, *, name):
     """A VCALENDAR feed (bytes) named ``name`` with one series event per meeting.
 
-    A meeting whose stored rule no longer parses is left out (and logged), never the feed.
+    A meeting whose stored rule no longer validates is published as its first meeting alone,
+    as the app reads it; one the calendar cannot describe at all (a stored time zone that no
+    longer exists) is left out and logged, never the feed.
     """
     meetings = list(meetings)
     calendar = _new_calendar(uid=_stable_uuid(f"feed-{name}"), name=name)
@@ -58,8 +60,7 @@ def calendar_ics(meetings, *, name):
     for meeting in meetings:
         try:
             calendar.add_component(_event(meeting))
-        except ValueError as error:
-            # One meeting with a rule that no longer parses must not take the feed down.
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError) as error:
             log.warning("Meeting %s left out of the %r feed: %s", meeting.pk, name, error)
     if meetings:
         _add_time_zones(
@@ -103,22 +104,25 @@ def _event(meeting, occurrence=None):
         status="CONFIRMED",
         last_modified=meeting.updated_at.astimezone(dt.UTC) if meeting.updated_at else None,
     )
-    if occurrence is None and meeting.recurrence:
-        event.add("RRULE", _recurrence(meeting.recurrence, zone))
+    if occurrence is None:
+        rule = _recurrence(meeting.recurrence, zone)
+        if rule is not None:
+            event.add("RRULE", rule)
     return event
 
 
 def _recurrence(text, zone):
-    """The meeting's RRULE with UNTIL in UTC, as RFC 5545 requires next to a TZID start.
+    """The meeting's RRULE with UNTIL in UTC, as RFC 5545 requires next to a TZID start; None
+    for a one-off meeting, or a stored rule that no longer validates (the event is then the
+    first meeting alone, as ``scheduling.meeting_occurrences`` reads it).
 
     A local UNTIL (``20270601T090000`` or a bare date) is read on the meeting's wall clock,
     as ``scheduling.meeting_occurrences`` reads it, so the calendar and the app agree.
     """
-    parse_rrule(text)  # the same validation as the model's; ValueError if invalid
-    body = text.strip()
-    if body.upper().startswith("RRULE:"):
-        body = body[6:]
-    rule = icalendar.vRecur.from_ical(body)
+    recurrence = scheduling.usable_recurrence(text)
+    if recurrence is None:
+        return None
+    rule = icalendar.vRecur.from_ical(recurrence.body)
     if "UNTIL" in rule:
         until = rule["UNTIL"][0]
         if not isinstance(until, dt.datetime):
@@ -130,8 +134,11 @@ def _recurrence(text, zone):
 
 
 def _add_time_zones(calendar, *, first, last):
-    """Add a VTIMEZONE for every TZID the events use, covering their dates."""
-    last_date = max(last, timezone.now()).date()
+    """Add a VTIMEZONE for every TZID the events use, covering their dates (within the date
+    window that expansion keeps to, whatever a stored start says)."""
+    first = min(max(first, scheduling.EXPANSION_FLOOR), scheduling.EXPANSION_CEILING)
+    last = min(max(last, timezone.now()), scheduling.EXPANSION_CEILING)
+    last_date = last.date()
     calendar.add_missing_timezones(
         first_date=first.date() - dt.timedelta(days=1),
         last_date=last_date.replace(year=last_date.year + ZONE_YEARS_AHEAD, day=1),

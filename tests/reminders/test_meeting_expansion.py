@@ -48,7 +48,7 @@ def test_a_series_expanded_from_its_recent_start_has_the_same_occurrences(rule, 
     assert occurrences(recent, rule, zone, now) == occurrences(starts_at, rule, zone, now)
 
 
-def test_series_with_a_count_or_days_taken_from_their_start_are_not_moved():
+def test_series_with_a_count_are_not_moved_and_days_taken_from_their_start_are_kept():
     starts_at = dt.datetime(2025, 1, 6, 8, 30, tzinfo=dt.UTC)
     now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 
@@ -61,5 +61,6 @@ def test_series_with_a_count_or_days_taken_from_their_start_are_not_moved():
     assert scheduling.recent_series_start(
         starts_at, "UTC", "FREQ=MONTHLY;BYDAY=1WE", now
     ) > now - dt.timedelta(days=63)
-    assert scheduling.recent_series_start(starts_at, "UTC", "FREQ=MONTHLY", now) == starts_at
+    monthly = scheduling.recent_series_start(starts_at, "UTC", "FREQ=MONTHLY", now)
+    assert monthly > now - dt.timedelta(days=63) and monthly.day == starts_at.day
     assert scheduling.recent_series_start(starts_at, "UTC", "", now) == starts_at
