@@ -9,7 +9,14 @@ administrator):
 - viewer: reads the portfolio, changes nothing, does not see the change history;
 - auditor: reads the portfolio and its change history, changes nothing;
 - vendor representative: nothing of the internal application (pages, API, exports, feeds);
-  only the vendor portal of their one vendor (``UserProfile.vendor``).
+  only the vendor portal of their one vendor (``UserProfile.vendor``), while that vendor's
+  relationship has not ended;
+- none: nothing at all.
+
+Access fails closed: a user without a profile, with the role ``none``, an unknown role or a
+representative's role without a vendor is treated like an anonymous visitor. Nobody gets
+a role by default here; a new account gets the site's role for new users once, when it is
+created (``services.profile_create``).
 
 The web UI, the API, the CSV exports, the calendar feeds, the admin and the vendor portal
 all ask here, so one rule holds at every door: querysets are narrowed by ``vendors_for`` and
@@ -20,7 +27,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
-from governance import services
 from governance.models import (
     ActionItem,
     AgendaProposal,
@@ -42,17 +48,16 @@ HISTORY_ROLES = frozenset({Role.ADMINISTRATOR, Role.MANAGER, Role.AUDITOR})
 
 
 def profile_of(user):
-    """The user's profile, created with the defaults on first use and kept on ``user``.
+    """The user's profile; for a user without one, an unsaved profile that grants nothing.
 
     Reading ``user.profile`` once per request object is what keeps role checks free: the
     profile is cached on the user (the web middleware and the API's token check load it).
+    Nothing is written here: a missing profile is never filled in with a default role.
     """
-    try:
-        return user.profile
-    except ObjectDoesNotExist:
-        profile = services.profile_for(user)
-        user.profile = profile
-        return profile
+    profile = _stored_profile(user)
+    if profile is None:
+        profile = UserProfile(user=user, role=Role.NONE)
+    return profile
 
 
 def _stored_profile(user):
@@ -62,18 +67,25 @@ def _stored_profile(user):
         return None
 
 
-def role_of(user):
-    """The user's ``Role``, or None for anonymous and deactivated users.
+# Roles that grant something; ``Role.NONE`` and anything unknown grant nothing.
+GRANTING_ROLES = INTERNAL_ROLES | {Role.VENDOR_REP}
 
-    A user without a profile yet has the profile's default role; reading it writes nothing.
+
+def role_of(user):
+    """The user's ``Role``, or None when the user may do nothing.
+
+    None for anonymous and deactivated users, users without a profile, the role ``none``,
+    a role this code does not know, and a vendor representative without a vendor.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:
         return Role.ADMINISTRATOR
     profile = _stored_profile(user)
-    if profile is None:
-        return UserProfile._meta.get_field("role").default
+    if profile is None or profile.role not in GRANTING_ROLES:
+        return None
+    if profile.role == Role.VENDOR_REP and profile.vendor_id is None:
+        return None
     return profile.role
 
 
@@ -211,11 +223,7 @@ def _active_users():
 
 
 def _with_roles(roles):
-    # A user without a profile yet has the default role (manager).
-    condition = Q(is_superuser=True) | Q(profile__role__in=roles)
-    if Role.MANAGER in roles:
-        condition |= Q(profile__isnull=True)
-    return condition
+    return Q(is_superuser=True) | Q(profile__role__in=roles)
 
 
 def owner_candidates():
@@ -243,10 +251,18 @@ def action_item_owner_candidates(vendor_id):
 
 
 def portal_vendor(user):
-    """The one vendor whose portal ``user`` may use, or None (not a vendor representative)."""
+    """The one vendor whose portal ``user`` may use, or None.
+
+    None for everyone but vendor representatives, and for the representatives of a vendor
+    whose relationship has ended: the portal closes with the contract.
+    """
     if not is_vendor_rep(user):
         return None
-    return Vendor.objects.filter(pk=_stored_profile(user).vendor_id).first()
+    return (
+        Vendor.objects.filter(pk=_stored_profile(user).vendor_id)
+        .exclude(status=Vendor.Status.ENDED)
+        .first()
+    )
 
 
 def representatives_of(vendor):

@@ -162,7 +162,12 @@ class UserAdmin(AdministratorsOnly, DjangoUserAdmin):
         if user.is_superuser:
             return Role.ADMINISTRATOR.label
         profile = getattr(user, "profile", None)
-        return profile.get_role_display() if profile else Role.MANAGER.label
+        return profile.get_role_display() if profile else Role.NONE.label
+
+    def get_inlines(self, request, obj):
+        # A new account gets its profile when it is created (services.profile_create); the
+        # role is changed on the next page, as Django's two-step user form has it.
+        return self.inlines if obj is not None else []
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not UserProfile:
@@ -214,7 +219,7 @@ class ContractEndFilter(admin.SimpleListFilter):
 
 class VendorForm(forms.ModelForm):
     services = forms.TypedMultipleChoiceField(
-        choices=Service.choices, widget=forms.CheckboxSelectMultiple
+        choices=Service.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
     time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC")
 

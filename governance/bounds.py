@@ -1,14 +1,210 @@
 """The limits every stored value keeps, so no page, feed, export or reminder fails on it later.
 
-Pure constants and validators, no database access: the models attach them to their fields
-(every door then refuses an out-of-bounds value with a message), and the date arithmetic in
-``governance.scheduling`` stays inside them.
+The models build their fields from the classes here, so the web forms, the API, the admin,
+the portal and any service refuse an out-of-bounds value with the same message, and nothing
+that a page cannot read gets stored. ``governance.scheduling`` keeps its date arithmetic
+inside the same window.
 """
 
 import datetime as dt
+import json
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.deconstruct import deconstructible
 
 # Dates outside this window are typing mistakes, and near year 1 or 9999 date arithmetic
 # (cadences, time zones, SLA due times, meeting expansion) overflows.
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2199, 12, 31)
 RANGE_MESSAGE = "Use a date between 1900-01-01 and 2199-12-31."
+
+# A contract's renewal notice period, in days (ten years).
+MAX_NOTICE_DAYS = 3660
+# An SLA target, in minutes (ten years): every due time derived from it stays readable.
+MAX_SLA_MINUTES = 10 * 366 * 24 * 60
+
+# JSON values (lists of services, clause parameters, reminder preferences) are small: a
+# deeper or larger one is an attack on the parser, not data.
+JSON_MAX_DEPTH = 10
+JSON_MAX_CHARACTERS = 20_000
+
+# Line and paragraph separators end a line as surely as "\n" does in an email header or an
+# iCalendar property.
+_LINE_BREAKING = {"Zl", "Zp"}
+# Kept in multi-line text: tab, line feed, carriage return.
+_TEXT_WHITESPACE = {"\t", "\n", "\r"}
+
+
+@deconstructible
+class DateInRange:
+    """A date, or a datetime judged by its own calendar date, within the stored window."""
+
+    message = RANGE_MESSAGE
+    code = "date_out_of_range"
+
+    def __call__(self, value):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, DateInRange)
+
+
+def first_control_character(text, *, multiline):
+    """The first character of ``text`` that breaks a one-line (or any) text, or None.
+
+    Control characters (NUL, escape, vertical tab...) never belong in what people type;
+    line breaks belong only in multi-line text.
+    """
+    for character in text:
+        category = unicodedata.category(character)
+        if multiline and character in _TEXT_WHITESPACE:
+            continue
+        if category == "Cc" or category in _LINE_BREAKING:
+            return character
+    return None
+
+
+@deconstructible
+class PlainText:
+    """Refuse control characters; ``multiline`` text may hold tabs and line breaks."""
+
+    def __init__(self, multiline=False):
+        self.multiline = multiline
+
+    def __call__(self, value):
+        if not isinstance(value, str):
+            return
+        character = first_control_character(value, multiline=self.multiline)
+        if character is None:
+            return
+        if character in "\r\n\u2028\u2029":
+            message = "Use a single line: this text may not contain line breaks."
+        else:
+            message = "Remove the control character U+%(code)04X from this text."
+        raise ValidationError(
+            message, code="control_character", params={"code": ord(character)}
+        )
+
+    def __eq__(self, other):
+        return isinstance(other, PlainText) and other.multiline == self.multiline
+
+
+def json_depth(value, *, limit):
+    """How deeply ``value`` nests, counting no further than ``limit + 1``."""
+    if isinstance(value, dict):
+        children = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return 0
+    if limit < 0:
+        return 1
+    return 1 + max((json_depth(child, limit=limit - 1) for child in children), default=0)
+
+
+def _json_strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _json_strings(key)
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+@deconstructible
+class SmallJSON:
+    """A JSON value the database and every page can hold: shallow, small, no control text."""
+
+    def __call__(self, value):
+        if json_depth(value, limit=JSON_MAX_DEPTH) > JSON_MAX_DEPTH:
+            raise ValidationError(
+                "This value nests more than %(limit)d levels deep.",
+                code="json_too_deep",
+                params={"limit": JSON_MAX_DEPTH},
+            )
+        if len(json.dumps(value, ensure_ascii=False, default=str)) > JSON_MAX_CHARACTERS:
+            raise ValidationError(
+                "This value is longer than %(limit)d characters.",
+                code="json_too_long",
+                params={"limit": JSON_MAX_CHARACTERS},
+            )
+        for text in _json_strings(value):
+            # PostgreSQL's jsonb cannot hold \u0000, and no other control character is data.
+            if first_control_character(text, multiline=True) is not None:
+                raise ValidationError(
+                    "Text in this value may not contain control characters.",
+                    code="control_character",
+                )
+
+    def __eq__(self, other):
+        return isinstance(other, SmallJSON)
+
+
+# --- model fields ---------------------------------------------------------------------------
+# Each adds its validators by default (``default_validators``), so every form, serializer and
+# admin field built from the model carries them.
+
+
+class DateField(models.DateField):
+    """A calendar date within ``EARLIEST_DATE``..``LATEST_DATE``."""
+
+    default_validators = [DateInRange()]
+
+
+class DateTimeField(models.DateTimeField):
+    """A moment whose date, in its own time zone, is within the stored window."""
+
+    default_validators = [DateInRange()]
+
+
+class LineField(models.CharField):
+    """One line of text (names, titles, places): no line breaks, no control characters."""
+
+    default_validators = [PlainText()]
+
+
+class TextField(models.TextField):
+    """Multi-line text (descriptions, minutes): no control characters but tab and newlines."""
+
+    default_validators = [PlainText(multiline=True)]
+
+
+class _SafeJSONFormField(forms.JSONField):
+    """Django's JSON form field, turning a body nested past Python's stack into a message."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except RecursionError as error:
+            raise ValidationError(
+                "This value nests too deeply.", code="json_too_deep"
+            ) from error
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return forms.fields.InvalidJSONInput(data)
+
+
+class JSONField(models.JSONField):
+    """A small JSON value (see ``SmallJSON``)."""
+
+    default_validators = [SmallJSON()]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": _SafeJSONFormField, **kwargs})
+
+
+def at_most(limit, message):
+    """A maximum for a number, with the message people see."""
+    return MaxValueValidator(limit, message=message)

@@ -15,8 +15,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from governance import bounds
 from governance.uploads import evidence_upload_to, validate_evidence
 
 
@@ -41,9 +43,9 @@ def time_zone_choices():
 
 
 def validate_services(value):
-    """A vendor's services: a non-empty list of distinct ``Service`` values."""
-    if not isinstance(value, list) or not value:
-        raise ValidationError("Choose at least one service.")
+    """A vendor's services: a list (possibly empty) of distinct ``Service`` values."""
+    if not isinstance(value, list):
+        raise ValidationError("Give the services as a list.")
     unknown = [item for item in value if item not in Service.values]
     if unknown:
         raise ValidationError(
@@ -96,17 +98,26 @@ class TimeStamped(models.Model):
 
 
 class Role(models.TextChoices):
-    """What a user may do; enforced in one place (governance.access)."""
+    """What a user may do; enforced in one place (governance.access).
+
+    ``none`` is a user who may do nothing (yet, or any more): the state a profile starts in
+    unless a role is given, so a user nobody decided about gets no access.
+    """
 
     ADMINISTRATOR = "administrator", "Administrator"
     MANAGER = "manager", "Manager"
     VIEWER = "viewer", "Viewer"
     AUDITOR = "auditor", "Auditor"
     VENDOR_REP = "vendor_rep", "Vendor representative"
+    NONE = "none", "No access"
 
 
 class UserProfile(models.Model):
-    """Per-user settings: role, the time zone every date is shown in, reminder preferences."""
+    """Per-user settings: role, the time zone every date is shown in, reminder preferences.
+
+    Every user gets one when the account is created (``services.profile_create``), with the
+    site's role for new users; a user without one has no access at all.
+    """
 
     Role = Role
 
@@ -116,16 +127,18 @@ class UserProfile(models.Model):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     digest_enabled = models.BooleanField(default=False)
     # Reminder kinds this user does not want, e.g. ["goal_due"].
-    muted_kinds = models.JSONField(default=list, blank=True)
+    muted_kinds = bounds.JSONField(default=list, blank=True)
     # Per-kind lead times overriding the site defaults, e.g. {"review_upcoming": [7, 1]}.
-    lead_times = models.JSONField(default=dict, blank=True)
+    lead_times = bounds.JSONField(default=dict, blank=True)
     # The secret in this user's iCalendar feed URL; regenerating it revokes the old URL.
     calendar_token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
-    role = models.CharField(max_length=16, choices=Role, default=Role.MANAGER)
+    role = models.CharField(max_length=16, choices=Role, default=Role.NONE)
     # The one vendor a vendor representative belongs to (empty for every other role).
+    # PROTECT: a vendor with representatives cannot be deleted by any door; a cascade would
+    # leave their accounts without a profile.
     vendor = models.ForeignKey(
         "Vendor",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="representatives",
@@ -167,8 +180,8 @@ class VendorStatus(models.TextChoices):
 class Vendor(TimeStamped):
     Tier = VendorTier
     Status = VendorStatus
-    name = models.CharField(max_length=200, unique=True)
-    services = models.JSONField(default=list, validators=[validate_services])
+    name = bounds.LineField(max_length=200, unique=True)
+    services = bounds.JSONField(default=list, blank=True, validators=[validate_services])
     tier = models.CharField(max_length=16, choices=Tier, default=Tier.MEDIUM)
     status = models.CharField(max_length=16, choices=Status, default=Status.ONBOARDING)
     owner = models.ForeignKey(
@@ -176,13 +189,18 @@ class Vendor(TimeStamped):
     )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     country = models.CharField(max_length=2, blank=True, validators=[country_validator])
-    contract_start = models.DateField(null=True, blank=True)
-    contract_end = models.DateField(null=True, blank=True)
-    renewal_notice_days = models.PositiveIntegerField(default=90)
+    contract_start = bounds.DateField(null=True, blank=True)
+    contract_end = bounds.DateField(null=True, blank=True)
+    renewal_notice_days = models.PositiveIntegerField(
+        default=90,
+        validators=[
+            bounds.at_most(bounds.MAX_NOTICE_DAYS, "Use a notice period of at most 3660 days.")
+        ],
+    )
     annual_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, default="EUR", validators=[currency_validator])
     review_cadence = models.CharField(max_length=16, choices=Cadence, blank=True)
-    notes = models.TextField(blank=True, help_text="Internal: never shown to the vendor.")
+    notes = bounds.TextField(blank=True, help_text="Internal: never shown to the vendor.")
     # Managers assigned to the relationship besides its owner: they may edit it too.
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_vendors"
@@ -236,10 +254,10 @@ class Contact(TimeStamped):
     """A representative of the vendor."""
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(max_length=200)
+    name = bounds.LineField(max_length=200)
     email = models.EmailField(blank=True)
-    role = models.CharField(max_length=200, blank=True)
-    phone = models.CharField(max_length=50, blank=True)
+    role = bounds.LineField(max_length=200, blank=True)
+    phone = bounds.LineField(max_length=50, blank=True)
     is_primary = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -287,10 +305,10 @@ class Goal(TimeStamped):
     CLOSED_STATUSES = (Status.ACHIEVED, Status.MISSED, Status.DROPPED)
 
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="goals")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    metric = models.CharField(max_length=200)
-    unit = models.CharField(max_length=50, blank=True)
+    title = bounds.LineField(max_length=200)
+    description = bounds.TextField(blank=True)
+    metric = bounds.LineField(max_length=200)
+    unit = bounds.LineField(max_length=50, blank=True)
     baseline = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     target_value = models.DecimalField(max_digits=14, decimal_places=4)
     direction = models.CharField(
@@ -311,8 +329,8 @@ class Goal(TimeStamped):
         blank=True,
         related_name="owned_goals",
     )
-    start_date = models.DateField()
-    due_date = models.DateField()
+    start_date = bounds.DateField(default=timezone.localdate)
+    due_date = bounds.DateField()
     status = models.CharField(max_length=16, choices=Status, default=Status.PROPOSED)
     history = HistoricalRecords()
 
@@ -346,9 +364,9 @@ class GoalCheckIn(models.Model):
     """A dated progress value of a goal; the latest one sets the goal's current value."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="check_ins")
-    date = models.DateField()
+    date = bounds.DateField()
     value = models.DecimalField(max_digits=14, decimal_places=4)
-    note = models.TextField(blank=True)
+    note = bounds.TextField(blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -380,9 +398,9 @@ class Review(TimeStamped):
     OPEN_STATUSES = (Status.SCHEDULED, Status.IN_PROGRESS)
 
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="reviews")
-    period_start = models.DateField()
-    period_end = models.DateField()
-    scheduled_for = models.DateField()
+    period_start = bounds.DateField()
+    period_end = bounds.DateField()
+    scheduled_for = bounds.DateField()
     status = models.CharField(max_length=16, choices=Status, default=Status.SCHEDULED)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -393,10 +411,10 @@ class Review(TimeStamped):
     )
     # Derived: the mean of the criterion scores, kept by services.review_scores_set().
     overall_score = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    summary = models.TextField(blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    summary = bounds.TextField(blank=True)
+    completed_at = bounds.DateTimeField(null=True, blank=True)
     # The vendor's acknowledgement of the outcome, from the vendor portal.
-    vendor_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    vendor_acknowledged_at = bounds.DateTimeField(null=True, blank=True)
     vendor_acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -404,7 +422,7 @@ class Review(TimeStamped):
         blank=True,
         related_name="acknowledged_reviews",
     )
-    vendor_comment = models.TextField(blank=True)
+    vendor_comment = bounds.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -462,7 +480,7 @@ class ReviewScore(models.Model):
     score = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.TextField(blank=True)
+    comment = bounds.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -498,7 +516,7 @@ class ActionItemStatus(models.TextChoices):
 class ActionItem(TimeStamped):
     Status = ActionItemStatus
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="action_items")
-    description = models.TextField()
+    description = bounds.TextField()
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -506,7 +524,7 @@ class ActionItem(TimeStamped):
         blank=True,
         related_name="action_items",
     )
-    due_date = models.DateField(null=True, blank=True)
+    due_date = bounds.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status, default=Status.OPEN)
     history = HistoricalRecords()
 
@@ -547,16 +565,16 @@ class Meeting(TimeStamped):
     Kind = MeetingKind
     Channel = MeetingChannel
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="meetings")
-    title = models.CharField(max_length=200)
+    title = bounds.LineField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind, default=Kind.OPERATIONAL)
-    starts_at = models.DateTimeField()
+    starts_at = bounds.DateTimeField()
     duration_minutes = models.PositiveIntegerField(default=60)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     recurrence = models.TextField(blank=True, validators=[validate_rrule])
     channel = models.CharField(max_length=16, choices=Channel, default=Channel.VIDEO)
-    location = models.CharField(max_length=500, blank=True)
-    agenda = models.TextField(blank=True)
-    minutes = models.TextField(blank=True)
+    location = bounds.LineField(max_length=500, blank=True)
+    agenda = bounds.TextField(blank=True)
+    minutes = bounds.TextField(blank=True)
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="meetings"
     )
@@ -621,7 +639,7 @@ class AgendaProposal(TimeStamped):
         blank=True,
         related_name="agenda_proposals",
     )
-    text = models.TextField()
+    text = bounds.TextField()
     status = models.CharField(max_length=16, choices=Status, default=Status.PROPOSED)
     history = HistoricalRecords()
 
@@ -645,13 +663,18 @@ class Priority(models.TextChoices):
     P4 = "P4", "P4 (low)"
 
 
+_AT_MOST_TEN_YEARS = bounds.at_most(
+    bounds.MAX_SLA_MINUTES, "Use at most 5270400 minutes (ten years)."
+)
+
+
 class SLATarget(TimeStamped):
     """Response and resolution targets for one vendor and priority."""
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="sla_targets")
     priority = models.CharField(max_length=2, choices=Priority)
-    response_minutes = models.PositiveIntegerField()
-    resolution_minutes = models.PositiveIntegerField()
+    response_minutes = models.PositiveIntegerField(validators=[_AT_MOST_TEN_YEARS])
+    resolution_minutes = models.PositiveIntegerField(validators=[_AT_MOST_TEN_YEARS])
     history = HistoricalRecords()
 
     class Meta:
@@ -697,16 +720,16 @@ class Incident(TimeStamped):
     OPEN_STATUSES = (Status.OPEN, Status.ACKNOWLEDGED)
 
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="incidents")
-    external_id = models.CharField(max_length=100, blank=True)
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    external_id = bounds.LineField(max_length=100, blank=True)
+    title = bounds.LineField(max_length=300)
+    description = bounds.TextField(blank=True)
     priority = models.CharField(max_length=2, choices=Priority, default=Priority.P3)
     service = models.CharField(max_length=32, choices=Service, blank=True)
-    opened_at = models.DateTimeField()
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    opened_at = bounds.DateTimeField()
+    acknowledged_at = bounds.DateTimeField(null=True, blank=True)
+    resolved_at = bounds.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status, default=Status.OPEN)
-    root_cause = models.TextField(blank=True)
+    root_cause = bounds.TextField(blank=True)
     # Derived from the SLA target when the incident is written (services.incident_*).
     response_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution_due_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -806,18 +829,18 @@ class SecurityClause(TimeStamped):
 
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="clauses")
     clause_type = models.CharField(max_length=32, choices=ClauseType)
-    requirement = models.TextField(blank=True)
+    requirement = bounds.TextField(blank=True)
     # Type-specific parameters, e.g. {"notification_hours": 24} for breach notification.
-    parameters = models.JSONField(default=dict, blank=True)
+    parameters = bounds.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status, default=Status.MISSING)
     evidence_url = models.URLField(max_length=500, blank=True)
     evidence_file = models.FileField(
         upload_to=evidence_upload_to, blank=True, validators=[validate_evidence]
     )
-    effective_date = models.DateField(null=True, blank=True)
-    expires_on = models.DateField(null=True, blank=True)
-    last_verified_on = models.DateField(null=True, blank=True)
-    next_verification_due = models.DateField(null=True, blank=True)
+    effective_date = bounds.DateField(null=True, blank=True)
+    expires_on = bounds.DateField(null=True, blank=True)
+    last_verified_on = bounds.DateField(null=True, blank=True)
+    next_verification_due = bounds.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -8,6 +8,8 @@ signals or serializers.
 import datetime as dt
 import secrets
 
+from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, CheckConstraint, ExpressionWrapper, F, fields
@@ -74,22 +76,79 @@ def _assign(instance, data, allowed):
         setattr(instance, name, value)
 
 
+class Conflict(ValidationError):
+    """A write that lost to a concurrent one (the API answers 409, a form shows the message).
+
+    Carries the message of the rule the database enforced, never the database's own text.
+    """
+
+
+CONFLICT_MESSAGE = "This change conflicts with a change made at the same time; try again."
+
+
 def _save(instance, *, exclude=None):
-    """Validate then save; database constraint errors become ValidationErrors too."""
+    """Validate then save; a constraint the database enforces against a concurrent write
+    becomes a ``Conflict`` with that constraint's own message."""
     instance.full_clean(exclude=exclude)
     try:
         with transaction.atomic():
             instance.save()
     except IntegrityError as error:
-        raise ValidationError(f"{instance._meta.verbose_name}: {error}") from error
+        raise _conflict(instance) from error
     return instance
+
+
+def _conflict(instance):
+    """The ``Conflict`` for ``instance`` after the database refused it.
+
+    The concurrent row that won is committed by now, so validating again finds the rule it
+    broke and words it as every other door does.
+    """
+    try:
+        instance.validate_unique()
+        instance.validate_constraints()
+    except ValidationError as clash:
+        return Conflict(clash.error_dict if hasattr(clash, "error_dict") else clash.messages)
+    return Conflict(CONFLICT_MESSAGE)
 
 
 # --- users ---------------------------------------------------------------------------------
 
 
+def profile_create(user):
+    """Give a new account its profile: the one place a new user's role is decided.
+
+    Superusers are administrators; everyone else gets ``GOVERNANCE_NEW_USER_ROLE``
+    (a viewer unless the site says otherwise). Called once, when the user is created
+    (``apps.GovernanceConfig.ready`` connects it to every door that creates users).
+    """
+    role = Role.ADMINISTRATOR if user.is_superuser else settings.GOVERNANCE_NEW_USER_ROLE
+    if role not in NEW_USER_ROLES:
+        role = Role.NONE  # a misconfiguration (the system check says so) grants nothing
+    profile, _ = UserProfile.objects.get_or_create(user=user, defaults={"role": role})
+    return profile
+
+
+# The roles a new account may start with: a representative needs a vendor to represent.
+NEW_USER_ROLES = frozenset(Role.values) - {Role.VENDOR_REP}
+
+
+def check_new_user_role(**kwargs):
+    """System check: ``GOVERNANCE_NEW_USER_ROLE`` names a role a new account can have."""
+    role = settings.GOVERNANCE_NEW_USER_ROLE
+    if role in NEW_USER_ROLES:
+        return []
+    return [
+        checks.Error(
+            f"GOVERNANCE_NEW_USER_ROLE (NEW_USER_ROLE) is {role!r}.",
+            hint="Use one of: " + ", ".join(sorted(NEW_USER_ROLES)) + ".",
+            id="governance.E001",
+        )
+    ]
+
+
 def profile_for(user):
-    """The user's profile, created with site defaults on first use."""
+    """The user's profile; one created here (a user older than profiles) grants nothing."""
     profile, _ = UserProfile.objects.get_or_create(user=user)
     return profile
 
@@ -147,15 +206,26 @@ def vendor_history_counts(vendor):
 
 @transaction.atomic
 def vendor_delete(vendor):
-    """Delete a vendor that has no history; one with history must be ended instead.
+    """Delete a vendor that has no history and no representatives.
 
-    The foreign keys PROTECT the history too, so no other door can delete it silently.
+    One with history must be ended instead; one with representatives keeps them until they
+    are given another role (deleting them with it would leave accounts without a profile).
+    The foreign keys PROTECT both too, so no other door can delete it silently.
     """
     history = vendor_history_counts(vendor)
     if history:
         listed = ", ".join(f"{count} {name}" for name, count in history.items())
         raise ValidationError(
             f"{vendor.name} has history ({listed}); set its status to ended instead of deleting."
+        )
+    representatives = sorted(
+        UserProfile.objects.filter(vendor=vendor).values_list("user__username", flat=True)
+    )
+    if representatives:
+        raise ValidationError(
+            f"{vendor.name} has vendor representatives ({', '.join(representatives)}); give "
+            "them another role first, or set the vendor's status to ended, which closes "
+            "their portal."
         )
     vendor.delete()
 
@@ -501,7 +571,7 @@ def _may_manage_vendors(user):
     if user.is_superuser:
         return True
     role = UserProfile.objects.filter(user=user).values_list("role", flat=True).first()
-    return role in (None, Role.ADMINISTRATOR, Role.MANAGER)
+    return role in (Role.ADMINISTRATOR, Role.MANAGER)
 
 
 def user_role_set(user, *, role, vendor=None):

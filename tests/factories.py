@@ -3,6 +3,7 @@
 import datetime as dt
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -18,6 +19,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        """Most tests are about IT managers: a new test user is one unless ``role`` says.
+
+        (A real account starts with the site's role for new users, a viewer by default;
+        tests/access covers that.)
+        """
+        if not create:
+            return
+        role = extracted or models.Role.MANAGER
+        if extracted or user.profile.role == settings.GOVERNANCE_NEW_USER_ROLE:
+            models.UserProfile.objects.filter(user=user).update(role=role)
+            user.profile.role = role
 
 
 class VendorFactory(factory.django.DjangoModelFactory):

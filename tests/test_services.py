@@ -47,8 +47,12 @@ def test_a_new_vendor_gets_its_tiers_review_cadence(owner):
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("services", []),
+        ("services", ["hosting", "hosting"]),
         ("services", ["plumbing"]),
+        ("services", {"hosting": True}),
+        ("name", "Fabrikam\nLtd"),
+        ("contract_end", dt.date(9999, 12, 31)),
+        ("renewal_notice_days", 100_000),
         ("time_zone", "Mars/Olympus"),
         ("time_zone", "+02:00"),
         ("country", "Poland"),

@@ -292,6 +292,10 @@ LOGGING = {
 
 # Governance defaults; each is overridable per site through the environment.
 GOVERNANCE_DEFAULT_USER_TIME_ZONE = env("DEFAULT_USER_TIME_ZONE", default="UTC")
+# The role a new account gets when it is created (superusers are administrators): one of
+# administrator, manager, viewer, auditor or none. Read-only by default; an administrator
+# promotes people in the admin.
+GOVERNANCE_NEW_USER_ROLE = env("NEW_USER_ROLE", default="viewer")
 GOVERNANCE_SLA_WINDOW_DAYS = 90
 
 # --- Reminders (governance/reminders.py) ----------------------------------------------------

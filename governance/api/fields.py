@@ -1,19 +1,15 @@
 """Serializer fields shared by the API's serializers."""
 
-import datetime as dt
-
 from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance import access
+from governance.bounds import EARLIEST_DATE, LATEST_DATE, RANGE_MESSAGE
 
-# Dates outside this window are typing mistakes, and near year 1 or 9999 date arithmetic
-# (cadences, time zones, SLA due times) overflows: refuse them with a message instead.
-EARLIEST_DATE = dt.date(1900, 1, 1)
-LATEST_DATE = dt.date(2199, 12, 31)
-RANGE_MESSAGE = "Use a date between 1900-01-01 and 2199-12-31."
+# The window every stored date keeps (``governance.bounds``), checked as the value is read:
+# converting a far-off moment before validators run is what could overflow.
 
 
 class DateField(serializers.DateField):

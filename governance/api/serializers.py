@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from governance import access, audit, selectors, services
+from governance import access, audit, bounds, selectors, services
 from governance.models import (
     ActionItem,
     Contact,
@@ -38,10 +38,6 @@ from .fields import (
     UserField,
 )
 from .scoping import VisibleContactField, VisibleVendorField
-
-# Generous but finite: larger numbers are mistakes and would overflow date arithmetic.
-MAX_MINUTES = 10 * 366 * 24 * 60
-MAX_NOTICE_DAYS = 3660
 
 
 def _value(attrs, instance, name):
@@ -144,9 +140,9 @@ class UserSerializer(serializers.ModelSerializer):
 class VendorSerializer(ModelSerializer):
     services = serializers.ListField(
         child=serializers.ChoiceField(choices=Service.choices),
-        allow_empty=False,
+        required=False,
         max_length=len(Service.choices),
-        help_text="One or more services the vendor provides, each listed once.",
+        help_text="The services the vendor provides, each listed once (none by default).",
     )
     owner = UserField(
         required=False,
@@ -155,7 +151,7 @@ class VendorSerializer(ModelSerializer):
         "defaults to the user who creates it.",
     )
     renewal_notice_days = serializers.IntegerField(
-        min_value=0, max_value=MAX_NOTICE_DAYS, required=False
+        min_value=0, max_value=bounds.MAX_NOTICE_DAYS, required=False
     )
     next_review_date = serializers.DateField(
         read_only=True, allow_null=True, help_text="The earliest open review's date."
@@ -601,8 +597,8 @@ class OccurrenceRangeSerializer(serializers.Serializer):
 
 class SLATargetSerializer(ModelSerializer):
     vendor = VisibleVendorField()
-    response_minutes = serializers.IntegerField(min_value=1, max_value=MAX_MINUTES)
-    resolution_minutes = serializers.IntegerField(min_value=1, max_value=MAX_MINUTES)
+    response_minutes = serializers.IntegerField(min_value=1, max_value=bounds.MAX_SLA_MINUTES)
+    resolution_minutes = serializers.IntegerField(min_value=1, max_value=bounds.MAX_SLA_MINUTES)
     create_only_fields = ("vendor", "priority")
 
     class Meta:

@@ -41,6 +41,8 @@ def portal_view(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         vendor = access.portal_vendor(request.user)
+        if vendor is None and access.is_vendor_rep(request.user):
+            raise PermissionDenied("This vendor's portal closed when the relationship ended.")
         if vendor is None:
             raise PermissionDenied("The vendor portal is for vendor representatives.")
         return view(request, vendor, *args, **kwargs)

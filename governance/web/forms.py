@@ -112,7 +112,7 @@ class TimeZoneField(forms.ChoiceField):
 
 class VendorForm(UIModelForm):
     services = forms.MultipleChoiceField(
-        choices=Service.choices, widget=forms.CheckboxSelectMultiple
+        choices=Service.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
     owner = UserChoiceField(queryset=user_choices(), label="Relationship owner")
     managers = UsersChoiceField(

@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from governance import access
 from governance.models import ActionItem, Goal, Incident, Meeting, Review
-from tests.access.world import INTERNAL_ROLES, PASSWORD, ROLES
+from tests.access.world import INTERNAL_ROLES, PASSWORD, ROLES, SIGNED_OUT_ROLES
 from tests.api.conftest import token_for
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +44,8 @@ def allowed(role, scope, need):
         return (role, scope) in {("rep", "own"), ("other_rep", "other")}
     if need == PORTAL_PAGE:
         return role in ("rep", "other_rep")
-    if need == ACCOUNT:
-        return role != "anonymous"
+    if need == ACCOUNT:  # every user with a role, representatives of an ended vendor too
+        return role in (*INTERNAL_ROLES, "rep", "other_rep", "ended_rep")
     if need == ADMIN:
         return role == "admin"
     if role not in INTERNAL_ROLES:
@@ -607,7 +607,7 @@ def call(client, probe, url, body):
 def outcome(role, scope, probe, response):
     """None when the response is what the rule says, else a description of the mismatch."""
     status = response.status_code
-    if role == "anonymous" and probe.need not in (FEED,):
+    if role in SIGNED_OUT_ROLES and probe.need not in (FEED,):
         if probe.api:
             expected = (401,)
         elif probe.need == ADMIN:
@@ -615,7 +615,7 @@ def outcome(role, scope, probe, response):
         else:
             return None if status == 302 and response["Location"].startswith(LOGIN) else status
         return None if status in expected else status
-    if probe.name.startswith("dashboard") and role in ("rep", "other_rep"):
+    if probe.name.startswith("dashboard") and role in ("rep", "other_rep", "ended_rep"):
         return None if status == 302 and response["Location"] == "/portal/" else status
     if probe.need == FEED:
         expected = (200,) if allowed(role, scope, FEED) else (404,)
@@ -701,13 +701,22 @@ def test_anonymous_visitors_reach_only_the_login_page_and_the_health_check(world
     assert APIClient().post(a("auth/token/"), {}, format="json").status_code == 400
 
 
-@pytest.mark.parametrize("role", [*INTERNAL_ROLES, "rep"])
+@pytest.mark.parametrize("role", [*INTERNAL_ROLES, "rep", "nobody", "orphan", "ended_rep"])
 def test_only_internal_users_get_an_api_token(world, role):
     response = APIClient().post(
         a("auth/token/"), {"username": role, "password": PASSWORD}, format="json"
     )
 
     assert response.status_code == (200 if role in INTERNAL_ROLES else 403)
+
+
+def test_a_deactivated_user_gets_no_api_token(world):
+    response = APIClient().post(
+        a("auth/token/"), {"username": "inactive", "password": PASSWORD}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "token" not in response.json()
 
 
 def test_the_matrix_covers_every_page_of_the_web_ui_and_the_portal(world):

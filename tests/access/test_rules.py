@@ -183,15 +183,6 @@ def test_a_role_change_keeps_vendors_owned_and_ends_assignments(world):
     assert access.portal_vendor(rep) == world.own.vendor
 
 
-def test_a_user_without_a_profile_is_a_manager_and_reading_writes_nothing(db):
-    from tests.factories import UserFactory
-
-    newcomer = UserFactory(username="newcomer")
-
-    assert access.role_of(newcomer) == Role.MANAGER
-    assert not type(newcomer).objects.filter(pk=newcomer.pk, profile__isnull=False).exists()
-
-
 def test_the_admin_is_for_administrators_only(world):
     staff_manager = world.people["member"]
     staff_manager.is_staff = True

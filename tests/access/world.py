@@ -4,6 +4,11 @@
 as its representative; ``other`` is owned by ``third`` and represented by ``other_rep``.
 ``member`` is a manager with no tie to either; ``viewer``, ``auditor`` and ``admin`` have
 the roles their names say.
+
+Users in odd states, who must get nothing (access fails closed): ``nobody`` has the role
+``none``, ``orphan`` has no profile at all (what a vendor deletion used to leave of a
+representative), ``inactive`` is a deactivated manager, ``ended_rep`` represents a vendor
+whose relationship has ended.
 """
 
 import datetime as dt
@@ -13,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
 from governance import services
-from governance.models import Reminder, Review, Role
+from governance.models import Reminder, Review, Role, UserProfile
 from tests.factories import (
     ClauseFactory,
     ContactFactory,
@@ -30,7 +35,11 @@ NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 PASSWORD = "correct-horse-battery"
 
 INTERNAL_ROLES = ["admin", "owner", "assigned", "member", "viewer", "auditor"]
-ROLES = [*INTERNAL_ROLES, "rep", "other_rep", "anonymous"]
+# Signed in, but granted nothing.
+NO_ACCESS_ROLES = ["nobody", "orphan", "ended_rep"]
+# Treated as signed out: a deactivated account's session and tokens no longer authenticate.
+SIGNED_OUT_ROLES = ["anonymous", "inactive"]
+ROLES = [*INTERNAL_ROLES, "rep", "other_rep", *NO_ACCESS_ROLES, *SIGNED_OUT_ROLES]
 
 
 def person(username, role, *, vendor=None, **extra):
@@ -115,6 +124,12 @@ def build(owner, member, vendor):
         "other_rep": person("other_rep", Role.VENDOR_REP, vendor=other),
         "third": third,
     }
+    ended = VendorFactory(name="Former Partner", owner=third, status="ended")
+    people["ended_rep"] = person("ended_rep", Role.VENDOR_REP, vendor=ended)
+    people["nobody"] = person("nobody", Role.NONE)
+    people["orphan"] = UserFactory(username="orphan")
+    UserProfile.objects.filter(user=people["orphan"]).delete()
+    people["inactive"] = UserFactory(username="inactive", is_active=False)
     services.vendor_managers_set(vendor, managers=[people["assigned"]])
     for user in (owner, member):
         services.profile_for(user)

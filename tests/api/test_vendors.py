@@ -131,7 +131,7 @@ def test_the_vendor_shows_its_derived_figures(api, vendor):
         ("review_cadence", "weekly", "not a valid choice"),
         ("time_zone", "CEST", "not an IANA time zone name"),
         ("time_zone", "+02:00", "not an IANA time zone name"),
-        ("services", [], "may not be empty"),
+        ("services", ["hosting", "hosting"], "listed twice"),
         ("services", ["catering"], "not a valid choice"),
         ("services", "hosting", "Expected a list"),
         ("renewal_notice_days", "ninety", "valid integer"),

@@ -45,7 +45,7 @@ def test_a_bad_vendor_form_shows_every_error_and_saves_nothing(owner_client, own
         **VENDOR_DATA,
         "owner": owner.pk,
         "name": "",
-        "services": [],
+        "services": ["catering"],
         "country": "Poland",
         "contract_end": "2025-01-01",
         "time_zone": "Mars/Olympus",

@@ -1,16 +1,16 @@
 """The user's preferences: time zone, reminders, and the calendar feed URL."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from governance import access, selectors, services
 from governance.web.forms import PreferencesForm
+from governance.web.views.base import account_view
 
 
-@login_required
+@account_view
 def preferences(request):
     profile = access.profile_of(request.user)
     form = PreferencesForm(request.POST or None, profile=profile)
@@ -56,7 +56,7 @@ def preferences(request):
 
 
 @require_POST
-@login_required
+@account_view
 def regenerate_calendar_token(request):
     """Give the user a new feed secret; every URL with the old one stops working at once."""
     services.profile_regenerate_calendar_token(access.profile_of(request.user))

@@ -15,6 +15,7 @@ from governance.web.csv_export import csv_response, wants_csv
 
 PAGE_SIZE = 25
 NOT_FOR_VENDOR_REPS = "This page is for the internal team; vendor representatives use the portal."
+NO_ACCESS = "Your account has no access to the application; ask an administrator for a role."
 READ_ONLY = "You may read this vendor's records but not change them."
 
 
@@ -29,7 +30,21 @@ def internal_view(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not access.is_internal(request.user):
-            raise PermissionDenied(NOT_FOR_VENDOR_REPS)
+            if access.is_vendor_rep(request.user):
+                raise PermissionDenied(NOT_FOR_VENDOR_REPS)
+            raise PermissionDenied(NO_ACCESS)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def account_view(view):
+    """A page of the user's own account, for every signed-in user who has a role."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if access.role_of(request.user) is None:
+            raise PermissionDenied(NO_ACCESS)
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
