@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, CheckConstraint, ExpressionWrapper, F, fields
 from django.utils import timezone
 
-from governance import figures, scheduling
+from governance import bounds, figures, scheduling
 from governance.models import (
     ActionItem,
     AgendaProposal,
@@ -336,11 +336,20 @@ def review_complete(review, *, today=None, now=None):
         return existing
     cadence = vendor.effective_cadence
     period_start, period_end = scheduling.next_period(review.period_end, cadence)
+    scheduled_for = scheduling.next_review_date(review.scheduled_for, cadence, today)
+    if max(period_end, scheduled_for) > bounds.LATEST_DATE:
+        raise ValidationError(
+            {
+                "scheduled_for": "The next review would fall after "
+                f"{bounds.LATEST_DATE:%Y-%m-%d}, the last date this application keeps; "
+                "correct this review's dates or cancel it instead."
+            }
+        )
     next_review = Review(
         vendor=vendor,
         period_start=period_start,
         period_end=period_end,
-        scheduled_for=scheduling.next_review_date(review.scheduled_for, cadence, today),
+        scheduled_for=scheduled_for,
         reviewer=review.reviewer,
         status=Review.Status.SCHEDULED,
     )

@@ -22,7 +22,13 @@ class DateField(serializers.DateField):
 
 class DateTimeField(serializers.DateTimeField):
     def to_internal_value(self, value):
-        moment = super().to_internal_value(value)
+        try:
+            moment = super().to_internal_value(value)
+        except serializers.ValidationError as error:
+            # A moment near year 1 or 9999 overflows when DRF moves it to the current zone.
+            if any(getattr(d, "code", None) == "overflow" for d in error.detail):
+                raise serializers.ValidationError(RANGE_MESSAGE, code="out_of_range") from error
+            raise
         # Compare dates only: converting a far-off moment to UTC is what could overflow.
         if not EARLIEST_DATE <= moment.date() <= LATEST_DATE:
             raise serializers.ValidationError(RANGE_MESSAGE, code="out_of_range")
