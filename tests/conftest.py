@@ -1,6 +1,54 @@
+import os
+
 import pytest
+from django.db import connection
 
 from tests.factories import UserFactory, VendorFactory
+
+pytest_plugins = ["pytester"]
+
+POSTGRES_ONLY = "needs PostgreSQL: set DATABASE_URL=postgres://... to run it (CI does)"
+
+
+def services_required():
+    """True where CI runs: every test must run, so a skipped one fails."""
+    return bool(os.environ.get("CI_REQUIRE_SERVICES"))
+
+
+def pytest_report_header(config):
+    required = " (CI_REQUIRE_SERVICES=1: a skipped test fails)" if services_required() else ""
+    return f"database: {connection.vendor}{required}"
+
+
+def pytest_collection_modifyitems(config, items):
+    # Decided once, here, so the reason is the same everywhere and CI can refuse it.
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason=POSTGRES_ONLY)
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
+def _refuse_skip(report):
+    """Where CI_REQUIRE_SERVICES is set, turn a skipped report into a failed one."""
+    if not (report.skipped and services_required()) or hasattr(report, "wasxfail"):
+        return report
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    reason = reason.removeprefix("Skipped: ")
+    report.outcome = "failed"
+    report.longrepr = f"skipped, but CI_REQUIRE_SERVICES=1 requires every test to run: {reason}"
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    return _refuse_skip((yield))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    return _refuse_skip((yield))
 
 
 @pytest.fixture

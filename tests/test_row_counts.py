@@ -159,14 +159,33 @@ def test_digests_count_for_their_recipient_only(owner, vendor):
     assert body["count"] == len(body["results"]) == 1
 
 
-def test_the_triggers_are_installed_for_every_counted_table():
+def installed_triggers():
+    """{(table, event)} of the row count triggers the migration installed."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Statement triggers: one delta row per statement, however many rows it touched.
+            cursor.execute(
+                "SELECT event_object_table, event_manipulation FROM information_schema.triggers"
+                " WHERE trigger_name LIKE %s AND action_orientation = 'STATEMENT'",
+                ["governance_%_count_%"],
+            )
+            return set(cursor.fetchall())
         cursor.execute(
-            "SELECT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE %s",
+            "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
             ["governance_%_count_%"],
         )
-        tables = {row[0] for row in cursor.fetchall()}
-    assert tables == {model._meta.db_table for model in figures.COUNTED}
+        return {
+            (table, event)
+            for table, sql in cursor.fetchall()
+            for event in ("INSERT", "DELETE")
+            if f"AFTER {event} ON {table}" in sql
+        }
+
+
+def test_the_triggers_are_installed_for_every_counted_table():
+    assert installed_triggers() == {
+        (model._meta.db_table, event) for model in figures.COUNTED for event in ("INSERT", "DELETE")
+    }
 
 
 def test_completing_a_review_counts_the_next_one_it_schedules(owner, vendor):
