@@ -31,6 +31,7 @@ ARG BUILD_SECRET_KEY=collectstatic-only-not-a-secret-0123456789-abcdefghijklmnop
 RUN SECRET_KEY="$BUILD_SECRET_KEY" \
     ALLOWED_HOSTS=localhost \
     DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
+    EMAIL_URL=consolemail:// \
     python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p /app/var/media \
     && chown -R app:app /app/var

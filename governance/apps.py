@@ -16,9 +16,11 @@ class GovernanceConfig(AppConfig):
         from django.db.models.signals import post_save
 
         import config.celery  # noqa: F401
-        from governance import figures
+        from governance import figures, security
 
         figures.connect()
+        # A password change by any door revokes the user's API tokens.
+        security.connect()
         # Every door that creates an account (admin, createsuperuser, a script) gives it its
         # profile here, so the new user's role is decided once, at creation.
         post_save.connect(

@@ -10,7 +10,7 @@ import kombu.exceptions
 from celery import shared_task
 from celery.utils import uuid
 
-from governance import figures, reminders
+from governance import figures, reminders, security
 
 log = logging.getLogger(__name__)
 
@@ -57,3 +57,9 @@ def sweep_reminders():
 def refresh_figures():
     """Recompute every vendor's stored figures (beat runs this every few minutes)."""
     figures.refresh_all()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def delete_expired_tokens():
+    """Delete expired API tokens (beat runs this hourly); returns how many."""
+    return security.tokens_delete_expired()

@@ -99,9 +99,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "governance.security.lockout_response"
-# Behind a proxy, the client address comes from X-Forwarded-For (set AXES_IPWARE_PROXY_COUNT).
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Lockouts count per client address as governance.net.client_address derives it, the
+# same key as the API throttles.
+AXES_CLIENT_IP_CALLABLE = "governance.net.client_address"
+
+# How many proxies in front of the app append to X-Forwarded-For (0: none, the client is
+# REMOTE_ADDR). Every limiter keys on the entry the outermost of them wrote; entries the
+# client wrote itself are never trusted. AXES_IPWARE_PROXY_COUNT is its deprecated name.
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -204,10 +211,13 @@ REST_FRAMEWORK = {
         "governance.api.filters.StableOrderingFilter",
     ],
     "EXCEPTION_HANDLER": "governance.api.exceptions.exception_handler",
+    # Anonymous callers are counted by governance.net.client_address (TRUSTED_PROXY_COUNT).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "governance.api.throttling.AnonRateThrottle",
+        "governance.api.throttling.UserRateThrottle",
     ],
+    # For any throttle that still uses DRF's own get_ident: never the header as sent.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         # Password guessing against POST /api/v1/auth/token/, per client address.
         "token_obtain": env("API_TOKEN_THROTTLE_RATE", default="10/minute"),
@@ -352,8 +362,8 @@ GOVERNANCE_REMINDER_RESEND_UNCONFIRMED = env.bool(
 # How often the stored vendor figures (health, SLA compliance, coverage) are recomputed for
 # what changes with the clock alone; writes refresh the figures of their vendor at once.
 GOVERNANCE_FIGURES_REFRESH_SECONDS = env.int("GOVERNANCE_FIGURES_REFRESH_SECONDS", default=300)
-# Two periodic entries: the sweep that fills the outbox and hands it to the workers, and
-# the refresh of the stored vendor figures.
+# Periodic entries: the sweep that fills the outbox and hands it to the workers, the
+# refresh of the stored vendor figures, and the deletion of expired API tokens.
 CELERY_BEAT_SCHEDULE = {
     "governance-reminder-sweep": {
         "task": "governance.tasks.sweep_reminders",
@@ -365,5 +375,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.refresh_figures",
         "schedule": GOVERNANCE_FIGURES_REFRESH_SECONDS,
         "options": {"expires": GOVERNANCE_FIGURES_REFRESH_SECONDS},
+    },
+    # Expired API tokens already open nothing; this deletes their rows.
+    "governance-expired-tokens-delete": {
+        "task": "governance.tasks.delete_expired_tokens",
+        "schedule": 3600,
+        "options": {"expires": 3600},
     },
 }

@@ -1,7 +1,7 @@
 """Production: switched by environment variables only (every one is listed in .env.example).
 
-Required: ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``; a missing one stops the
-process at start-up instead of serving with a guessed value.
+Required: ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` and ``EMAIL_URL``; a missing
+one stops the process at start-up instead of serving with a guessed value.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -19,6 +19,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Production data never lands in the embedded SQLite file that base.py falls back to.
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("Set the DATABASE_URL environment variable")
+# Reminders and password resets printed to a console nobody reads would be lost silently:
+# base.py's console backend is for development only.
+if not env("EMAIL_URL", default=""):
+    raise ImproperlyConfigured("Set the EMAIL_URL environment variable")
 # A connection kept across requests (CONN_MAX_AGE) is checked before reuse, so a restarted
 # PostgreSQL costs one reconnect, not one failed request per web worker.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -23,7 +23,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from simple_history.models import HistoricalRecords
 
@@ -47,6 +46,7 @@ from .auth import TokenAuthentication
 from .exceptions import Conflict
 from .permissions import HistoryPermission, IsInternalUser, RolePermission
 from .scoping import VendorScopedQuerysetMixin, reminder_visibility, scoped_to, visible_vendors
+from .throttling import AnonRateThrottle
 
 # --- auth ----------------------------------------------------------------------------------
 

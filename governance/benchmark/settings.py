@@ -12,6 +12,7 @@ import os
 # request would be measured along with the app).
 os.environ.setdefault("SECRET_KEY", "benchmark-only-key-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("EMAIL_URL", "consolemail://")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 

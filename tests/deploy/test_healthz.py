@@ -39,6 +39,7 @@ def _healthz(tmp_path, *, database_url, broker_url):
         "ALLOWED_HOSTS": "governance.example.com",
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": broker_url,
+        "EMAIL_URL": "consolemail://",
         "LOG_LEVEL": "CRITICAL",
     }
     result = subprocess.run(
