@@ -43,6 +43,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the URL or the body: a control character in the path or query
+    # string is a 400, a body over MAX_REQUEST_BODY_MB a 413, without reading it.
+    "governance.web.middleware.RefuseControlCharactersMiddleware",
+    "governance.web.middleware.RequestBodyLimitMiddleware",
+    # An SQLite database still locked after its timeout answers 503, not 500.
+    "governance.web.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +88,18 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database of `make run` serves web, worker and beat at once. WAL lets
+    # readers work beside the one writer; IMMEDIATE takes the write lock when a transaction
+    # begins, so a writer waits (up to `timeout` seconds) instead of failing half way when
+    # its read lock cannot be upgraded.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -178,6 +196,20 @@ SESSION_COOKIE_HTTPONLY = True
 
 # Evidence uploads: the largest file accepted, in megabytes.
 GOVERNANCE_EVIDENCE_MAX_MB = env.int("GOVERNANCE_EVIDENCE_MAX_MB", default=10)
+# The largest request body, in megabytes: a larger one is refused with 413 before it is
+# read (the largest evidence file plus room for the form around it).
+MAX_REQUEST_BODY_MB = env.int("MAX_REQUEST_BODY_MB", default=GOVERNANCE_EVIDENCE_MAX_MB + 1)
+# Form fields and JSON bodies, files aside: no form or API body here comes near these.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# The first handler stops a multipart upload once it passes MAX_REQUEST_BODY_MB, whatever
+# its Content-Length said; the others are Django's defaults.
+FILE_UPLOAD_HANDLERS = [
+    "governance.request_limits.BodyLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # A shared cache (e.g. redis://127.0.0.1:6379/1) makes the login throttles count across all
 # web processes; the default in-process cache counts per process.

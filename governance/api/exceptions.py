@@ -3,6 +3,7 @@
 Services raise Django's ``ValidationError``; the database raises ``IntegrityError`` when a
 constraint decides a race. Both become ordinary API errors here, and DRF's handler marks the
 request's transaction (``ATOMIC_REQUESTS``) for rollback, so a rejected request changes nothing.
+A database still locked after its timeout (SQLite) is a 503 with Retry-After: a retry works.
 """
 
 import logging
@@ -16,6 +17,9 @@ from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from governance import services
+from governance.busy import RETRY_AFTER_SECONDS, is_database_busy
+
 logger = logging.getLogger(__name__)
 
 
@@ -23,6 +27,14 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the resource."
     default_code = "conflict"
+
+
+class DatabaseBusy(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is busy; retry in a moment."
+    default_code = "busy"
+    # DRF's handler turns this into the Retry-After header.
+    wait = RETRY_AFTER_SECONDS
 
 
 def validation_error(error):
@@ -39,7 +51,10 @@ def validation_error(error):
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, services.Conflict):
+        # A write that lost to a concurrent one, with the rule's own message per field.
+        exc = Conflict(validation_error(exc).detail)
+    elif isinstance(exc, DjangoValidationError):
         exc = validation_error(exc)
     elif isinstance(exc, ProtectedError | RestrictedError):
         exc = Conflict("Other records still refer to this one, so it cannot be deleted.")
@@ -47,6 +62,9 @@ def exception_handler(exc, context):
         # Normally caught by validation first; reaching here means a concurrent write won.
         logger.info("API request lost a database constraint race: %s", exc)
         exc = Conflict("The request conflicts with a concurrent change; retry it.")
+    elif is_database_busy(exc):
+        logger.warning("API request found the database locked: %s", exc)
+        exc = DatabaseBusy()
     elif isinstance(exc, DataError):
         logger.info("API request carried a value the database refused: %s", exc)
         exc = exceptions.ValidationError(

@@ -69,6 +69,21 @@ class PageNumberPagination(pagination.PageNumberPagination):
             plus = Reminder.objects.filter(vendor__isnull=True, recipient=request.user)
         return selectors.counted_rows(model, plus=plus)
 
+    def get_page_number(self, request, paginator):
+        """``?page=N``: 400 unless a whole number from 1; a page past the last is still a 404.
+
+        DRF would answer 404 to ``page=-1`` or ``page=x`` as if it were a page that does not
+        exist, and accept ``page=last``, which the schema does not promise.
+        """
+        raw = request.query_params.get(self.page_query_param, "")
+        if raw == "":
+            return 1
+        if not re.fullmatch(r"0*[1-9][0-9]*", raw):
+            raise ValidationError({self.page_query_param: ["Use a whole number from 1."]})
+        digits = raw.lstrip("0")
+        # Past any real page either way, and Python refuses int() of thousands of digits.
+        return int(digits) if len(digits) <= 18 else 10**18
+
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param, "")
         if raw == "":
