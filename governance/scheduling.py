@@ -529,7 +529,12 @@ def _occurrences(starts_at, duration_minutes, time_zone, recurrence, start, end)
     rule_until = _local_until(rule, zone)
     until = local_end if rule_until is None else min(rule_until, local_end)
     # Expanding from a recent start walks the window, not the whole history of a long series.
-    for local in _Walk(rule, _recent_start(rule, first, local_start), until):
+    anchor = _recent_start(rule, first, local_start)
+    if _periods_between(rule, anchor, local_start) > PERIOD_BUDGET[rule.frequency]:
+        # A COUNT series, walked from its first meeting, has all its meetings within the
+        # budget (check_meeting_rule): none is left this far on, and no walk would get here.
+        return
+    for local in _Walk(rule, anchor, until):
         if local < local_start:
             continue
         aware = _localize(local, zone).astimezone(dt.UTC)

@@ -4,14 +4,20 @@ A smoke test of the whole run (databases, seed_demo, sweep, pages, gunicorn, a C
 an SMTP sink); it asserts what is reported, never how fast anything was.
 """
 
+import datetime as dt
+import json
 import os
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 import redis
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from governance.api import urls as api_urls
+from governance.benchmark import recurrence, report, runner
+from governance.models import Meeting
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 BROKER = "redis://127.0.0.1:6379/9"
@@ -30,6 +36,8 @@ needs_services = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
+@pytest.mark.postgres
 @needs_services
 @pytest.mark.timeout(300)
 def test_a_tiny_benchmark_reports_every_measured_item(tmp_path):
@@ -80,3 +88,133 @@ def test_the_benchmark_refuses_a_database_other_than_postgresql():
         call_command(
             "bench", database_url="sqlite:///var/bench.sqlite3", output="-", stdout=StringIO()
         )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(120)
+def test_the_hostile_recurrence_probe_stores_its_rules_and_reports_every_request(live_server):
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+    # SQLite's shared in-memory test database locks on concurrent requests (a 503): there the
+    # requests go one at a time, without the /healthz poller.
+    concurrent = connection.vendor == "postgresql"
+
+    prepared = recurrence.store(now)
+    measured = recurrence.load(
+        live_server.url,
+        prepared,
+        now=now,
+        connections=2 if concurrent else 1,
+        rounds=1,
+        healthz_every=recurrence.HEALTHZ_EVERY_SECONDS if concurrent else None,
+    )
+
+    # Stored as legacy rows are, past every check.
+    stored = set(Meeting.objects.values_list("recurrence", flat=True))
+    assert stored == {rule for rule, _ in recurrence.STORED_RULES}
+    assert measured.unexpected == []
+    rows = {row["kind"]: row for row in measured.rows()}
+    assert set(rows) == {
+        "API create (refused)",
+        "dashboard",
+        "vendor page",
+        "meeting list",
+        "user's feed",
+        "vendor's feed",
+        "portal home",
+        "meeting page",
+        "meeting .ics",
+        "API occurrences",
+        "portal meeting",
+        *([recurrence.HEALTHZ] if concurrent else []),
+    }
+    assert rows["API create (refused)"]["requests"] == len(recurrence.POSTED_RULES)
+    assert rows["meeting page"]["requests"] == len(recurrence.STORED_RULES)
+    assert set(prepared["in_process"]) == {"next occurrences refreshed", "reminder sweep"}
+
+
+def test_worker_times_come_from_gunicorns_access_lines():
+    prepared = {
+        "vendor_id": 3,
+        "calendar_token": "t",
+        "meeting_ids": [7],
+    }
+    measured = recurrence.Measured()
+    lines = [
+        json.dumps({"logger": "gunicorn.access", "message": message})
+        for message in (
+            'GET /vendors/3/meetings/7/ics/ 200 812 bytes 41 ms "127.0.0.1"',
+            'GET /vendors/3/meetings/7/ 200 9120 bytes 12 ms "127.0.0.1"',
+            'GET /api/v1/meetings/7/occurrences/start=2026 200 10 bytes 9 ms "127.0.0.1"',
+            'POST /api/v1/meetings/ 400 88 bytes 5 ms "127.0.0.1"',
+            'GET /healthz 200 2 bytes 1 ms "127.0.0.1"',
+            'GET / 200 99 bytes 30 ms "127.0.0.1"',
+        )
+    ]
+
+    recurrence.worker_times(
+        ["not json", *lines],
+        prepared,
+        now=dt.datetime(2026, 3, 10, tzinfo=dt.UTC),
+        measured=measured,
+    )
+
+    assert measured.worker_ms == {
+        "meeting .ics": [41],
+        "meeting page": [12],
+        "API occurrences": [9],
+        "API create (refused)": [5],
+        recurrence.HEALTHZ: [1],
+        "dashboard": [30],
+    }
+
+
+def _recurrence_run(*, sizes):
+    return SimpleNamespace(
+        sizes=sizes,
+        options=runner.Options(database_url="postgres://x/y", repeat=3, connections=4),
+        elapsed=lambda: 12.0,
+        recurrence={
+            "rows": [
+                {
+                    "kind": "vendor page",
+                    "requests": 3,
+                    "median_ms": 80.0,
+                    "worst_ms": 900.0,
+                    "worst_worker_ms": 120,
+                },
+                {
+                    "kind": recurrence.HEALTHZ,
+                    "requests": 40,
+                    "median_ms": 5.0,
+                    "worst_ms": 1500.0,
+                    "worst_worker_ms": 3,
+                },
+            ],
+            "unexpected": [],
+            "in_process": {"reminder sweep": 0.2},
+            "stored": 13,
+            "posted": 13,
+        },
+    )
+
+
+def test_the_recurrence_section_judges_workers_and_healthz_and_replaces_only_itself(tmp_path):
+    result = report.Report(_recurrence_run(sizes=[]))
+    output = tmp_path / "benchmarks.md"
+    output.write_text(
+        "# Benchmarks\n\n## Pages\n\nkept\n\n## Hostile recurrence rules (issue 12)\n\nold\n"
+        "\n## Result\n\nEvery target is met.\n\n## History\n\nkept too\n"
+    )
+
+    table = result.markdown()
+    result.write(output)
+
+    assert "| vendor page | 3 | 80.0 | 900.0 | 120.0 | < 1,000 ms meets |" in table
+    assert f"| {recurrence.HEALTHZ} | 40 | 5.0 | 1,500.0 | 3.0 | < 1,000 ms **misses** |" in table
+    assert result.misses() == [f"hostile recurrence: {recurrence.HEALTHZ}"]
+    written = output.read_text()
+    assert "\nold\n" not in written
+    assert written.count("## Hostile recurrence rules") == 1
+    assert "kept\n" in written and "kept too" in written
+    assert written.index("## Pages") < written.index("## Hostile") < written.index("## Result")

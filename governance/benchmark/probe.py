@@ -7,7 +7,8 @@ Progress goes to stderr; the result is one JSON line on stdout starting with ``R
 Tasks: ``prepare`` (a session and an API token for the demo superuser, a vendor and a goal to
 measure), ``pages`` (server time and queries of every page and API list), ``sweep`` (one
 reminder sweep, then a second that finds nothing new), ``emails`` (hand reminders to the
-Celery workers and wait until they are sent), ``rows`` (rows in the domain's tables).
+Celery workers and wait until they are sent), ``rows`` (rows in the domain's tables),
+``recurrence`` (the hostile-recurrence probe's people and stored rules: ``recurrence.store``).
 """
 
 import argparse
@@ -188,7 +189,20 @@ def rows(options):
     _emit({"rows": total})
 
 
-TASKS = {"prepare": prepare, "pages": pages, "sweep": sweep, "emails": emails, "rows": rows}
+def recurrence(options):
+    from governance.benchmark import recurrence as hostile
+
+    _emit(hostile.store(dt.datetime.fromisoformat(options.now)))
+
+
+TASKS = {
+    "prepare": prepare,
+    "pages": pages,
+    "sweep": sweep,
+    "emails": emails,
+    "rows": rows,
+    "recurrence": recurrence,
+}
 
 
 def main(argv=None):

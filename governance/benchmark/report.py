@@ -1,11 +1,12 @@
-"""The benchmark's table: every measurement next to its target (issue 8), as markdown."""
+"""The benchmark's table: every measurement next to its target (issues 8 and 12), as
+markdown."""
 
 import datetime as dt
 import os
 import platform
 from pathlib import Path
 
-from governance.benchmark import measure
+from governance.benchmark import measure, recurrence
 
 # The targets of issue 8.
 PAGINATED_RATIO_MAX = 1.5
@@ -18,6 +19,8 @@ BATCH_RSS_MB_MAX = 300
 WEB_RSS_MB_MAX = 200
 # Text after this heading in the output file is kept from one run to the next.
 HISTORY_HEADING = "## History"
+RECURRENCE_HEADING = "## Hostile recurrence rules"
+RESULT_HEADING = "## Result"
 
 
 def _verdict(ok):
@@ -34,19 +37,25 @@ class Report:
     def __init__(self, run):
         self.run = run
         self.sizes = run.sizes
-        self.small, self.large = run.sizes[0], run.sizes[-1]
+        # None when only the hostile-recurrence probe ran.
+        self.small = run.sizes[0] if run.sizes else None
+        self.large = run.sizes[-1] if run.sizes else None
         self.checks = []
 
     def markdown(self):
         self.checks = []
-        sections = [
-            self._header(),
-            self._pages(),
-            self._throughput(),
-            self._reminders(),
-            self._memory(),
-            self._summary(),
-        ]
+        if not self.sizes:
+            sections = [self._recurrence(), self._summary()]
+        else:
+            sections = [
+                self._header(),
+                self._pages(),
+                self._throughput(),
+                self._reminders(),
+                self._memory(),
+                self._recurrence(),
+                self._summary(),
+            ]
         return "\n\n".join(section for section in sections if section) + "\n"
 
     def misses(self):
@@ -56,6 +65,9 @@ class Report:
 
     def write(self, path):
         path = Path(path)
+        if not self.sizes:
+            self._write_section(path)
+            return
         history = ""
         if path.exists():
             text = path.read_text()
@@ -64,6 +76,23 @@ class Report:
         path.parent.mkdir(parents=True, exist_ok=True)
         body = self.markdown()
         path.write_text(body + ("\n" + history if history else ""))
+
+    def _write_section(self, path):
+        """A run of the hostile-recurrence probe alone replaces that section of the file (or
+        adds it before the result) and keeps the rest of the last full run."""
+        self.checks = []
+        section = self._recurrence()
+        text = path.read_text() if path.exists() else "# Benchmarks\n"
+        if RECURRENCE_HEADING in text:
+            start = text.index(RECURRENCE_HEADING)
+            end = text.find("\n## ", start + len(RECURRENCE_HEADING))
+            text = text[:start] + section + ("\n" + text[end:] if end != -1 else "\n")
+        else:
+            anchors = [text.find(h) for h in (RESULT_HEADING, HISTORY_HEADING) if h in text]
+            at = min(anchors) if anchors else len(text)
+            text = text[:at].rstrip("\n") + "\n\n" + section + "\n\n" + text[at:]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.rstrip("\n") + "\n")
 
     # --- sections ------------------------------------------------------------------------
 
@@ -298,6 +327,80 @@ class Report:
                     ]
                 )
             )
+        return "\n".join(lines)
+
+    def _recurrence(self):
+        probe = self.run.recurrence
+        if not probe:
+            return ""
+        target = recurrence.TARGET_SECONDS * 1000
+        alone = " (run on its own: `manage.py bench --only recurrence`)" if not self.sizes else ""
+        lines = [
+            f"{RECURRENCE_HEADING} (issue 12)",
+            "",
+            f"Run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC{alone}; {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}. {probe['stored']} meetings whose rules were "
+            "written directly (a raw UPDATE, as before rules were checked): the issue's rules "
+            "and the ones that cost an expansion the most work it may still do (a sparse daily "
+            "rule, never-matching COUNT series from 1900, a setpos no period has, a 20,000-item "
+            f"list, an UNTIL in 9999); {probe['posted']} rules posted to the API. gunicorn as in "
+            "production (`config/gunicorn.py`: 2 sync workers, GUNICORN_TIMEOUT), on loopback; "
+            f"{self.run.options.connections} connections send every request "
+            f"{self.run.options.repeat} time(s) in a shuffled order while one more asks for "
+            f"`/healthz` every {recurrence.HEALTHZ_EVERY_SECONDS * 1000:.0f} ms. Median and "
+            "worst: response times as the client saw them, queueing for a worker included; "
+            "in a worker: the longest time a gunicorn worker spent on one such request (its "
+            f"access log). Targets: no worker held {recurrence.TARGET_SECONDS:g} s by any "
+            f"request, `/healthz` answered within {recurrence.TARGET_SECONDS:g} s throughout, "
+            "each answer the status expected (400 for the posts, 200 otherwise).",
+            "",
+            _row(
+                ["request", "requests", "median ms", "worst ms", "worst ms in a worker", "target"]
+            ),
+            _row(["---"] * 6),
+        ]
+        for row in probe["rows"]:
+            worker = row.get("worst_worker_ms")
+            # /healthz is the symptom the issue saw: judged as its client waited, queue and all.
+            judged = (
+                row["worst_ms"] if row["kind"] == recurrence.HEALTHZ or worker is None else worker
+            )
+            verdict = self._check(f"hostile recurrence: {row['kind']}", judged < target)
+            lines.append(
+                _row(
+                    [
+                        row["kind"],
+                        row["requests"],
+                        _ms(row["median_ms"]),
+                        _ms(row["worst_ms"]),
+                        "" if worker is None else _ms(worker),
+                        f"< {target:,.0f} ms {verdict}",
+                    ]
+                )
+            )
+        for label, seconds in probe["in_process"].items():
+            verdict = self._check(
+                f"hostile recurrence: {label}", seconds < recurrence.TARGET_SECONDS
+            )
+            lines.append(
+                _row(
+                    [
+                        f"{label} (in-process, {probe['stored']} stored rules)",
+                        1,
+                        "",
+                        "",
+                        _ms(seconds * 1000),
+                        f"< {target:,.0f} ms {verdict}",
+                    ]
+                )
+            )
+        unexpected = probe["unexpected"]
+        self._check("hostile recurrence: expected statuses", not unexpected)
+        if unexpected:
+            lines += ["", f"**{len(unexpected)} unexpected answer(s)**, e.g.:"]
+            lines += [f"- `{line}`" for line in unexpected[:10]]
+        else:
+            lines += ["", "Every answer had the expected status."]
         return "\n".join(lines)
 
     def _summary(self):

@@ -1,8 +1,11 @@
-"""One benchmark run, in order: databases, seeding, the sweep, pages, throughput, emails.
+"""One benchmark run, in order: databases, seeding, the sweep, pages, throughput, emails,
+hostile recurrence rules.
 
 Every size has its own PostgreSQL database (``<prefix>_<vendors>``, created and migrated
-here), seeded by ``seed_demo``. Measurements run in child processes with the benchmark
-settings; this process only drives them and writes the report (``report.py``).
+here), seeded by ``seed_demo``; the hostile-recurrence probe has its own, unseeded
+(``<prefix>_recurrence``), and runs alone with ``only="recurrence"``. Measurements run in
+child processes with the benchmark settings; this process only drives them and writes the
+report (``report.py``).
 """
 
 import datetime as dt
@@ -11,7 +14,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-from governance.benchmark import load, processes, report
+from governance.benchmark import load, processes, recurrence, report
 
 BUILT_IN_BROKER = "redis://127.0.0.1:6379/9"
 
@@ -31,6 +34,8 @@ class Options:
     prefix: str = "gov_bench"
     load: str = "auto"
     log_dir: str = "var/bench"
+    # "recurrence": the hostile-recurrence probe alone (no sizes, no seeding).
+    only: str | None = None
 
 
 @dataclass
@@ -60,11 +65,19 @@ class Run:
         self.throughput = []
         self.worker_memory = None
         self.emails = None
+        self.recurrence = None
         self.generator = load.available_generator(options.load)
+        if options.only == "recurrence":
+            self.sizes = []
 
     # --- the run -------------------------------------------------------------------------
 
     def execute(self):
+        if self.options.only == "recurrence":
+            self.step("hostile recurrence rules under gunicorn")
+            self.measure_recurrence()
+            self.step(f"done in {self.elapsed():.0f} s")
+            return report.Report(self)
         for size in self.sizes:
             self.step(f"{size.name}: {size.vendors:,} vendors in {self._db_name(size.url)}")
             self.prepare_database(size)
@@ -93,6 +106,8 @@ class Run:
         self.measure_server(largest)
         self.step(f"{largest.name}: emails through a Celery worker to a local SMTP sink")
         self.measure_emails(largest)
+        self.step("hostile recurrence rules under gunicorn")
+        self.measure_recurrence()
         self.step(f"done in {self.elapsed():.0f} s")
         return report.Report(self)
 
@@ -122,28 +137,9 @@ class Run:
         size.credentials = processes.probe("prepare", env=self.env(size), log=self.log).result
 
     def measure_server(self, size):
-        port = processes.free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = processes.Service(
-            "gunicorn",
-            [
-                "-m",
-                "gunicorn",
-                "-c",
-                "config/gunicorn.py",
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                # Workers are not recycled during the run: their memory is measured at the end.
-                "--max-requests",
-                "0",
-                "--timeout",
-                "120",
-            ],
-            env=self.env(size),
-            log_path=self._log_path("gunicorn.log"),
+        # Workers are not recycled during the run: their memory is measured at the end.
+        server, base = self._gunicorn(
+            self.env(size), "gunicorn.log", "--max-requests", "0", "--timeout", "120"
         )
         try:
             processes.wait_for_http(f"{base}/healthz", service=server)
@@ -190,6 +186,51 @@ class Run:
         finally:
             server.stop()
 
+    def measure_recurrence(self):
+        """Hostile rules against gunicorn as production runs it: posted to the API, stored
+        directly, then every page, feed and endpoint that expands them alongside /healthz."""
+        name = f"{self.options.prefix}_recurrence"
+        url = self._url_for(name)
+        self._recreate(name)
+        env = processes.child_env(DATABASE_URL=url, CELERY_BROKER_URL=self.options.broker_url)
+        processes.run(["manage.py", "migrate", "--noinput", "-v", "0"], env=env, log=self.log)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        prepared = processes.probe("recurrence", env=env, log=self.log, now=now.isoformat())
+        prepared = prepared.result
+        # The product's own timeout (GUNICORN_TIMEOUT): a hung worker would be killed there.
+        # Access lines as JSON: each says how long its worker spent on the request.
+        server, base = self._gunicorn(
+            {**env, "LOG_LEVEL": "INFO", "LOG_FORMAT": "json"}, "gunicorn-recurrence.log"
+        )
+        try:
+            processes.wait_for_http(f"{base}/healthz", service=server)
+            measured = recurrence.load(
+                base,
+                prepared,
+                now=now,
+                connections=self.options.connections,
+                rounds=self.options.repeat,
+            )
+        finally:
+            server.stop()
+        with open(server.log_path) as log:
+            recurrence.worker_times(log, prepared, now=now, measured=measured)
+        self.recurrence = {
+            "rows": measured.rows(),
+            "unexpected": measured.unexpected,
+            "in_process": prepared["in_process"],
+            "stored": len(prepared["meeting_ids"]),
+            "posted": len(recurrence.POSTED_RULES),
+        }
+        for row in self.recurrence["rows"]:
+            self.log(
+                f"{row['kind']:<22} {row['requests']:4} requests, median "
+                f"{row['median_ms']:7.1f} ms, worst {row['worst_ms']:7.1f} ms, worst in a "
+                f"worker {row['worst_worker_ms']} ms"
+            )
+        for line in measured.unexpected[:10]:
+            self.log(f"unexpected answer: {line}")
+
     def measure_emails(self, size):
         import redis
 
@@ -229,6 +270,29 @@ class Run:
         )
 
     # --- helpers -------------------------------------------------------------------------
+
+    def _gunicorn(self, env, log_name, *extra):
+        """gunicorn as the product runs it (config/gunicorn.py, 2 workers) on a free loopback
+        port, with ``extra`` options; returns (service, base URL)."""
+        port = processes.free_port()
+        server = processes.Service(
+            "gunicorn",
+            [
+                "-m",
+                "gunicorn",
+                "-c",
+                "config/gunicorn.py",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                *extra,
+            ],
+            env=env,
+            log_path=self._log_path(log_name),
+        )
+        return server, f"http://127.0.0.1:{port}"
 
     def sweep_time(self):
         """13:00 UTC today: past the send hour in every demo user's zone, so what is due does

@@ -3,7 +3,9 @@
 Creates and migrates its own PostgreSQL databases (``gov_bench_<vendors>`` beside the one in
 DATABASE_URL), seeds each with ``seed_demo``, then measures pages and API lists in-process,
 API throughput under gunicorn, the reminder sweep, email delivery through a real Celery worker
-and peak memory; prints the table and writes it to ``docs/benchmarks.md``.
+and peak memory, then hostile recurrence rules under gunicorn (issue 12); prints the table and
+writes it to ``docs/benchmarks.md``. ``--only recurrence`` runs the last probe alone, on its own
+small database, and replaces only its section of the file.
 """
 
 import os
@@ -72,6 +74,12 @@ class Command(BaseCommand):
             "--prefix", default="gov_bench", help="Prefix of the benchmark databases."
         )
         parser.add_argument(
+            "--only",
+            choices=["recurrence"],
+            help="Run one probe alone: 'recurrence' (hostile recurrence rules under gunicorn, "
+            "no seeding; only its section of the output file is replaced).",
+        )
+        parser.add_argument(
             "--output",
             default=DEFAULT_OUTPUT,
             help=f"Where to write the table (default {DEFAULT_OUTPUT}; '-' writes nowhere).",
@@ -103,6 +111,7 @@ class Command(BaseCommand):
                     seed=options["seed"],
                     prefix=options["prefix"],
                     load=options["load"],
+                    only=options["only"],
                 ),
                 write=self.stdout.write,
             )
