@@ -38,6 +38,7 @@ needs_services = pytest.mark.skipif(
 
 @pytest.mark.slow
 @pytest.mark.postgres
+@pytest.mark.xdist_group("stacks")  # one process stack at a time, see tests/test_local_run.py
 @needs_services
 @pytest.mark.timeout(300)
 def test_a_tiny_benchmark_reports_every_measured_item(tmp_path):
@@ -78,6 +79,9 @@ def test_a_tiny_benchmark_reports_every_measured_item(tmp_path):
         "seed_demo --vendors 2",
         "reminder sweep at 2 vendors",
         "gunicorn worker after serving every page at 2 vendors",
+        "## Hostile recurrence rules",
+        "| API create (refused) | ",
+        f"| {recurrence.HEALTHZ} | ",
     ):
         assert item in table, item
     assert "## Result" in table

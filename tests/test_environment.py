@@ -30,8 +30,12 @@ def test_the_broker_is_a_live_redis():
 
 # --- the guard itself, in a pytest run of its own --------------------------------------------
 
-# The suite's own hooks (tests/conftest.py), nothing else.
+# The suite's own hooks (tests/conftest.py) and no other plugin: Django is set up by hand.
 GUARD = """
+import django
+
+django.setup()
+
 from tests.conftest import (
     pytest_collection_modifyitems,
     pytest_make_collect_report,
@@ -67,13 +71,14 @@ def guarded(pytester, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(settings.BASE_DIR))
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "config.settings.test")
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")  # a second, not five
     pytester.makeconftest(GUARD)
     pytester.makepyfile(test_guarded=GUARDED_TESTS)
     pytester.makeini("[pytest]\nmarkers =\n    postgres: needs PostgreSQL\n")
 
     def run(ci_require_services):
         monkeypatch.setenv("CI_REQUIRE_SERVICES", ci_require_services)
-        return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:xdist", "-rA")
+        return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA")
 
     return run
 

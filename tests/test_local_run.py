@@ -20,7 +20,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
-pytestmark = pytest.mark.integration
+# One process stack at a time (parallel runs keep this group on one worker): two at once on
+# two cores only make each other time out.
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.xdist_group("stacks")]
 
 
 def _free_port():

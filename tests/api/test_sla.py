@@ -4,7 +4,7 @@ import threading
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from governance.models import Incident, SLATarget
@@ -252,10 +252,9 @@ def test_incidents_filter_by_breach_flags_priority_status_and_opening_time(api, 
 # --- concurrent intake ---------------------------------------------------------------------
 
 
+@pytest.mark.postgres  # row locks and concurrent connections
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_identical_posts_make_one_incident():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs row locks and concurrent connections: PostgreSQL")
     vendor = VendorFactory()
     token = token_for(vendor.owner)
     body = json.dumps(incident_payload(vendor))

@@ -12,7 +12,12 @@ from django.utils import timezone
 from governance.models import Incident, Meeting, Review, Vendor
 from tests.factories import SLATargetFactory, VendorFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.xdist_group("browser"),  # one Chromium per run
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_log_in_and_create_a_vendor(page, manager, screenshot):

@@ -37,6 +37,9 @@ SWEEP_SECONDS = 2
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.slow,
+    pytest.mark.postgres,
+    pytest.mark.xdist_group("stacks"),  # one process stack at a time, see tests/test_local_run.py
     pytest.mark.skipif(
         not (
             DATABASE_URL.startswith(("postgres://", "postgresql://"))

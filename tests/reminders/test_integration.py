@@ -33,6 +33,9 @@ from tests.reminders.smtp import SMTPServer, free_port, wait_for
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.slow,
+    pytest.mark.postgres,
+    pytest.mark.xdist_group("celery-worker"),  # one worker (the module's lab) per run
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(120),
 ]
