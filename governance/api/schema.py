@@ -56,9 +56,10 @@ class AutoSchema(openapi.AutoSchema):
         """The error statuses this operation can answer with, and what each means."""
         codes = {}
         has_body = self.method in WRITE_METHODS and self.get_request_serializer() is not None
-        if has_body or self._is_list_view() or self._get_filter_parameters():
-            codes["400"] = "Invalid input: messages per field."
+        # Any operation: an address holding a control character (governance.web.middleware).
+        codes["400"] = "Invalid input: messages per field (or a control character in the URL)."
         if has_body:
+            codes["413"] = "The body is larger than the site accepts."
             codes["415"] = "The body is not JSON."
         if self.get_auth():
             codes["401"] = "No valid credentials."
