@@ -12,6 +12,7 @@ import zoneinfo
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
@@ -44,6 +45,7 @@ from governance.models import (
     Vendor,
     time_zone_choices,
 )
+from governance.web.forms import IdsChoiceField
 
 EMPTY = "-"
 # Inline rows stay one line high (scores, action items, check-ins); the box is resizable.
@@ -79,7 +81,50 @@ def _administrators_only(request):
 admin.site.has_permission = _administrators_only
 
 
-class AdministratorsOnly:
+class _SubmittedIdsTolerated:
+    """An autocomplete widget that shows a form with an unusable id ("abc", 2**63) again.
+
+    Django's widget looks the submitted values up as they are to show them selected, so a
+    form sent back with its "Select a valid choice" error raised ValueError (SQLite:
+    OverflowError) instead: a 500. Such a value is shown unselected; the form says why.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        try:
+            return super().optgroups(name, value, attr)
+        except (ValueError, TypeError, OverflowError):
+            return super().optgroups(name, [], attr)
+
+
+class _TolerantAutocompleteSelect(_SubmittedIdsTolerated, AutocompleteSelect):
+    pass
+
+
+class _TolerantAutocompleteSelectMultiple(_SubmittedIdsTolerated, AutocompleteSelectMultiple):
+    pass
+
+
+class TolerantAutocomplete:
+    """Every autocomplete field of a model admin or inline with ``_SubmittedIdsTolerated``,
+    and every many-to-many field an ``IdsChoiceField``."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = _TolerantAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", IdsChoiceField)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = _TolerantAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class AdministratorsOnly(TolerantAutocomplete):
     """Model admins follow the roles: an administrator may do what the admin offers.
 
     Django's per-model permissions are not used: roles are the one source of what a user

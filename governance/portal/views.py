@@ -243,8 +243,12 @@ def incident_acknowledge(request, vendor, incident_pk):
     if incident.status != Incident.Status.OPEN:
         messages.info(request, "This incident was already acknowledged.")
     else:
-        services.incident_acknowledge(incident)
-        messages.success(request, f"Incident “{incident.title}” was acknowledged.")
+        try:
+            services.incident_acknowledge(incident)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Incident “{incident.title}” was acknowledged.")
     return redirect("governance:portal:incident-detail", incident.pk)
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db import models as db_models
 from django.utils import timezone
 
@@ -90,12 +91,36 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class UsersChoiceField(forms.ModelMultipleChoiceField):
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several records by id, refusing an id no database key can hold as an invalid choice.
+
+    Django looks the ids up with ``pk__in``, which SQLite cannot bind past 64 bits: a
+    submitted 2**63 was an OverflowError (a 500) instead of a form error.
+    """
+
+    def _check_values(self, value):
+        pk = self.queryset.model._meta.pk
+        low, high = connection.ops.integer_field_range(pk.get_internal_type())
+        for item in value:
+            try:
+                number = int(str(item))
+            except ValueError:
+                continue  # Django's own check says what is wrong with it
+            if (low is not None and number < low) or (high is not None and number > high):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
+
+
+class UsersChoiceField(IdsChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
 
 
-class ContactsChoiceField(forms.ModelMultipleChoiceField):
+class ContactsChoiceField(IdsChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.role})" if obj.role else obj.name
 

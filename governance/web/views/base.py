@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from governance import access, selectors
+from governance.bounds import first_control_character
 from governance.text import file_slug
 from governance.web.csv_export import csv_response, wants_csv
 
@@ -129,10 +130,17 @@ def section_page(request, vendor, *, section, title, items, template, csv=None, 
 
 
 def next_url(request, default):
-    """The form's ``next`` when it points back into this site, else ``default``."""
+    """The form's ``next`` when it is a path of this site, else ``default``."""
     candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a plain path: redirect() takes anything else for a view name (a 500 when there is
+    # none), and a Location header cannot hold a line break.
+    if (
+        candidate
+        and candidate.startswith("/")
+        and first_control_character(candidate, multiline=False) is None
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return default

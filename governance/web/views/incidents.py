@@ -139,8 +139,12 @@ def incident_acknowledge(request, pk, incident_pk):
     if incident.status != Incident.Status.OPEN:
         messages.info(request, "This incident was already acknowledged.")
     else:
-        services.incident_acknowledge(incident)
-        messages.success(request, f"Incident “{incident.title}” was acknowledged.")
+        try:
+            services.incident_acknowledge(incident)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Incident “{incident.title}” was acknowledged.")
     if request.htmx:
         row = selectors.incidents_with_breach_flags(vendor.incidents.filter(pk=incident.pk)).get()
         return render(
