@@ -113,9 +113,12 @@ def test_the_hostile_recurrence_probe_stores_its_rules_and_reports_every_request
         healthz_every=recurrence.HEALTHZ_EVERY_SECONDS if concurrent else None,
     )
 
-    # Stored as legacy rows are, past every check.
-    stored = set(Meeting.objects.values_list("recurrence", flat=True))
+    # Stored as legacy rows are, past every check; the control keeps a sane rule.
+    hostile = prepared["sides"]["hostile"]["meeting_ids"]
+    stored = set(Meeting.objects.filter(pk__in=hostile).values_list("recurrence", flat=True))
     assert stored == {rule for rule, _ in recurrence.STORED_RULES}
+    sane = Meeting.objects.exclude(pk__in=hostile).values_list("recurrence", flat=True)
+    assert set(sane) == {recurrence.SANE_RULE}
     assert measured.unexpected == []
     rows = {row["kind"]: row for row in measured.rows()}
     assert set(rows) == {
@@ -133,15 +136,21 @@ def test_the_hostile_recurrence_probe_stores_its_rules_and_reports_every_request
         *([recurrence.HEALTHZ] if concurrent else []),
     }
     assert rows["API create (refused)"]["requests"] == len(recurrence.POSTED_RULES)
+    assert rows["API create (refused)"]["sane_median_ms"] is None
     assert rows["meeting page"]["requests"] == len(recurrence.STORED_RULES)
-    assert set(prepared["in_process"]) == {"next occurrences refreshed", "reminder sweep"}
+    assert rows["meeting page"]["sane_median_ms"] is not None
+    assert [row["label"] for row in prepared["in_process"]] == [
+        "next occurrences refreshed",
+        "reminder sweep (both vendors)",
+    ]
 
 
 def test_worker_times_come_from_gunicorns_access_lines():
     prepared = {
-        "vendor_id": 3,
-        "calendar_token": "t",
-        "meeting_ids": [7],
+        "sides": {
+            "hostile": {"vendor_id": 3, "calendar_token": "t", "meeting_ids": [7]},
+            "sane": {"vendor_id": 4, "calendar_token": "u", "meeting_ids": [8]},
+        }
     }
     measured = recurrence.Measured()
     lines = [
@@ -149,10 +158,13 @@ def test_worker_times_come_from_gunicorns_access_lines():
         for message in (
             'GET /vendors/3/meetings/7/ics/ 200 812 bytes 41 ms "127.0.0.1"',
             'GET /vendors/3/meetings/7/ 200 9120 bytes 12 ms "127.0.0.1"',
-            'GET /api/v1/meetings/7/occurrences/start=2026 200 10 bytes 9 ms "127.0.0.1"',
+            "GET /api/v1/meetings/7/occurrences/start=2026-03-10T00:00:00Z&end=2027-03-11T00:00:00Z"
+            ' 200 10 bytes 9 ms "127.0.0.1"',
             'POST /api/v1/meetings/ 400 88 bytes 5 ms "127.0.0.1"',
             'GET /healthz 200 2 bytes 1 ms "127.0.0.1"',
-            'GET / 200 99 bytes 30 ms "127.0.0.1"',
+            'GET /probe=hostile 200 99 bytes 30 ms "127.0.0.1"',
+            'GET /probe=sane 200 99 bytes 20 ms "127.0.0.1"',
+            'GET /vendors/4/meetings/8/ 200 9120 bytes 11 ms "127.0.0.1"',
         )
     ]
 
@@ -164,12 +176,14 @@ def test_worker_times_come_from_gunicorns_access_lines():
     )
 
     assert measured.worker_ms == {
-        "meeting .ics": [41],
-        "meeting page": [12],
-        "API occurrences": [9],
-        "API create (refused)": [5],
-        recurrence.HEALTHZ: [1],
-        "dashboard": [30],
+        ("meeting .ics", "hostile"): [41],
+        ("meeting page", "hostile"): [12],
+        ("API occurrences", "hostile"): [9],
+        ("API create (refused)", "hostile"): [5],
+        (recurrence.HEALTHZ, "hostile"): [1],
+        ("dashboard", "hostile"): [30],
+        ("dashboard", "sane"): [20],
+        ("meeting page", "sane"): [11],
     }
 
 
@@ -186,6 +200,8 @@ def _recurrence_run(*, sizes):
                     "median_ms": 80.0,
                     "worst_ms": 900.0,
                     "worst_worker_ms": 120,
+                    "sane_median_ms": 70.0,
+                    "sane_worst_worker_ms": 110,
                 },
                 {
                     "kind": recurrence.HEALTHZ,
@@ -193,11 +209,17 @@ def _recurrence_run(*, sizes):
                     "median_ms": 5.0,
                     "worst_ms": 1500.0,
                     "worst_worker_ms": 3,
+                    "sane_median_ms": None,
+                    "sane_worst_worker_ms": None,
                 },
             ],
             "unexpected": [],
-            "in_process": {"reminder sweep": 0.2},
+            "in_process": [
+                {"label": "next occurrences refreshed", "hostile": 0.05, "sane": 0.04},
+                {"label": "reminder sweep (both vendors)", "hostile": 0.2, "sane": None},
+            ],
             "stored": 13,
+            "load_average": "0.5, 0.4, 0.3",
             "posted": 13,
         },
     )
@@ -214,8 +236,12 @@ def test_the_recurrence_section_judges_workers_and_healthz_and_replaces_only_its
     table = result.markdown()
     result.write(output)
 
-    assert "| vendor page | 3 | 80.0 | 900.0 | 120.0 | < 1,000 ms meets |" in table
-    assert f"| {recurrence.HEALTHZ} | 40 | 5.0 | 1,500.0 | 3.0 | < 1,000 ms **misses** |" in table
+    assert "| vendor page | 3 | 80.0 | 900.0 | 120.0 | 70.0 | 110.0 | < 1,000 ms meets |" in table
+    assert (
+        f"| {recurrence.HEALTHZ} | 40 | 5.0 | 1,500.0 | 3.0 |  |  | < 1,000 ms **misses** |"
+        in table
+    )
+    assert "| next occurrences refreshed (in-process) | 1 |  |  | 50.0 |  | 40.0 | " in table
     assert result.misses() == [f"hostile recurrence: {recurrence.HEALTHZ}"]
     written = output.read_text()
     assert "\nold\n" not in written

@@ -9,6 +9,7 @@ report (``report.py``).
 """
 
 import datetime as dt
+import os
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -195,6 +196,7 @@ class Run:
         env = processes.child_env(DATABASE_URL=url, CELERY_BROKER_URL=self.options.broker_url)
         processes.run(["manage.py", "migrate", "--noinput", "-v", "0"], env=env, log=self.log)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         prepared = processes.probe("recurrence", env=env, log=self.log, now=now.isoformat())
         prepared = prepared.result
         # The product's own timeout (GUNICORN_TIMEOUT): a hung worker would be killed there.
@@ -219,14 +221,16 @@ class Run:
             "rows": measured.rows(),
             "unexpected": measured.unexpected,
             "in_process": prepared["in_process"],
-            "stored": len(prepared["meeting_ids"]),
+            "stored": len(prepared["sides"]["hostile"]["meeting_ids"]),
+            "load_average": load_average,
             "posted": len(recurrence.POSTED_RULES),
         }
         for row in self.recurrence["rows"]:
             self.log(
                 f"{row['kind']:<22} {row['requests']:4} requests, median "
                 f"{row['median_ms']:7.1f} ms, worst {row['worst_ms']:7.1f} ms, worst in a "
-                f"worker {row['worst_worker_ms']} ms"
+                f"worker {row['worst_worker_ms']} ms (sane rules: median "
+                f"{row['sane_median_ms']} ms, worst in a worker {row['sane_worst_worker_ms']} ms)"
             )
         for line in measured.unexpected[:10]:
             self.log(f"unexpected answer: {line}")
