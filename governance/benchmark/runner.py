@@ -200,9 +200,14 @@ class Run:
         prepared = processes.probe("recurrence", env=env, log=self.log, now=now.isoformat())
         prepared = prepared.result
         # The product's own timeout (GUNICORN_TIMEOUT): a hung worker would be killed there.
-        # Access lines as JSON: each says how long its worker spent on the request.
+        # Workers are not recycled (max_requests) mid-run: a fresh worker's first requests
+        # import and connect, which is not what is measured. Access lines as JSON: each says
+        # how long its worker spent on the request.
         server, base = self._gunicorn(
-            {**env, "LOG_LEVEL": "INFO", "LOG_FORMAT": "json"}, "gunicorn-recurrence.log"
+            {**env, "LOG_LEVEL": "INFO", "LOG_FORMAT": "json"},
+            "gunicorn-recurrence.log",
+            "--max-requests",
+            "0",
         )
         try:
             processes.wait_for_http(f"{base}/healthz", service=server)
