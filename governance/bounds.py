@@ -39,16 +39,31 @@ _LINE_BREAKING = {"Zl", "Zp"}
 _TEXT_WHITESPACE = {"\t", "\n", "\r"}
 
 
+def in_window(value):
+    """True when a date is within the stored window, or a moment is within it both where it
+    was typed and in UTC.
+
+    A moment is stored in UTC and read back in UTC, so that is where it must fit: 1900-01-01
+    00:00 typed at UTC+14 is 1899 in UTC, and a record holding it would fail every later
+    validation. Its own calendar date is checked first, because converting a moment near
+    year 1 or 9999 to UTC is what overflows.
+    """
+    if not isinstance(value, dt.datetime):
+        return EARLIEST_DATE <= value <= LATEST_DATE
+    if not EARLIEST_DATE <= value.date() <= LATEST_DATE:
+        return False
+    return value.tzinfo is None or in_window(value.astimezone(dt.UTC).date())
+
+
 @deconstructible
 class DateInRange:
-    """A date, or a datetime judged by its own calendar date, within the stored window."""
+    """Validator: ``in_window``, with the message people see."""
 
     message = RANGE_MESSAGE
     code = "date_out_of_range"
 
     def __call__(self, value):
-        day = value.date() if isinstance(value, dt.datetime) else value
-        if not EARLIEST_DATE <= day <= LATEST_DATE:
+        if not in_window(value):
             raise ValidationError(self.message, code=self.code)
 
     def __eq__(self, other):

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance import access
-from governance.bounds import EARLIEST_DATE, LATEST_DATE, RANGE_MESSAGE
+from governance.bounds import RANGE_MESSAGE, in_window
 
 # The window every stored date keeps (``governance.bounds``), checked as the value is read:
 # converting a far-off moment before validators run is what could overflow.
@@ -15,7 +15,7 @@ from governance.bounds import EARLIEST_DATE, LATEST_DATE, RANGE_MESSAGE
 class DateField(serializers.DateField):
     def to_internal_value(self, value):
         day = super().to_internal_value(value)
-        if not EARLIEST_DATE <= day <= LATEST_DATE:
+        if not in_window(day):
             raise serializers.ValidationError(RANGE_MESSAGE, code="out_of_range")
         return day
 
@@ -29,8 +29,7 @@ class DateTimeField(serializers.DateTimeField):
             if any(getattr(d, "code", None) == "overflow" for d in error.detail):
                 raise serializers.ValidationError(RANGE_MESSAGE, code="out_of_range") from error
             raise
-        # Compare dates only: converting a far-off moment to UTC is what could overflow.
-        if not EARLIEST_DATE <= moment.date() <= LATEST_DATE:
+        if not in_window(moment):
             raise serializers.ValidationError(RANGE_MESSAGE, code="out_of_range")
         return moment
 

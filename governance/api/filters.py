@@ -1,6 +1,6 @@
 """FilterSets of the API lists, and the ordering every list shares.
 
-Date filters refuse dates outside 1900-2199 with a 400 (see ``fields.EARLIEST_DATE``), and
+Date filters refuse dates outside 1900-2199 with a 400 (see ``governance.bounds``), and
 vendor filters accept only vendors the user may see.
 """
 
@@ -13,8 +13,8 @@ from django_filters.widgets import BooleanWidget
 from rest_framework.filters import OrderingFilter, SearchFilter
 
 from governance import models as domain
+from governance.bounds import RANGE_MESSAGE, in_window
 
-from .fields import EARLIEST_DATE, LATEST_DATE, RANGE_MESSAGE
 from .scoping import visible_vendors
 
 
@@ -55,8 +55,8 @@ class FilterBackend(filters.DjangoFilterBackend):
 BACKENDS = [FilterBackend, SearchFilter, StableOrderingFilter]
 
 
-def _check_range(day):
-    if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+def _check_range(value):
+    if value is not None and not in_window(value):
         raise forms.ValidationError(RANGE_MESSAGE, code="out_of_range")
 
 
@@ -70,7 +70,7 @@ class BoundedDateField(forms.DateField):
 class BoundedIsoDateTimeField(IsoDateTimeField):
     def clean(self, value):
         moment = super().clean(value)
-        _check_range(moment.date() if moment else None)
+        _check_range(moment)
         return moment
 
 
