@@ -164,12 +164,6 @@ def parse_rrule(text):
     return parse_recurrence(text).rule
 
 
-def normalized_rrule(text):
-    """The rule as stored, in upper case and without the ``RRULE:`` prefix; ValueError if
-    invalid (``parse_rrule``)."""
-    return parse_recurrence(text).body
-
-
 @functools.lru_cache(maxsize=1024)
 def parse_recurrence(text):
     """``text`` checked as a meeting rule, as a ``Recurrence``; ValueError otherwise.
