@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format bench migrate seed clean install stack
+.PHONY: run test test-all lint format bench migrate seed clean install stack
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,22 @@ run: seed
 stack: install
 	@BIN=$(BIN) bash scripts/stack.sh
 
+# `make test` with no DATABASE_URL is the quick run: SQLite, tests marked `slow` left out,
+# tests marked `postgres` skipped, on up to four cores. With DATABASE_URL set, or FULL=1
+# (`make test-all`), every test, as CI runs it. PYTEST_ARGS goes on to pytest.
+QUICK_TEST_ARGS := -n auto --maxprocesses 4 -m "not slow"
+FULL_TEST_ARGS := -n auto --maxprocesses 4 --dist loadgroup
+ifneq ($(FULL)$(DATABASE_URL),)
+TEST_ARGS := $(FULL_TEST_ARGS)
+else
+TEST_ARGS := $(QUICK_TEST_ARGS)
+endif
+
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(TEST_ARGS) $(PYTEST_ARGS)
+
+test-all:
+	$(MAKE) test FULL=1
 
 lint: install
 	$(BIN)/ruff check .

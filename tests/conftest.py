@@ -15,6 +15,11 @@ def services_required():
     return bool(os.environ.get("CI_REQUIRE_SERVICES"))
 
 
+def pytest_configure(config):
+    if services_required() and (config.option.markexpr or config.option.keyword):
+        raise pytest.UsageError("CI_REQUIRE_SERVICES=1 runs every test: no -m or -k")
+
+
 def pytest_report_header(config):
     required = " (CI_REQUIRE_SERVICES=1: a skipped test fails)" if services_required() else ""
     return f"database: {connection.vendor}{required}"

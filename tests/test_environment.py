@@ -38,6 +38,7 @@ django.setup()
 
 from tests.conftest import (
     pytest_collection_modifyitems,
+    pytest_configure,
     pytest_make_collect_report,
     pytest_runtest_makereport,
 )
@@ -76,9 +77,9 @@ def guarded(pytester, monkeypatch):
     pytester.makepyfile(test_guarded=GUARDED_TESTS)
     pytester.makeini("[pytest]\nmarkers =\n    postgres: needs PostgreSQL\n")
 
-    def run(ci_require_services):
+    def run(ci_require_services, *args):
         monkeypatch.setenv("CI_REQUIRE_SERVICES", ci_require_services)
-        return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA")
+        return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA", *args)
 
     return run
 
@@ -101,3 +102,10 @@ def test_in_ci_every_skipped_test_fails_the_run(guarded):
     assert "requires every test to run: needs PostgreSQL: set DATABASE_URL" in output
     assert "requires every test to run: no SMTP server here" in output
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_in_ci_no_test_can_be_left_out_by_marker_or_keyword(guarded):
+    result = guarded("1", "-m", "not postgres")
+
+    result.stderr.fnmatch_lines(["*CI_REQUIRE_SERVICES=1 runs every test: no -m or -k*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR

@@ -131,6 +131,7 @@ def world(db, vendor, owner):
     }
 
 
+@pytest.mark.slow  # generated requests for each of 60-odd operations: a minute on two cores
 @schema.parametrize()
 @settings(
     max_examples=10,
