@@ -56,7 +56,7 @@ from django.db import transaction
 from django.db.models import DateField, F, Func, Max, Q
 from django.utils import timezone
 
-from governance import notifications, scheduling, services
+from governance import bounds, notifications, scheduling, services
 from governance.models import (
     Goal,
     Incident,
@@ -102,11 +102,16 @@ SKIPPED = "skipped"  # not pending: another worker holds it, or it is already do
 
 _LEAD_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _LEAD_PATTERN = re.compile(r"(\d+(?:\.\d+)?)\s*([mhdw]?)")
+# As long as the longest contract notice period. Far longer ones are typing mistakes that
+# a profile can still hold (the admin stores any JSON): looking that far ahead overflowed
+# the sweep's date arithmetic and stopped every reminder of every user.
+MAX_LEAD_TIME = dt.timedelta(days=bounds.MAX_NOTICE_DAYS)
 
 
 def parse_lead_time(value):
     """``value`` as a timedelta: a number of days (``14``), or ``"90m"``, ``"24h"``, ``"2d"``,
-    ``"1w"``. Raises ValueError for anything else, including negative times."""
+    ``"1w"``. Raises ValueError for anything else, including negative times and times longer
+    than ``MAX_LEAD_TIME``."""
     try:
         if isinstance(value, dt.timedelta):
             lead = value
@@ -120,6 +125,8 @@ def parse_lead_time(value):
         raise ValueError(f"{value!r} is too long") from error
     if lead < dt.timedelta(0):
         raise ValueError(f"{value!r} is negative")
+    if lead > MAX_LEAD_TIME:
+        raise ValueError(f"{value!r} is longer than {MAX_LEAD_TIME.days} days")
     return lead
 
 

@@ -482,6 +482,23 @@ LEAD_TIMES = [
     "\u0663",
     "",
 ]
+LEAD_VALUES = [14, 0, 366, 367, 3660, 3661, 999_999_999, 1e300, -1, True, None, "90m", "1y"]
+LEAD_VALUES += ["999999999d", "100000000w", "1e400d", ""]
+REMINDER_KINDS = ["review_upcoming", "meeting", "clause_expiry", "goal_due", "contract_notice"]
+
+
+def lead_time_documents():
+    """A profile's per-kind lead times as the admin's JSON box takes them (text)."""
+    values = st.one_of(
+        st.lists(st.sampled_from(LEAD_VALUES), max_size=4),
+        st.sampled_from(LEAD_VALUES),
+        st.just({}),
+    )
+    kinds = st.sampled_from([*REMINDER_KINDS, "digest", "bogus", ""])
+    documents = st.dictionaries(kinds, values, max_size=3)
+    return st.one_of(documents.map(json.dumps), json_values(api=False))
+
+
 BOOLEANS = ["on", "", "true", "false", "0", "1", "yes", "NaN", "\x00"]
 
 
@@ -576,6 +593,7 @@ def hostile(kind, *, api, choices_=(), pool=()):
         "email": lambda: st.sampled_from(EMAILS),
         "url": lambda: st.sampled_from(URLS),
         "lead": lambda: st.sampled_from(LEAD_TIMES),
+        "lead_json": lead_time_documents,
         "bool": lambda: booleans(api=api),
         "choice": lambda: choices(choices_, api=api),
         "multichoice": lambda: multichoices(choices_, api=api),

@@ -9,8 +9,9 @@ refusal (a form error, a 4xx) or store it, never with a server error; whatever i
 then kept, and every page, feed, export, API read, reminder and figure refresh must still
 work with it.
 
-The quick run drives each door with a couple of examples; the ``slow`` run (CI) with many
-more, reading back what each accepted example stored at once.
+The quick run drives each door with a couple of examples, the same every run; the ``slow``
+run (CI) with more, new ones each run, reading back what each accepted example stored at
+once. Every failure names the request that caused it.
 """
 
 import pytest
@@ -21,19 +22,32 @@ from tests.properties.render import Outputs, snapshot
 pytestmark = pytest.mark.django_db
 
 QUICK_EXAMPLES = 2
-SLOW_EXAMPLES = 15
 SLOW_GROUPS = {"web and portal": [*WEB, *PORTAL], "api": API, "admin": ADMIN}
+# Per door; the admin's pages take a second or more each to render.
+SLOW_EXAMPLES = {"web and portal": 12, "api": 15, "admin": 5}
 
 
-def run_doors(world, doors, *, max_examples, read_back_each):
+def run_doors(world, doors, *, max_examples, read_back_each, derandomize):
     """Drive each door, store what each accepted, then read every output back."""
     clients = clients_for(world)
-    accepted = []
+    accepted, failed = [], []
     for door in doors:
-        examples = drive(
-            door, world, clients, max_examples=max_examples, read_back_each=read_back_each
-        )
+        # One door's failure is reported with every other door's: each example was rolled
+        # back, so the next door starts from the same world.
+        try:
+            examples = drive(
+                door,
+                world,
+                clients,
+                max_examples=max_examples,
+                read_back_each=read_back_each,
+                derandomize=derandomize,
+            )
+        except AssertionError as error:
+            failed.append(f"{door.name}: {error}"[:3000])
+            continue
         accepted.append((door, examples))
+    assert failed == [], "\n\n".join(failed)
     since = snapshot()
     for door, examples in accepted:
         store(door, world, clients, examples)
@@ -48,10 +62,16 @@ def run_doors(world, doors, *, max_examples, read_back_each):
 
 
 def test_no_door_fails_on_hostile_values_and_every_output_renders_afterwards(world):
-    run_doors(world, DOORS, max_examples=QUICK_EXAMPLES, read_back_each=False)
+    run_doors(world, DOORS, max_examples=QUICK_EXAMPLES, read_back_each=False, derandomize=True)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("group", sorted(SLOW_GROUPS))
 def test_many_hostile_values_through_each_door_leave_every_output_working(world, group):
-    run_doors(world, SLOW_GROUPS[group], max_examples=SLOW_EXAMPLES, read_back_each=True)
+    run_doors(
+        world,
+        SLOW_GROUPS[group],
+        max_examples=SLOW_EXAMPLES[group],
+        read_back_each=True,
+        derandomize=False,
+    )

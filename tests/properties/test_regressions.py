@@ -6,9 +6,10 @@ import json
 import pytest
 from django.test import Client
 
+from governance import reminders
 from governance.models import Incident, Meeting, UserProfile
 from tests.api.conftest import token_for
-from tests.properties.doors import MEETING_DATA, VENDOR_DATA
+from tests.properties.doors import MEETING_DATA, VENDOR_DATA, form_data, page_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +221,38 @@ def test_a_meeting_starting_at_the_window_edge_in_a_far_zone_can_be_renamed_thro
     )
 
     assert response.status_code == 200, response.content
+
+
+# --- reminder lead times a profile holds -----------------------------------------------------
+
+ADMIN_ONLY = (
+    "reported to lead: UserProfile.lead_times has no validator of its own; the admin's "
+    "profile box stores what the preferences page refuses"
+)
+
+
+def test_a_lead_time_of_a_million_years_in_one_profile_stops_no_reminder(world, settings):
+    """Stored through the admin's profile box, it overflowed the sweep for every user."""
+    settings.GOVERNANCE_REMINDER_LEAD_TIMES = {"meeting": ["24h"]}
+    viewer = world.people["viewer"]
+    UserProfile.objects.filter(user=viewer).update(lead_times={"meeting": [999_999_999]})
+    meeting = world.own.meeting
+    meeting.attendees.add(world.people["owner"])
+
+    result = reminders.sweep(now=meeting.starts_at + dt.timedelta(days=6), enqueue=False)
+
+    assert result.created >= 1
+
+
+@pytest.mark.xfail(strict=True, reason=ADMIN_ONLY)
+@pytest.mark.parametrize(
+    "lead_times", [{"meeting": [999_999_999]}, {"review_upcoming": [400]}, {"bogus": [1]}]
+)
+def test_the_admin_refuses_lead_times_the_preferences_page_refuses(world, admin_client, lead_times):
+    url = f"/admin/auth/user/{world.people['viewer'].pk}/change/"
+    data = form_data(page_forms(admin_client.get(url)))
+
+    response = admin_client.post(url, {**data, "profile-0-lead_times": json.dumps(lead_times)})
+
+    assert response.status_code == 200
+    assert UserProfile.objects.get(user=world.people["viewer"]).lead_times != lead_times
