@@ -11,6 +11,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
@@ -45,7 +46,7 @@ from governance.models import (
     Vendor,
     time_zone_choices,
 )
-from governance.web.forms import IdsChoiceField
+from governance.web.forms import IdsChoiceField, key_in_range
 
 EMPTY = "-"
 # Inline rows stay one line high (scores, action items, check-ins); the box is resizable.
@@ -124,7 +125,30 @@ class TolerantAutocomplete:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class AdministratorsOnly(TolerantAutocomplete):
+class SelectedIdsChecked:
+    """Actions run on the selected rows whose ids are ids of the model.
+
+    Django filters the changelist by the selected ids as posted: an id that is no number
+    ("abc", "1.5") or past what a key holds was a 500 instead of "no items selected".
+    """
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        usable = [value for value in selected if _is_id(self.model, value)]
+        if usable != selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, usable)
+        return super().response_action(request, queryset)
+
+
+def _is_id(model, value):
+    try:
+        return key_in_range(model, int(value))
+    except ValueError:
+        return False
+
+
+class AdministratorsOnly(SelectedIdsChecked, TolerantAutocomplete):
     """Model admins follow the roles: an administrator may do what the admin offers.
 
     Django's per-model permissions are not used: roles are the one source of what a user

@@ -91,22 +91,27 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class IdsChoiceField(forms.ModelMultipleChoiceField):
-    """Several records by id, refusing an id no database key can hold as an invalid choice.
+def key_in_range(model, number):
+    """Whether the integer ``number`` fits ``model``'s key column.
 
-    Django looks the ids up with ``pk__in``, which SQLite cannot bind past 64 bits: a
-    submitted 2**63 was an OverflowError (a 500) instead of a form error.
+    Django looks ids up with ``pk__in`` as given, which SQLite cannot bind past 64 bits (an
+    OverflowError, a 500): a submitted id is checked with this first.
     """
+    low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
+    return (low is None or number >= low) and (high is None or number <= high)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several records by id, refusing an id no key can hold (``key_in_range``) as an
+    invalid choice."""
 
     def _check_values(self, value):
-        pk = self.queryset.model._meta.pk
-        low, high = connection.ops.integer_field_range(pk.get_internal_type())
         for item in value:
             try:
                 number = int(str(item))
             except ValueError:
                 continue  # Django's own check says what is wrong with it
-            if (low is not None and number < low) or (high is not None and number > high):
+            if not key_in_range(self.queryset.model, number):
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",

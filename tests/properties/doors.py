@@ -413,10 +413,16 @@ EDGE_MOMENTS = [
 ]
 
 
+# Moments only the services stamp, with the clock: no door stores them at the edges.
+STAMPED = {"completed_at", "vendor_acknowledged_at"}
+
+
 def edge_state(model):
     """Strategy: some of ``model``'s bounded dates and moments set to the window's ends."""
     optional = {}
     for model_field in model._meta.concrete_fields:
+        if model_field.name in STAMPED:
+            continue
         if isinstance(model_field, bounds.DateTimeField):
             optional[model_field.name] = st.sampled_from(EDGE_MOMENTS)
         elif isinstance(model_field, bounds.DateField):
@@ -1057,6 +1063,36 @@ ADMIN = [
         shows=lambda w: ["/"],
         only=("profile-0-", "username", "first_name", "last_name", "email"),
     ),
+]
+
+
+def _admin_actions(model, actions, selected):
+    """The changelist's actions of ``model``, run on ``selected(world)`` (and hostile ids)."""
+    return Door(
+        f"admin {model} actions",
+        "admin",
+        _admin(model, "changelist"),
+        baseline=lambda w: {
+            "action": actions[0],
+            "_selected_action": [str(selected(w).pk)],
+            "index": "0",
+        },
+        kinds={
+            "action": Kind("choice", choices=(*actions, "delete_selected")),
+            "_selected_action": Kind("m2m"),
+            "select_across": Kind("bool"),
+        },
+    )
+
+
+ADMIN += [
+    _admin_actions("governance_vendor", ("end_vendors",), _own("vendor")),
+    _admin_actions("governance_review", ("complete_reviews",), _own("next_review")),
+    _admin_actions(
+        "governance_agendaproposal", ("accept_proposals", "decline_proposals"), _own("proposal")
+    ),
+    _admin_actions("governance_securityclause", ("verify_clauses",), _own("clause")),
+    _admin_actions("governance_reminder", ("retry_failed",), _own("reminder")),
 ]
 
 DOORS = [*WEB, *PORTAL, *API, *ADMIN]

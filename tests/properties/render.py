@@ -280,6 +280,10 @@ class Outputs:
     def portal_pages(self):
         client = self.rep
         vendor = Vendor.objects.get(pk=self.world.own.vendor.pk)
+        if vendor.status == Vendor.Status.ENDED:
+            # A door ended the relationship: the portal closed with it.
+            self.get(client, "/portal/", ok=(403,))
+            return
         for suffix in ["", "goals/", "reviews/", "meetings/", "incidents/", "action-items/"]:
             self.get(client, f"/portal/{suffix}")
         for goal in vendor.goals.all():

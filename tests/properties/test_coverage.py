@@ -111,3 +111,16 @@ def test_every_add_and_change_form_of_the_admin_is_driven(world):
             forms.add((f"{name}_change", "post"))
 
     assert forms - driven(world) == set()
+
+
+def test_every_action_of_the_admin_is_driven(world):
+    request = RequestFactory().get("/admin/")
+    request.user = world.people["admin"]
+    changelists = {
+        (f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist", "post")
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label == "governance"
+        and set(model_admin.get_actions(request)) - {"delete_selected"}
+    }
+
+    assert changelists - driven(world) == set()

@@ -256,3 +256,30 @@ def test_the_admin_refuses_lead_times_the_preferences_page_refuses(world, admin_
 
     assert response.status_code == 200
     assert UserProfile.objects.get(user=world.people["viewer"]).lead_times != lead_times
+
+
+# --- admin actions on selected ids ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("selected", ["abc", "1.5", TOO_BIG_FOR_ANY_KEY])
+@pytest.mark.parametrize(
+    ("model", "action"),
+    [
+        ("review", "complete_reviews"),
+        ("securityclause", "verify_clauses"),
+        ("reminder", "retry_failed"),
+        ("vendor", "end_vendors"),
+        ("agendaproposal", "accept_proposals"),
+    ],
+)
+def test_an_admin_action_on_an_id_that_is_no_id_changes_nothing_and_says_so(
+    world, admin_client, model, action, selected
+):
+    response = admin_client.post(
+        f"/admin/governance/{model}/",
+        {"action": action, "_selected_action": [selected], "index": "0"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert b"Items must be selected" in response.content
