@@ -448,6 +448,17 @@ class ReviewSerializer(ModelSerializer):
         }
 
     def validate_scores(self, scores):
+        # A PATCH is partial down to its nested items, where nothing is required any more.
+        incomplete = [
+            {
+                name: ["This field is required."]
+                for name in ("criterion", "score")
+                if name not in item
+            }
+            for item in scores
+        ]
+        if any(incomplete):
+            raise serializers.ValidationError(incomplete)
         seen = set()
         for item in scores:
             if item["criterion"] in seen:

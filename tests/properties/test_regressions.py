@@ -283,3 +283,26 @@ def test_an_admin_action_on_an_id_that_is_no_id_changes_nothing_and_says_so(
 
     assert response.status_code == 200
     assert b"Items must be selected" in response.content
+
+
+# --- a PATCH of a review's scores --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("score", "missing"),
+    [
+        ({"score": 1}, {"criterion"}),
+        ({"criterion": "quality"}, {"score"}),
+        ({}, {"criterion", "score"}),
+    ],
+)
+def test_a_score_patched_without_its_criterion_or_value_is_refused_by_field(world, score, missing):
+    """A PATCH is partial down to the nested scores: a score without a criterion was a 500."""
+    response = api_for(world.people["owner"]).patch(
+        f"/api/v1/reviews/{world.own.next_review.pk}/",
+        json.dumps({"scores": [score]}),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()["scores"][0]) == missing
