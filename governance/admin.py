@@ -791,6 +791,15 @@ class MeetingForm(forms.ModelForm):
             "starts_at": "The first occurrence.",
         }
 
+    def clean_duration_minutes(self):
+        # Refused here, not only by the model's constraint: a value the form lets through
+        # reaches the instance, whose upcoming occurrences the page shows again (a duration
+        # of 10**14 minutes overflowed them).
+        minutes = self.cleaned_data["duration_minutes"]
+        if not 0 < minutes <= 24 * 60:
+            raise ValidationError("A meeting lasts between 1 minute and 24 hours.")
+        return minutes
+
     def clean(self):
         cleaned = super().clean()
         vendor, contacts = cleaned.get("vendor"), cleaned.get("contacts")

@@ -306,3 +306,52 @@ def test_a_score_patched_without_its_criterion_or_value_is_refused_by_field(worl
 
     assert response.status_code == 400
     assert set(response.json()["scores"][0]) == missing
+
+
+# --- the admin's meeting duration ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("minutes", ["99999999999999", "1441", "0"])
+def test_the_admin_refuses_a_meeting_duration_past_a_day_with_a_form_error(
+    world, admin_client, minutes
+):
+    """Let through to the instance, 10**14 minutes overflowed the page's next occurrences."""
+    meeting = world.own.meeting
+    data = {
+        "vendor": meeting.vendor_id,
+        "title": "Sync",
+        "kind": "operational",
+        "starts_at_0": "2026-03-16",
+        "starts_at_1": "09:00:00",
+        "time_zone": "UTC",
+        "duration_minutes": minutes,
+        "channel": "video",
+        "recurrence": "FREQ=WEEKLY;BYDAY=MO",
+    }
+
+    response = admin_client.post(f"/admin/governance/meeting/{meeting.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "duration_minutes" in response.context["adminform"].form.errors
+
+
+# --- lone surrogates in JSON typed into a form --------------------------------------------------
+
+SURROGATES = (
+    "reported to lead: bounds.SmallJSON lets a lone surrogate (a JSON \\ud800 escape) through; "
+    "SQLite stores it and the pages showing it fail to encode, PostgreSQL's jsonb refuses it "
+    "(a 500). After the fix, also drop strategies.AWAITING_FIX"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=SURROGATES)
+def test_a_lone_surrogate_in_clause_parameters_is_a_form_error(world, owner_client):
+    data = {"clause_type": "soc2", "status": "negotiating", "requirement": "", "evidence_url": ""}
+
+    response = owner_client.post(
+        f"/vendors/{world.own.vendor.pk}/clauses/new/",
+        {**data, "parameters": '{"report": "\\ud800"}'},
+    )
+
+    assert response.status_code == 200
+    assert "parameters" in response.context["form"].errors
