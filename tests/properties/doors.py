@@ -51,8 +51,7 @@ class Kind:
     name: str
     choices: tuple = ()
     pool: tuple = ()
-    # API nested lists (a review's scores and action items): a valid item and its kinds.
-    item: dict | None = None
+    # API nested lists (a review's scores and action items): the kinds of an item's fields.
     item_kinds: dict | None = None
 
 
@@ -909,7 +908,7 @@ def _admin(model, view="add", attribute=None):
     return url
 
 
-def _admin_doors(model, attribute, add, section, *, user=False):
+def _admin_doors(model, attribute, add, section):
     """The admin's add and change forms of ``model`` ("app_model")."""
     shows = _vendor_pages(section) if section else None
     doors = []
