@@ -170,6 +170,18 @@ class AdministratorsOnly(SelectedIdsChecked, TolerantAutocomplete):
     def has_delete_permission(self, request, obj=None):
         return access.can_use_admin(request.user)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form checked the fields; the services may still refuse the write (a rule
+        # across records, a concurrent change). Django's transaction has rolled it back by
+        # the time the error arrives here: say why on the same page instead of a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            if request.method != "POST":
+                raise
+            self.message_user(request, _refusal_message(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
 
 # --- users ---------------------------------------------------------------------------------
 

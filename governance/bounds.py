@@ -70,6 +70,15 @@ class DateInRange:
         return isinstance(other, DateInRange)
 
 
+def encodable(text):
+    """False for text holding a lone surrogate: valid in a JSON escape, not in UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def first_control_character(text, *, multiline):
     """The first character of ``text`` that breaks a one-line (or any) text, or None.
 
@@ -95,6 +104,10 @@ class PlainText:
     def __call__(self, value):
         if not isinstance(value, str):
             return
+        if not encodable(value):
+            raise ValidationError(
+                "This text is not valid Unicode (a lone surrogate).", code="invalid_unicode"
+            )
         character = first_control_character(value, multiline=self.multiline)
         if character is None:
             return
@@ -153,6 +166,13 @@ class SmallJSON:
                 params={"limit": JSON_MAX_CHARACTERS},
             )
         for text in _json_strings(value):
+            # A JSON "\ud800" escape parses into half a character that no database or page
+            # can encode.
+            if not encodable(text):
+                raise ValidationError(
+                    "Text in this value is not valid Unicode (a lone surrogate).",
+                    code="invalid_unicode",
+                )
             # PostgreSQL's jsonb cannot hold \u0000, and no other control character is data.
             if first_control_character(text, multiline=True) is not None:
                 raise ValidationError(
@@ -194,21 +214,30 @@ class TextField(models.TextField):
 
 
 class _SafeJSONFormField(forms.JSONField):
-    """Django's JSON form field, turning a body nested past Python's stack into a message."""
+    """Django's JSON form field, answering with a message where it would fail: a body nested
+    past Python's stack, or text that no page can encode (a ``"\\ud800"`` escape)."""
 
     def to_python(self, value):
         try:
-            return super().to_python(value)
+            parsed = super().to_python(value)
         except RecursionError as error:
+            raise ValidationError("This value nests too deeply.", code="json_too_deep") from error
+        if not all(encodable(text) for text in _json_strings(parsed)):
             raise ValidationError(
-                "This value nests too deeply.", code="json_too_deep"
-            ) from error
+                "Text in this value is not valid Unicode (a lone surrogate).",
+                code="invalid_unicode",
+            )
+        return parsed
 
     def bound_data(self, data, initial):
+        # Redisplayed as typed unless it parses into something a page can show again.
         try:
-            return super().bound_data(data, initial)
+            parsed = super().bound_data(data, initial)
         except RecursionError:
             return forms.fields.InvalidJSONInput(data)
+        if not all(encodable(text) for text in _json_strings(parsed)):
+            return forms.fields.InvalidJSONInput(data)
+        return parsed
 
 
 class JSONField(models.JSONField):

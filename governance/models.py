@@ -68,6 +68,39 @@ def validate_rrule(value):
         raise ValidationError("Not a valid RRULE: %(error)s", params={"error": error}) from error
 
 
+def validate_muted_kinds(value):
+    """A list of reminder kinds (``ReminderKind`` values), each once."""
+    if not isinstance(value, list):
+        raise ValidationError("Give the muted reminder kinds as a list.")
+    unknown = [str(kind) for kind in value if kind not in ReminderKind.values]
+    if unknown:
+        raise ValidationError(
+            "Unknown reminder kind(s): %(unknown)s.", params={"unknown": ", ".join(unknown)}
+        )
+
+
+def validate_lead_times(value):
+    """Per reminder kind with lead times, a list of lead times, each within a year
+    (``scheduling.personal_lead_times``): what the preferences page accepts, at every door."""
+    from governance.scheduling import personal_lead_times
+
+    if not isinstance(value, dict):
+        raise ValidationError('Give lead times per kind, e.g. {"meeting": ["24h"]}.')
+    errors = []
+    for kind, values in value.items():
+        if kind not in Reminder.LEAD_TIME_KINDS:
+            errors.append(f"{kind!r} is not a reminder kind with lead times")
+            continue
+        try:
+            personal_lead_times(values)
+        except ValueError as error:
+            errors.append(f"{kind}: {error}")
+    if errors:
+        raise ValidationError(
+            "Not usable lead times: %(errors)s.", params={"errors": "; ".join(errors)}
+        )
+
+
 country_validator = RegexValidator(r"^[A-Z]{2}$", "Use the two-letter ISO 3166 country code.")
 currency_validator = RegexValidator(r"^[A-Z]{3}$", "Use the three-letter ISO 4217 currency code.")
 
@@ -127,9 +160,9 @@ class UserProfile(models.Model):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     digest_enabled = models.BooleanField(default=False)
     # Reminder kinds this user does not want, e.g. ["goal_due"].
-    muted_kinds = bounds.JSONField(default=list, blank=True)
+    muted_kinds = bounds.JSONField(default=list, blank=True, validators=[validate_muted_kinds])
     # Per-kind lead times overriding the site defaults, e.g. {"review_upcoming": [7, 1]}.
-    lead_times = bounds.JSONField(default=dict, blank=True)
+    lead_times = bounds.JSONField(default=dict, blank=True, validators=[validate_lead_times])
     # The secret in this user's iCalendar feed URL; regenerating it revokes the old URL.
     calendar_token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
     role = models.CharField(max_length=16, choices=Role, default=Role.NONE)
@@ -1030,6 +1063,15 @@ class Reminder(models.Model):
 
     Kind = ReminderKind
     Status = ReminderStatus
+    # Kinds reminded ahead of a date or time by lead times (site defaults, per-user overrides).
+    LEAD_TIME_KINDS = (
+        Kind.REVIEW_UPCOMING,
+        Kind.MEETING,
+        Kind.CLAUSE_EXPIRY,
+        Kind.GOAL_DUE,
+        Kind.CONTRACT_NOTICE,
+    )
+
     kind = models.CharField(max_length=20, choices=Kind)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()

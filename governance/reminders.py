@@ -37,7 +37,6 @@ import errno
 import functools
 import logging
 import random
-import re
 import smtplib
 import socket
 import zoneinfo
@@ -56,7 +55,7 @@ from django.db import transaction
 from django.db.models import DateField, F, Func, Max, Q
 from django.utils import timezone
 
-from governance import bounds, notifications, scheduling, services
+from governance import notifications, scheduling, services
 from governance.models import (
     Goal,
     Incident,
@@ -74,13 +73,7 @@ Kind = Reminder.Kind
 Status = Reminder.Status
 
 # Kinds reminded ahead of a date or time by lead times (site defaults, per-user overrides).
-LEAD_TIME_KINDS = (
-    Kind.REVIEW_UPCOMING,
-    Kind.MEETING,
-    Kind.CLAUSE_EXPIRY,
-    Kind.GOAL_DUE,
-    Kind.CONTRACT_NOTICE,
-)
+LEAD_TIME_KINDS = Reminder.LEAD_TIME_KINDS
 GOAL_OPEN_STATUSES = tuple(s for s in Goal.Status if s not in Goal.CLOSED_STATUSES)
 # Local dates (UTC-12 to UTC+14) differ from the UTC date by at most a day either way.
 DATE_MARGIN = dt.timedelta(days=1)
@@ -100,41 +93,10 @@ SKIPPED = "skipped"  # not pending: another worker holds it, or it is already do
 
 # --- lead times and preferences ------------------------------------------------------------
 
-_LEAD_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-_LEAD_PATTERN = re.compile(r"(\d+(?:\.\d+)?)\s*([mhdw]?)")
-# As long as the longest contract notice period. Far longer ones are typing mistakes that
-# a profile can still hold (the admin stores any JSON): looking that far ahead overflowed
-# the sweep's date arithmetic and stopped every reminder of every user.
-MAX_LEAD_TIME = dt.timedelta(days=bounds.MAX_NOTICE_DAYS)
-
-
-def parse_lead_time(value):
-    """``value`` as a timedelta: a number of days (``14``), or ``"90m"``, ``"24h"``, ``"2d"``,
-    ``"1w"``. Raises ValueError for anything else, including negative times and times longer
-    than ``MAX_LEAD_TIME``."""
-    try:
-        if isinstance(value, dt.timedelta):
-            lead = value
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            lead = dt.timedelta(days=value)
-        elif isinstance(value, str) and (match := _LEAD_PATTERN.fullmatch(value.strip().lower())):
-            lead = dt.timedelta(**{_LEAD_UNITS[match[2] or "d"]: float(match[1])})
-        else:
-            raise ValueError(f"{value!r} is not a lead time (use days, or 90m, 24h, 2d, 1w)")
-    except OverflowError as error:
-        raise ValueError(f"{value!r} is too long") from error
-    if lead < dt.timedelta(0):
-        raise ValueError(f"{value!r} is negative")
-    if lead > MAX_LEAD_TIME:
-        raise ValueError(f"{value!r} is longer than {MAX_LEAD_TIME.days} days")
-    return lead
-
-
-def parse_lead_times(values):
-    """A list of lead times as a sorted tuple of distinct timedeltas; ValueError if invalid."""
-    if not isinstance(values, list | tuple):
-        raise ValueError("give a list of lead times")
-    return tuple(sorted({parse_lead_time(value) for value in values}))
+# Parsing is pure date arithmetic (governance.scheduling); the names stay here for callers.
+MAX_LEAD_TIME = scheduling.MAX_LEAD_TIME
+parse_lead_time = scheduling.parse_lead_time
+parse_lead_times = scheduling.parse_lead_times
 
 
 def site_lead_times(kind):

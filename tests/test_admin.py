@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from governance.models import (
     ReviewScore,
     Role,
     SecurityClause,
+    SLATarget,
     Vendor,
 )
 from tests.factories import (
@@ -487,3 +489,22 @@ def test_the_user_admin_edits_the_profile_inline(admin_client, admin_user):
     page = admin_client.get(_url(type(admin_user), "change", admin_user.pk))
 
     assert "profile-0-time_zone" in page.content.decode()
+
+
+def test_a_write_the_services_refuse_is_a_message_in_the_admin_not_a_500(
+    admin_client, admin_user, monkeypatch
+):
+    """The form checks the fields; a rule across records (or a concurrent change) can still
+    refuse the write in the service: the admin says why and changes nothing."""
+
+    def refuse(*args, **kwargs):
+        raise ValidationError("Refused by the rules: try again after the renewal.")
+
+    monkeypatch.setattr(services, "vendor_create", refuse)
+
+    response = admin_client.post(_url(Vendor, "add"), _vendor_form(admin_user), follow=True)
+
+    assert response.status_code == 200
+    assert "Refused by the rules" in response.content.decode()
+    assert not Vendor.objects.filter(name="Bluepeak Networks GmbH").exists()
+    assert not SLATarget.objects.exists()

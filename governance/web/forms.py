@@ -11,7 +11,7 @@ from django.db import connection
 from django.db import models as db_models
 from django.utils import timezone
 
-from governance import access, reminders
+from governance import access, scheduling
 from governance.models import (
     ActionItem,
     Cadence,
@@ -735,7 +735,7 @@ class PreferencesForm(forms.Form):
             digest_enabled=profile.digest_enabled,
             muted_kinds=list(profile.muted_kinds or []),
         )
-        for kind in reminders.LEAD_TIME_KINDS:
+        for kind in Reminder.LEAD_TIME_KINDS:
             current = (profile.lead_times or {}).get(kind)
             default = settings.GOVERNANCE_REMINDER_LEAD_TIMES.get(kind, [])
             self.fields[f"lead_{kind}"] = forms.CharField(
@@ -752,27 +752,24 @@ class PreferencesForm(forms.Form):
 
     @property
     def lead_time_fields(self):
-        return [self[f"lead_{kind}"] for kind in reminders.LEAD_TIME_KINDS]
+        return [self[f"lead_{kind}"] for kind in Reminder.LEAD_TIME_KINDS]
 
     def clean(self):
         cleaned = super().clean()
         lead_times = {}
-        for kind in reminders.LEAD_TIME_KINDS:
+        for kind in Reminder.LEAD_TIME_KINDS:
             text = (cleaned.get(f"lead_{kind}") or "").strip()
             if not text:
                 continue
             values = [_lead_value(part) for part in text.replace(";", ",").split(",")]
             values = [value for value in values if value != ""]
             try:
-                parsed = reminders.parse_lead_times(values)
+                scheduling.personal_lead_times(values)
             except ValueError as error:
-                self.add_error(f"lead_{kind}", f"Not a list of lead times: {error}.")
-                continue
-            if any(lead > dt.timedelta(days=366) for lead in parsed):
-                self.add_error(f"lead_{kind}", "Keep each lead time within a year.")
+                self.add_error(f"lead_{kind}", f"Not usable lead times: {error}.")
                 continue
             # Stored as typed (days as numbers), longest first, without duplicates.
-            unique = {reminders.parse_lead_time(value): value for value in values}
+            unique = {scheduling.parse_lead_time(value): value for value in values}
             lead_times[str(kind)] = [unique[lead] for lead in sorted(unique, reverse=True)]
         cleaned["lead_times"] = lead_times
         return cleaned

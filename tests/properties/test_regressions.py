@@ -225,12 +225,6 @@ def test_a_meeting_starting_at_the_window_edge_in_a_far_zone_can_be_renamed_thro
 
 # --- reminder lead times a profile holds -----------------------------------------------------
 
-ADMIN_ONLY = (
-    "reported to lead: UserProfile.lead_times has no validator of its own; the admin's "
-    "profile box stores what the preferences page refuses"
-)
-
-
 def test_a_lead_time_of_a_million_years_in_one_profile_stops_no_reminder(world, settings):
     """Stored through the admin's profile box, it overflowed the sweep for every user."""
     settings.GOVERNANCE_REMINDER_LEAD_TIMES = {"meeting": ["24h"]}
@@ -244,7 +238,6 @@ def test_a_lead_time_of_a_million_years_in_one_profile_stops_no_reminder(world, 
     assert result.created >= 1
 
 
-@pytest.mark.xfail(strict=True, reason=ADMIN_ONLY)
 @pytest.mark.parametrize(
     "lead_times", [{"meeting": [999_999_999]}, {"review_upcoming": [400]}, {"bogus": [1]}]
 )
@@ -337,14 +330,6 @@ def test_the_admin_refuses_a_meeting_duration_past_a_day_with_a_form_error(
 
 # --- lone surrogates in JSON typed into a form --------------------------------------------------
 
-SURROGATES = (
-    "reported to lead: bounds.SmallJSON lets a lone surrogate (a JSON \\ud800 escape) through; "
-    "SQLite stores it and the pages showing it fail to encode, PostgreSQL's jsonb refuses it "
-    "(a 500). After the fix, also drop strategies.AWAITING_FIX"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=SURROGATES)
 def test_a_lone_surrogate_in_clause_parameters_is_a_form_error(world, owner_client):
     data = {"clause_type": "soc2", "status": "negotiating", "requirement": "", "evidence_url": ""}
 
