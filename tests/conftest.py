@@ -1,6 +1,8 @@
+import collections
 import os
 
 import pytest
+from _pytest.nodeid import NodeId
 from django.db import connection
 
 from tests.factories import UserFactory, VendorFactory
@@ -26,6 +28,7 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    _give_each_test_its_own_node_id(items)
     # Decided once, here, so the reason is the same everywhere and CI can refuse it.
     if connection.vendor == "postgresql":
         return
@@ -33,6 +36,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("postgres"):
             item.add_marker(skip)
+
+
+def _give_each_test_its_own_node_id(items):
+    """schemathesis 4.32 on pytest 9.2 gives every operation's test the node id of the test
+    function, without the operation. pytest-xdist's grouped scheduling (--dist loadgroup, what
+    `make test-all` and CI use) keys its work by node id, so it ran one of the 63 and reported
+    nothing missing. Such tests get their name (with the operation) back in their id."""
+    counts = collections.Counter(item.nodeid for item in items)
+    for item in items:
+        if counts[item.nodeid] > 1:
+            item._id = NodeId.parse(f"{item.parent.nodeid}::{item.name}")
+    counts = collections.Counter(item.nodeid for item in items)
+    if duplicated := [nodeid for nodeid, count in counts.items() if count > 1]:
+        raise pytest.UsageError(f"tests sharing a node id (xdist would run one): {duplicated}")
 
 
 def _refuse_skip(report):

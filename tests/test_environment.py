@@ -109,3 +109,9 @@ def test_in_ci_no_test_can_be_left_out_by_marker_or_keyword(guarded):
 
     result.stderr.fnmatch_lines(["*CI_REQUIRE_SERVICES=1 runs every test: no -m or -k*"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_every_collected_test_has_its_own_node_id(request):
+    # pytest-xdist's grouped scheduling runs one test of those sharing an id, silently.
+    ids = [item.nodeid for item in request.session.items]
+    assert len(ids) == len(set(ids))
