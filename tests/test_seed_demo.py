@@ -294,6 +294,8 @@ def _fingerprint():
 
 
 def _wipe_portfolio():
+    # A vendor with representatives cannot be deleted: their accounts go first.
+    get_user_model().objects.filter(username=demo.VENDOR_REP_USERNAME).delete()
     for model in (Meeting, Incident, SecurityClause, Goal, Review, Vendor):
         model.objects.all().delete()
 
