@@ -10,5 +10,5 @@ urlpatterns = [
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("governance.api.urls")),
-    path("", include("governance.urls")),
+    path("", include("governance.web.urls")),
 ]

@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from governance import access, reminders, selectors, services
+from governance import reminders, selectors, services
+from governance.domain import access
 from governance.models import (
     ActionItem,
     AgendaProposal,
@@ -74,7 +75,7 @@ def _refusal_message(error):
 
 
 def _administrators_only(request):
-    """The admin is for administrators (governance.access): staff status alone, as a
+    """The admin is for administrators (governance.domain.access): staff status alone, as a
     manager might have, is not enough."""
     return access.can_use_admin(request.user)
 
@@ -152,7 +153,7 @@ class AdministratorsOnly(SelectedIdsChecked, TolerantAutocomplete):
     """Model admins follow the roles: an administrator may do what the admin offers.
 
     Django's per-model permissions are not used: roles are the one source of what a user
-    may do (governance.access), and only administrators get this far.
+    may do (governance.domain.access), and only administrators get this far.
     """
 
     def has_module_permission(self, request):

@@ -25,7 +25,8 @@ from django.db import reset_queries
 from django.utils import timezone
 from django.utils.text import slugify
 
-from governance import figures, scheduling
+from governance import figures
+from governance.domain import scheduling
 from governance.models import (
     ActionItem,
     ClauseType,

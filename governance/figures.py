@@ -36,7 +36,8 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
-from governance import scheduling, selectors
+from governance import selectors
+from governance.domain import scheduling
 from governance.models import (
     Contact,
     Goal,

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from governance import bounds
-from governance.uploads import evidence_upload_to, validate_evidence
+from governance.domain import bounds
+from governance.domain.uploads import evidence_upload_to, validate_evidence
 
 
 def validate_time_zone(value):
@@ -60,7 +60,7 @@ def validate_rrule(value):
     """Accept an RFC 5545 RRULE (with or without the ``RRULE:`` prefix) that dateutil parses."""
     if not value:
         return
-    from governance.scheduling import parse_rrule
+    from governance.domain.scheduling import parse_rrule
 
     try:
         parse_rrule(value)
@@ -82,7 +82,7 @@ def validate_muted_kinds(value):
 def validate_lead_times(value):
     """Per reminder kind with lead times, a list of lead times, each within a year
     (``scheduling.personal_lead_times``): what the preferences page accepts, at every door."""
-    from governance.scheduling import personal_lead_times
+    from governance.domain.scheduling import personal_lead_times
 
     if not isinstance(value, dict):
         raise ValidationError('Give lead times per kind, e.g. {"meeting": ["24h"]}.')
@@ -131,7 +131,7 @@ class TimeStamped(models.Model):
 
 
 class Role(models.TextChoices):
-    """What a user may do; enforced in one place (governance.access).
+    """What a user may do; enforced in one place (governance.domain.access).
 
     ``none`` is a user who may do nothing (yet, or any more): the state a profile starts in
     unless a role is given, so a user nobody decided about gets no access.
@@ -278,7 +278,7 @@ class Vendor(TimeStamped):
     @property
     def effective_cadence(self):
         """The review cadence: the vendor's own, or the default of its tier."""
-        from governance.scheduling import default_cadence_for_tier
+        from governance.domain.scheduling import default_cadence_for_tier
 
         return self.review_cadence or default_cadence_for_tier(self.tier)
 
@@ -641,7 +641,7 @@ class Meeting(TimeStamped):
         return reverse("governance:vendor-detail", args=[self.vendor_id]) + "#meetings"
 
     def clean(self):
-        from governance.scheduling import check_meeting_rule
+        from governance.domain.scheduling import check_meeting_rule
 
         # An unknown zone is reported on its own field; the rule cannot be judged without it.
         known_zone = self.time_zone in _available_time_zones()

@@ -15,7 +15,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from governance import calendar, services
+from governance import services
+from governance.domain import ical
+from governance.domain.text import one_line
 from governance.models import (
     Goal,
     Incident,
@@ -25,7 +27,6 @@ from governance.models import (
     SecurityClause,
     Vendor,
 )
-from governance.text import one_line
 
 Kind = Reminder.Kind
 # The reminder preferences page (muted kinds, lead times, digest on/off).
@@ -96,7 +97,7 @@ def meeting(reminder, meeting):
     if occurrence is not None:
         message.attach(
             "meeting.ics",
-            calendar.meeting_ics(meeting, occurrence),
+            ical.meeting_ics(meeting, occurrence),
             "text/calendar; method=PUBLISH; charset=UTF-8",
         )
     return message

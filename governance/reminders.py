@@ -55,7 +55,8 @@ from django.db import transaction
 from django.db.models import DateField, F, Func, Max, Q
 from django.utils import timezone
 
-from governance import notifications, scheduling, services
+from governance import notifications, services
+from governance.domain import scheduling
 from governance.models import (
     Goal,
     Incident,
@@ -93,7 +94,7 @@ SKIPPED = "skipped"  # not pending: another worker holds it, or it is already do
 
 # --- lead times and preferences ------------------------------------------------------------
 
-# Parsing is pure date arithmetic (governance.scheduling); the names stay here for callers.
+# Parsing is pure date arithmetic (governance.domain.scheduling); the names stay here for callers.
 MAX_LEAD_TIME = scheduling.MAX_LEAD_TIME
 parse_lead_time = scheduling.parse_lead_time
 parse_lead_times = scheduling.parse_lead_times

@@ -50,8 +50,8 @@ GOOD_GOAL_STATUSES = (Goal.Status.ON_TRACK, Goal.Status.ACHIEVED)
 
 
 def vendors_for(user):
-    """The vendors ``user`` may see in the internal application (rules: ``governance.access``)."""
-    from governance import access
+    """The vendors ``user`` may see internally (rules: ``governance.domain.access``)."""
+    from governance.domain import access
 
     return access.vendors_for(user)
 

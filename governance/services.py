@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, CheckConstraint, ExpressionWrapper, F, fields
 from django.utils import timezone
 
-from governance import bounds, figures, scheduling
+from governance import figures
+from governance.domain import bounds, scheduling
 from governance.models import (
     ActionItem,
     AgendaProposal,
@@ -569,7 +570,7 @@ def clause_verify(clause, *, on=None, next_due=None):
 
 
 # --- roles, vendor portal ------------------------------------------------------------------
-# Who may call these is decided by governance.access in the views; the rules about the data
+# Who may call these is decided by governance.domain.access in the views; the rules about the data
 # itself (what a role implies, what can be acknowledged and when) live here.
 
 

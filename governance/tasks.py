@@ -10,7 +10,8 @@ import kombu.exceptions
 from celery import shared_task
 from celery.utils import uuid
 
-from governance import figures, reminders, security
+from governance import figures, reminders
+from governance.infra import credentials as security
 
 log = logging.getLogger(__name__)
 

@@ -461,7 +461,7 @@ def test_retrying_failed_reminders_resets_them_to_pending(admin_client, admin_us
 
 
 def test_staff_who_are_not_administrators_cannot_retry_reminders(client, admin_user):
-    # Roles decide (governance.access): staff status and Django permissions are not enough.
+    # Roles decide (governance.domain.access): staff status and Django permissions are not enough.
     _portfolio(1, admin_user)
     [failed] = Reminder.objects.all()
     viewer = UserFactory(username="viewer", is_staff=True)

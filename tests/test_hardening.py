@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
-from governance.uploads import evidence_upload_to, validate_evidence
+from governance.domain.uploads import evidence_upload_to, validate_evidence
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from governance.bounds import JSON_MAX_CHARACTERS
+from governance.domain.bounds import JSON_MAX_CHARACTERS
 from governance.models import SecurityClause
 from tests.factories import UserFactory
 

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from governance import figures, reminders, scheduling, services
+from governance import figures, reminders, services
+from governance.domain import scheduling
 from governance.models import Meeting, Role
 from tests.factories import MeetingFactory, UserFactory
 
@@ -238,7 +239,7 @@ def test_a_stored_hostile_rule_expands_in_bounded_work_without_error(rule, perio
 def test_a_stored_rule_that_no_longer_validates_is_read_as_a_one_off_meeting(rule, caplog):
     first = NOW + dt.timedelta(days=3)
 
-    with caplog.at_level(logging.WARNING, logger="governance.scheduling"):
+    with caplog.at_level(logging.WARNING, logger="governance.domain.scheduling"):
         listed = occurrences(rule, starts_at=first, days=366)
         again = occurrences(rule, starts_at=first, days=366)
 

@@ -3,7 +3,7 @@ import zoneinfo
 
 import pytest
 
-from governance import scheduling
+from governance.domain import scheduling
 
 UTC = dt.UTC
 WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")

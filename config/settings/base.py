@@ -116,10 +116,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-AXES_LOCKOUT_CALLABLE = "governance.security.lockout_response"
-# Lockouts count per client address as governance.net.client_address derives it, the
+AXES_LOCKOUT_CALLABLE = "governance.infra.credentials.lockout_response"
+# Lockouts count per client address as governance.infra.net.client_address derives it, the
 # same key as the API throttles.
-AXES_CLIENT_IP_CALLABLE = "governance.net.client_address"
+AXES_CLIENT_IP_CALLABLE = "governance.infra.net.client_address"
 
 # How many proxies in front of the app append to X-Forwarded-For (0: none, the client is
 # REMOTE_ADDR). Every limiter keys on the entry the outermost of them wrote; entries the
@@ -206,7 +206,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # The first handler stops a multipart upload once it passes MAX_REQUEST_BODY_MB, whatever
 # its Content-Length said; the others are Django's defaults.
 FILE_UPLOAD_HANDLERS = [
-    "governance.request_limits.BodyLimitUploadHandler",
+    "governance.infra.request_limits.BodyLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -243,7 +243,7 @@ REST_FRAMEWORK = {
         "governance.api.filters.StableOrderingFilter",
     ],
     "EXCEPTION_HANDLER": "governance.api.exceptions.exception_handler",
-    # Anonymous callers are counted by governance.net.client_address (TRUSTED_PROXY_COUNT).
+    # Anonymous callers are counted by governance.infra.net.client_address (TRUSTED_PROXY_COUNT).
     "DEFAULT_THROTTLE_CLASSES": [
         "governance.api.throttling.AnonRateThrottle",
         "governance.api.throttling.UserRateThrottle",

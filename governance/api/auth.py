@@ -19,7 +19,7 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
     """Knox's token check; a key that is not even text is just an invalid token (401).
 
     The token's user comes with their profile in the same query: every API request checks
-    the user's role (``governance.access``), which then costs nothing more.
+    the user's role (``governance.domain.access``), which then costs nothing more.
     """
 
     def authenticate_credentials(self, token):

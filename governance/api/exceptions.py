@@ -18,7 +18,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from governance import services
-from governance.busy import RETRY_AFTER_SECONDS, is_database_busy
+from governance.infra.busy import RETRY_AFTER_SECONDS, is_database_busy
 
 logger = logging.getLogger(__name__)
 

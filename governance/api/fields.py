@@ -5,10 +5,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from governance import access
-from governance.bounds import RANGE_MESSAGE, in_window
+from governance.domain import access
+from governance.domain.bounds import RANGE_MESSAGE, in_window
 
-# The window every stored date keeps (``governance.bounds``), checked as the value is read:
+# The window every stored date keeps (``governance.domain.bounds``), checked as the value is read:
 # converting a far-off moment before validators run is what could overflow.
 
 

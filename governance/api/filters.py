@@ -1,6 +1,6 @@
 """FilterSets of the API lists, and the ordering every list shares.
 
-Date filters refuse dates outside 1900-2199 with a 400 (see ``governance.bounds``), and
+Date filters refuse dates outside 1900-2199 with a 400 (see ``governance.domain.bounds``), and
 vendor filters accept only vendors the user may see.
 """
 
@@ -13,7 +13,7 @@ from django_filters.widgets import BooleanWidget
 from rest_framework.filters import OrderingFilter, SearchFilter
 
 from governance import models as domain
-from governance.bounds import RANGE_MESSAGE, in_window
+from governance.domain.bounds import RANGE_MESSAGE, in_window
 
 from .scoping import visible_vendors
 

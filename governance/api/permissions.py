@@ -1,8 +1,8 @@
-"""The API's role checks; the rules themselves live in ``governance.access``."""
+"""The API's role checks; the rules themselves live in ``governance.domain.access``."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from governance import access
+from governance.domain import access
 
 
 class RolePermission(BasePermission):

@@ -1,7 +1,7 @@
 """What a request may see and refer to: the one place the API's visibility rule lives.
 
 Every queryset and every vendor-owned foreign key in the API goes through
-``selectors.vendors_for(user)`` (the rules: ``governance.access``): objects of vendors the
+``selectors.vendors_for(user)`` (the rules: ``governance.domain.access``): objects of vendors the
 user may not see are 404s and their ids invalid choices. Which of the visible ones the user
 may change is checked by ``permissions.RolePermission`` and the views.
 """

@@ -13,7 +13,8 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from governance import access, audit, bounds, selectors, services
+from governance import audit, selectors, services
+from governance.domain import access, bounds
 from governance.models import (
     ActionItem,
     Contact,

@@ -1,4 +1,4 @@
-"""DRF's rate throttles, counting anonymous callers by ``governance.net.client_address``.
+"""DRF's rate throttles, counting anonymous callers by ``governance.infra.net.client_address``.
 
 DRF's own ``get_ident`` uses X-Forwarded-For as the client sent it unless ``NUM_PROXIES``
 is set, and even then falls back to the header's leftmost (client-written) entry: a fresh
@@ -8,7 +8,7 @@ the login lockouts use too.
 
 from rest_framework import throttling
 
-from governance.net import client_address
+from governance.infra.net import client_address
 
 
 class ClientAddressMixin:

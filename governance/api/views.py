@@ -26,7 +26,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from simple_history.models import HistoricalRecords
 
-from governance import access, audit, selectors, services
+from governance import audit, selectors, services
+from governance.domain import access
+from governance.infra.credentials import LOCKED_OUT
 from governance.models import (
     Contact,
     Goal,
@@ -39,7 +41,6 @@ from governance.models import (
     SLATarget,
     Vendor,
 )
-from governance.security import LOCKED_OUT
 
 from . import filters, serializers
 from .auth import TokenAuthentication
@@ -149,7 +150,7 @@ class TokenRevokeAllView(APIView):
 
 
 class GovernanceAPIMixin:
-    """Every resource: role checks (``governance.access``) and a change history naming the user.
+    """Every resource: role checks (``governance.domain.access``), history naming the user.
 
     simple-history takes the user from the request its middleware saw, when a token
     request was still anonymous (DRF authenticates later, in ``initial``): the authenticated

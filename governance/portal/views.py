@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from governance import access, selectors, services
+from governance import selectors, services
+from governance.domain import access
 from governance.models import ActionItem, Goal, Incident, Review, ReviewScore
 from governance.portal.forms import (
     AcknowledgeForm,

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from governance.text import file_name
+from governance.domain.text import file_name
 
 # A cell starting with one of these is read as a formula by spreadsheets (CSV injection);
 # tab and carriage return are included as OWASP recommends.

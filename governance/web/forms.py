@@ -11,7 +11,8 @@ from django.db import connection
 from django.db import models as db_models
 from django.utils import timezone
 
-from governance import access, scheduling
+from governance.domain import access, scheduling
+from governance.domain.scheduling import parse_rrule
 from governance.models import (
     ActionItem,
     Cadence,
@@ -28,7 +29,6 @@ from governance.models import (
     Vendor,
     time_zone_choices,
 )
-from governance.scheduling import parse_rrule
 from governance.services import VENDOR_FIELDS
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -171,7 +171,7 @@ class VendorForm(UIModelForm):
         if self.instance.pk:
             self.fields["managers"].initial = list(self.instance.managers.all())
         if not may_assign:
-            # Handing a vendor over is for its owner and administrators (governance.access).
+            # Handing a vendor over is for its owner and administrators (governance.domain.access).
             self.fields["owner"].disabled = True
             self.fields["managers"].disabled = True
         self.fields["review_cadence"].required = False

@@ -10,9 +10,9 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from governance.access import profile_of
-from governance.busy import RETRY_AFTER_SECONDS, is_database_busy
-from governance.request_limits import body_limit_bytes
+from governance.domain.access import profile_of
+from governance.infra.busy import RETRY_AFTER_SECONDS, is_database_busy
+from governance.infra.request_limits import body_limit_bytes
 
 
 class UserTimezoneMiddleware:
@@ -73,7 +73,7 @@ class RequestBodyLimitMiddleware:
 
     The declared Content-Length decides at once. A form is also parsed here, ahead of the
     CSRF check that would otherwise read it first, so that an upload stopped on the way
-    (``governance.request_limits.BodyLimitUploadHandler``) or form fields over
+    (``governance.infra.request_limits.BodyLimitUploadHandler``) or form fields over
     ``DATA_UPLOAD_MAX_MEMORY_SIZE`` get the same 413.
     """
 

@@ -16,7 +16,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from governance import access, services
+from governance import services
+from governance.domain import access
 from governance.models import Role, UserProfile, Vendor
 from tests.api.conftest import token_for
 from tests.factories import UserFactory, VendorFactory
@@ -172,9 +173,7 @@ def test_a_role_change_applies_to_a_token_already_issued(owner):
     member_api = api_for(member)
 
     services.user_role_set(member, role=Role.VIEWER)
-    refused = member_api.post(
-        "/api/v1/vendors/", {**NEW_VENDOR, "name": "Another"}, format="json"
-    )
+    refused = member_api.post("/api/v1/vendors/", {**NEW_VENDOR, "name": "Another"}, format="json")
     services.user_role_set(member, role=Role.NONE)
     closed = member_api.get("/api/v1/vendors/")
 

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import get_resolver, resolve
 from rest_framework.test import APIClient
 
-from governance import access
+from governance.domain import access
 from governance.models import ActionItem, Goal, Incident, Meeting, Review
 from tests.access.world import INTERNAL_ROLES, PASSWORD, ROLES, SIGNED_OUT_ROLES
 from tests.api.conftest import token_for

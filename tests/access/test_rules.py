@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from governance import access, services
+from governance import services
+from governance.domain import access
 from governance.models import Role, Vendor
 from tests.api.conftest import client_for
 from tests.factories import VendorFactory

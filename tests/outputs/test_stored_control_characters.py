@@ -14,6 +14,7 @@ from django.core import mail
 from django.urls import reverse
 
 from governance import reminders, services
+from governance.domain.text import one_line
 from governance.models import (
     Contact,
     Goal,
@@ -25,7 +26,6 @@ from governance.models import (
     SecurityClause,
     Vendor,
 )
-from governance.text import one_line
 from tests.factories import (
     ClauseFactory,
     ContactFactory,

@@ -1,8 +1,8 @@
-"""governance.text: stored text made safe for one-line outputs and file names."""
+"""governance.domain.text: stored text made safe for one-line outputs and file names."""
 
 import pytest
 
-from governance.text import file_name, file_slug, lines, one_line
+from governance.domain.text import file_name, file_slug, lines, one_line
 
 
 @pytest.mark.parametrize(

@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rest_framework import serializers as drf
 
-from governance import bounds
 from governance.api import serializers as api_serializers
+from governance.domain import bounds
 from governance.models import (
     RequiredClause,
     Review,

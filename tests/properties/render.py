@@ -89,7 +89,7 @@ API_LISTS = [
     "users",
 ]
 # The moments the reminder sweep and the figures run at: now, and near both ends of the
-# window every stored date keeps (governance.bounds), where date arithmetic would overflow.
+# window every stored date keeps (governance.domain.bounds), where date arithmetic would overflow.
 SWEEP_MOMENTS = [
     NOW,
     dt.datetime(1900, 1, 2, 12, tzinfo=dt.UTC),

@@ -1,8 +1,8 @@
 """Hostile values, one strategy per kind of field, for the web forms (text) and the API (JSON).
 
 Each strategy mixes values a careful client would send, values at and just past the limits
-every stored value keeps (``governance.bounds``), and plain garbage, so a door that lets a bad
-value through, or fails on one, shows up within a few dozen examples. ``OMIT`` leaves the
+every stored value keeps (``governance.domain.bounds``), and plain garbage, so a door that lets a
+bad value through, or fails on one, shows up within a few dozen examples. ``OMIT`` leaves the
 field out of the request altogether.
 """
 

@@ -225,6 +225,7 @@ def test_a_meeting_starting_at_the_window_edge_in_a_far_zone_can_be_renamed_thro
 
 # --- reminder lead times a profile holds -----------------------------------------------------
 
+
 def test_a_lead_time_of_a_million_years_in_one_profile_stops_no_reminder(world, settings):
     """Stored through the admin's profile box, it overflowed the sweep for every user."""
     settings.GOVERNANCE_REMINDER_LEAD_TIMES = {"meeting": ["24h"]}
@@ -329,6 +330,7 @@ def test_the_admin_refuses_a_meeting_duration_past_a_day_with_a_form_error(
 
 
 # --- lone surrogates in JSON typed into a form --------------------------------------------------
+
 
 def test_a_lone_surrogate_in_clause_parameters_is_a_form_error(world, owner_client):
     data = {"clause_type": "soc2", "status": "negotiating", "requirement": "", "evidence_url": ""}

@@ -6,7 +6,7 @@ import icalendar
 import pytest
 from dateutil.rrule import rrulestr
 
-from governance import calendar, scheduling
+from governance.domain import ical, scheduling
 from tests.factories import MeetingFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +30,11 @@ def test_a_series_carries_its_rrule_on_the_meetings_wall_clock(vendor, settings)
         recurrence="FREQ=WEEKLY;BYDAY=MO",
     )
 
-    cal = parse(calendar.meeting_ics(meeting))
+    cal = parse(ical.meeting_ics(meeting))
 
     assert cal["VERSION"] == "2.0"
     assert cal["METHOD"] == "PUBLISH"
-    assert cal["PRODID"] == calendar.PRODID
+    assert cal["PRODID"] == ical.PRODID
     [event] = cal.walk("VEVENT")
     assert event["UID"] == f"meeting-{meeting.pk}@governance.example.com"
     assert event["SUMMARY"] == "Ops sync (Acme Hosting)"
@@ -58,7 +58,7 @@ def test_expanding_the_feed_gives_the_apps_own_occurrences_across_dst(vendor):
         starts_at=dt.datetime(2026, 3, 23, 8, 0, tzinfo=dt.UTC),
         recurrence="FREQ=WEEKLY;BYDAY=MO;COUNT=3",
     )
-    [event] = parse(calendar.meeting_ics(meeting)).walk("VEVENT")
+    [event] = parse(ical.meeting_ics(meeting)).walk("VEVENT")
     rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=event.decoded("DTSTART"))
     from_calendar = [moment.astimezone(dt.UTC) for moment in rule]
     expected = [
@@ -84,7 +84,7 @@ def test_a_local_until_is_written_in_utc_as_rfc_5545_requires(vendor):
         recurrence="RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20260406T090000",
     )
 
-    [event] = parse(calendar.meeting_ics(meeting)).walk("VEVENT")
+    [event] = parse(ical.meeting_ics(meeting)).walk("VEVENT")
 
     assert event["RRULE"].to_ical() == b"FREQ=WEEKLY;UNTIL=20260406T070000Z;BYDAY=MO"
 
@@ -101,7 +101,7 @@ def test_one_occurrence_is_a_standalone_event_with_its_own_uid(vendor, settings)
         dt.datetime(2026, 3, 30, 8, 0, tzinfo=dt.UTC),
     )
 
-    cal = parse(calendar.meeting_ics(meeting, occurrence))
+    cal = parse(ical.meeting_ics(meeting, occurrence))
 
     [event] = cal.walk("VEVENT")
     assert event["UID"] == f"meeting-{meeting.pk}-20260330T070000Z@governance.example.com"
@@ -114,7 +114,7 @@ def test_one_occurrence_is_a_standalone_event_with_its_own_uid(vendor, settings)
 def test_a_meeting_in_utc_needs_no_vtimezone(vendor):
     meeting = MeetingFactory(vendor=vendor, time_zone="UTC", recurrence="")
 
-    cal = parse(calendar.meeting_ics(meeting))
+    cal = parse(ical.meeting_ics(meeting))
 
     [event] = cal.walk("VEVENT")
     assert event["DTSTART"].to_ical() == b"20260302T080000Z"
@@ -128,7 +128,7 @@ def test_a_feed_lists_every_meeting_with_one_vtimezone_per_zone(owner):
     second = MeetingFactory(vendor=globex, time_zone="America/New_York", recurrence="")
     third = MeetingFactory(vendor=globex, time_zone="Europe/Warsaw", title="Steering")
 
-    cal = parse(calendar.calendar_ics([first, second, third], name="Globex and Acme"))
+    cal = parse(ical.calendar_ics([first, second, third], name="Globex and Acme"))
 
     assert cal["X-WR-CALNAME"] == "Globex and Acme"
     assert cal["NAME"] == "Globex and Acme"
@@ -145,15 +145,15 @@ def test_a_feed_lists_every_meeting_with_one_vtimezone_per_zone(owner):
 def test_a_feed_is_stable_between_fetches_but_for_its_timestamps(vendor):
     meeting = MeetingFactory(vendor=vendor)
 
-    first = parse(calendar.calendar_ics([meeting], name="Acme"))
-    second = parse(calendar.calendar_ics([meeting], name="Acme"))
+    first = parse(ical.calendar_ics([meeting], name="Acme"))
+    second = parse(ical.calendar_ics([meeting], name="Acme"))
 
     assert first["UID"] == second["UID"]
     assert [e["UID"] for e in first.walk("VEVENT")] == [e["UID"] for e in second.walk("VEVENT")]
 
 
 def test_an_empty_feed_is_still_a_valid_calendar():
-    cal = parse(calendar.calendar_ics([], name="Nothing yet"))
+    cal = parse(ical.calendar_ics([], name="Nothing yet"))
 
     assert cal.walk("VEVENT") == []
     assert cal["X-WR-CALNAME"] == "Nothing yet"
@@ -165,7 +165,7 @@ def test_a_meeting_with_a_broken_rule_is_published_as_its_first_meeting_alone(ve
     type(broken).objects.filter(pk=broken.pk).update(recurrence="FREQ=SOMETIMES")
     broken.refresh_from_db()
 
-    cal = parse(calendar.calendar_ics([good, broken], name="Acme"))
+    cal = parse(ical.calendar_ics([good, broken], name="Acme"))
 
     events = {str(event["SUMMARY"]): event for event in cal.walk("VEVENT")}
     assert set(events) == {"Good (Acme Hosting)", "Broken (Acme Hosting)"}

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from governance import scheduling
+from governance.domain import scheduling
 
 RULES = [
     "FREQ=WEEKLY;BYDAY=MO",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from governance.net import client_address
+from governance.infra.net import client_address
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

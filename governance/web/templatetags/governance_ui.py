@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from governance import access
+from governance.domain import access
 from governance.models import Service
 
 register = template.Library()

@@ -1,1 +1,1 @@
-"""Views of the web UI, split by area; ``governance.urls`` maps them."""
+"""Views of the web UI, split by area; ``governance.web.urls`` maps them."""

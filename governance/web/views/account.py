@@ -5,7 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from governance import access, selectors, services
+from governance import selectors, services
+from governance.domain import access
 from governance.web.forms import PreferencesForm
 from governance.web.views.base import account_view
 

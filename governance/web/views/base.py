@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from governance import access, selectors
-from governance.bounds import first_control_character
-from governance.text import file_slug
+from governance import selectors
+from governance.domain import access
+from governance.domain.bounds import first_control_character
+from governance.domain.text import file_slug
 from governance.web.csv_export import csv_response, wants_csv
 
 PAGE_SIZE = 25
@@ -25,7 +26,7 @@ def internal_view(view):
 
     Anonymous visitors go to the login page; vendor representatives get 403 (their pages
     are the vendor portal's). Which vendors and records: ``vendor_for`` and
-    ``editable_vendor_for``, the rules: ``governance.access``.
+    ``editable_vendor_for``, the rules: ``governance.domain.access``.
     """
 
     @wraps(view)

@@ -1,7 +1,7 @@
 """iCalendar feeds for calendar clients, reached through the user's secret URL token.
 
 A calendar client cannot log in, so the URL itself is the credential: the token belongs to
-one user, shows only what that user may see (``governance.access``, as every page does),
+one user, shows only what that user may see (``governance.domain.access``, as every page does),
 and regenerating it revokes every old URL. Feeds are internal: a vendor representative's
 token opens none.
 """
@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
-from governance import access, selectors
-from governance import calendar as ics
+from governance import selectors
+from governance.domain import access
+from governance.domain import ical as ics
+from governance.domain.text import file_slug
 from governance.models import Meeting, UserProfile
-from governance.text import file_slug
 
 
 def _user_for(token):

@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import access, selectors, services
+from governance import selectors, services
+from governance.domain import access
 from governance.models import Vendor
 from governance.web.csv_export import csv_response, wants_csv
 from governance.web.views.base import internal_view

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from governance import access, services
+from governance import services
+from governance.domain import access
 from governance.models import Goal
 from governance.web.forms import CheckInForm, GoalForm
 from governance.web.views.base import (

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from governance import access, services
-from governance import calendar as ics
+from governance import services
+from governance.domain import access
+from governance.domain import ical as ics
+from governance.domain.text import file_slug
 from governance.models import AgendaProposal, Meeting
-from governance.text import file_slug
 from governance.web.forms import MeetingForm
 from governance.web.views.base import (
     editable_vendor_for,

@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from governance import access, services
+from governance import services
+from governance.domain import access
+from governance.domain.scheduling import add_cadence, next_period
 from governance.models import Review, ReviewScore
-from governance.scheduling import add_cadence, next_period
 from governance.web.forms import (
     ActionItemFormSet,
     ReviewForm,

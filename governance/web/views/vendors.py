@@ -10,7 +10,8 @@ from django.db.models import F
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from governance import access, scheduling, selectors, services
+from governance import selectors, services
+from governance.domain import access, scheduling
 from governance.models import (
     ClauseType,
     Goal,

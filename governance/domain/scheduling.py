@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
-from governance import bounds
+from governance.domain import bounds
 
 log = logging.getLogger(__name__)
 

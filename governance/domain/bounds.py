@@ -2,7 +2,7 @@
 
 The models build their fields from the classes here, so the web forms, the API, the admin,
 the portal and any service refuse an out-of-bounds value with the same message, and nothing
-that a page cannot read gets stored. ``governance.scheduling`` keeps its date arithmetic
+that a page cannot read gets stored. ``governance.domain.scheduling`` keeps its date arithmetic
 inside the same window.
 """
 
@@ -115,9 +115,7 @@ class PlainText:
             message = "Use a single line: this text may not contain line breaks."
         else:
             message = "Remove the control character U+%(code)04X from this text."
-        raise ValidationError(
-            message, code="control_character", params={"code": ord(character)}
-        )
+        raise ValidationError(message, code="control_character", params={"code": ord(character)})
 
     def __eq__(self, other):
         return isinstance(other, PlainText) and other.multiline == self.multiline

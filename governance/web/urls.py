@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from governance import views
+from governance.infra import healthz as views
 from governance.web.views import (
     account,
     calendar,

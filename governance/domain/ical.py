@@ -17,8 +17,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
-from governance import scheduling
-from governance.text import lines, one_line
+from governance.domain import scheduling
+from governance.domain.text import lines, one_line
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from django.db import connection, transaction
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from governance.health import broker_ok
+from governance.infra.broker import broker_ok
 
 
 # Outside ATOMIC_REQUESTS: opening that transaction would fail (500) when the database is
