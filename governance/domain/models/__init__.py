@@ -1,0 +1,117 @@
+"""The domain's models, one module per aggregate (Django finds them via ``governance.models``)."""
+
+from governance.domain.models.clauses import (
+    DEFAULT_REQUIRED_CLAUSES,
+    ClauseType,
+    RequiredClause,
+    SecurityClause,
+    SecurityClauseStatus,
+)
+from governance.domain.models.common import (
+    Cadence,
+    Service,
+    TimeStamped,
+    country_validator,
+    currency_validator,
+    time_zone_choices,
+    validate_services,
+    validate_time_zone,
+)
+from governance.domain.models.figures import (
+    RowCount,
+    VendorFigures,
+)
+from governance.domain.models.goals import (
+    Goal,
+    GoalCheckIn,
+    GoalDirection,
+    GoalStatus,
+)
+from governance.domain.models.incidents import (
+    Incident,
+    IncidentStatus,
+    Priority,
+    SLATarget,
+)
+from governance.domain.models.meetings import (
+    AgendaProposal,
+    AgendaProposalStatus,
+    Meeting,
+    MeetingChannel,
+    MeetingKind,
+    validate_rrule,
+)
+from governance.domain.models.people import (
+    Role,
+    UserProfile,
+    validate_lead_times,
+    validate_muted_kinds,
+)
+from governance.domain.models.reminders import (
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
+)
+from governance.domain.models.reviews import (
+    ActionItem,
+    ActionItemStatus,
+    Review,
+    ReviewScore,
+    ReviewScoreCriterion,
+    ReviewStatus,
+)
+from governance.domain.models.vendors import (
+    Contact,
+    Vendor,
+    VendorStatus,
+    VendorTier,
+)
+
+__all__ = [
+    "DEFAULT_REQUIRED_CLAUSES",
+    "ActionItem",
+    "ActionItemStatus",
+    "AgendaProposal",
+    "AgendaProposalStatus",
+    "Cadence",
+    "ClauseType",
+    "Contact",
+    "Goal",
+    "GoalCheckIn",
+    "GoalDirection",
+    "GoalStatus",
+    "Incident",
+    "IncidentStatus",
+    "Meeting",
+    "MeetingChannel",
+    "MeetingKind",
+    "Priority",
+    "Reminder",
+    "ReminderKind",
+    "ReminderStatus",
+    "RequiredClause",
+    "Review",
+    "ReviewScore",
+    "ReviewScoreCriterion",
+    "ReviewStatus",
+    "Role",
+    "RowCount",
+    "SLATarget",
+    "SecurityClause",
+    "SecurityClauseStatus",
+    "Service",
+    "TimeStamped",
+    "UserProfile",
+    "Vendor",
+    "VendorFigures",
+    "VendorStatus",
+    "VendorTier",
+    "country_validator",
+    "currency_validator",
+    "time_zone_choices",
+    "validate_lead_times",
+    "validate_muted_kinds",
+    "validate_rrule",
+    "validate_services",
+    "validate_time_zone",
+]

@@ -1,0 +1,153 @@
+"""Security clauses of the contract and the clause types a tier requires."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from governance.domain import bounds
+from governance.domain.models.common import TimeStamped
+from governance.domain.models.vendors import Vendor
+from governance.domain.uploads import evidence_upload_to, validate_evidence
+
+
+class ClauseType(models.TextChoices):
+    CONFIDENTIALITY = "confidentiality", "Confidentiality / NDA"
+    DATA_PROTECTION = "data_protection", "Data protection agreement"
+    BREACH_NOTIFICATION = "breach_notification", "Breach notification"
+    ISO27001 = "iso27001", "ISO 27001 certification"
+    SOC2 = "soc2", "SOC 2 report"
+    RIGHT_TO_AUDIT = "right_to_audit", "Right to audit"
+    DATA_RESIDENCY = "data_residency", "Data residency"
+    SUBCONTRACTORS = "subcontractors", "Subcontractor approval"
+    ACCESS_CONTROL = "access_control", "Access control"
+    ENCRYPTION = "encryption", "Encryption"
+    BUSINESS_CONTINUITY = "business_continuity", "Business continuity / DR"
+    VULNERABILITY_MANAGEMENT = "vulnerability_management", "Vulnerability management"
+    BACKGROUND_CHECKS = "background_checks", "Background checks"
+    TERMINATION_DATA_RETURN = "termination_data_return", "Termination and data return"
+
+
+class SecurityClauseStatus(models.TextChoices):
+    MISSING = "missing", "Missing"
+    NEGOTIATING = "negotiating", "Negotiating"
+    AGREED = "agreed", "Agreed"
+    VERIFIED = "verified", "Verified"
+    NON_COMPLIANT = "non_compliant", "Non-compliant"
+
+
+class SecurityClause(TimeStamped):
+    Status = SecurityClauseStatus
+    # A clause counts towards coverage when it is in force in one of these statuses.
+    COVERING_STATUSES = (Status.AGREED, Status.VERIFIED)
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="clauses")
+    clause_type = models.CharField(max_length=32, choices=ClauseType)
+    requirement = bounds.TextField(blank=True)
+    # Type-specific parameters, e.g. {"notification_hours": 24} for breach notification.
+    parameters = bounds.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status, default=Status.MISSING)
+    evidence_url = models.URLField(max_length=500, blank=True)
+    evidence_file = models.FileField(
+        upload_to=evidence_upload_to, blank=True, validators=[validate_evidence]
+    )
+    effective_date = bounds.DateField(null=True, blank=True)
+    expires_on = bounds.DateField(null=True, blank=True)
+    last_verified_on = bounds.DateField(null=True, blank=True)
+    next_verification_due = bounds.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["vendor", "clause_type"]
+        verbose_name = "security clause"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vendor", "clause_type"],
+                name="clause_one_per_vendor_type",
+                violation_error_message="This vendor already has a clause of this type.",
+            ),
+            models.CheckConstraint(
+                name="clause_expires_after_effective",
+                condition=Q(expires_on__isnull=True)
+                | Q(effective_date__isnull=True)
+                | Q(expires_on__gte=F("effective_date")),
+                violation_error_message="A clause cannot expire before it takes effect.",
+            ),
+            models.CheckConstraint(
+                name="clause_type_valid", condition=Q(clause_type__in=ClauseType.values)
+            ),
+            models.CheckConstraint(
+                name="clause_status_valid",
+                condition=Q(status__in=SecurityClauseStatus.values),
+            ),
+        ]
+        indexes = [
+            # Clause/certification expiry reminders and the dashboard's expiring panel.
+            models.Index(fields=["expires_on"], name="clause_expires_on_idx"),
+            models.Index(fields=["next_verification_due"], name="clause_next_verif_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.vendor}: {self.get_clause_type_display()}"
+
+    def get_absolute_url(self):
+        return reverse("governance:vendor-detail", args=[self.vendor_id]) + "#clauses"
+
+
+# The clause set each tier requires by default (editable afterwards as RequiredClause rows).
+DEFAULT_REQUIRED_CLAUSES = {
+    "critical": [
+        "confidentiality",
+        "data_protection",
+        "breach_notification",
+        "iso27001",
+        "right_to_audit",
+        "data_residency",
+        "subcontractors",
+        "access_control",
+        "encryption",
+        "business_continuity",
+        "vulnerability_management",
+        "background_checks",
+        "termination_data_return",
+    ],
+    "high": [
+        "confidentiality",
+        "data_protection",
+        "breach_notification",
+        "iso27001",
+        "right_to_audit",
+        "access_control",
+        "encryption",
+        "business_continuity",
+        "termination_data_return",
+    ],
+    "medium": [
+        "confidentiality",
+        "data_protection",
+        "breach_notification",
+        "access_control",
+        "termination_data_return",
+    ],
+    "low": ["confidentiality", "data_protection"],
+}
+
+
+class RequiredClause(models.Model):
+    """One clause type that every vendor of a tier must have: the tier's required set."""
+
+    tier = models.CharField(max_length=16, choices=Vendor.Tier)
+    clause_type = models.CharField(max_length=32, choices=ClauseType)
+
+    class Meta:
+        ordering = ["tier", "clause_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tier", "clause_type"],
+                name="required_clause_unique_per_tier",
+                violation_error_message="This tier already requires this clause type.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_tier_display()}: {self.get_clause_type_display()}"

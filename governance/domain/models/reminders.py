@@ -1,0 +1,114 @@
+"""The reminder outbox: one row per reminder, sent exactly once."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+from governance.domain.models.vendors import Vendor
+
+
+class ReminderKind(models.TextChoices):
+    REVIEW_UPCOMING = "review_upcoming", "Review upcoming"
+    REVIEW_OVERDUE = "review_overdue", "Review overdue"
+    MEETING = "meeting", "Meeting"
+    CLAUSE_EXPIRY = "clause_expiry", "Clause or certification expiry"
+    GOAL_DUE = "goal_due", "Goal due"
+    CONTRACT_NOTICE = "contract_notice", "Contract notice deadline"
+    SLA_WARNING = "sla_warning", "SLA warning"
+    SLA_BREACH = "sla_breach", "SLA breach"
+    DIGEST = "digest", "Weekly digest"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class Reminder(models.Model):
+    """One reminder that is due or was sent: the outbox of the reminder engine.
+
+    The unique key (kind, object, occurrence, lead time, recipient) is what makes a reminder
+    go out once and only once, whichever worker or sweep gets there first.
+    """
+
+    Kind = ReminderKind
+    Status = ReminderStatus
+    # Kinds reminded ahead of a date or time by lead times (site defaults, per-user overrides).
+    LEAD_TIME_KINDS = (
+        Kind.REVIEW_UPCOMING,
+        Kind.MEETING,
+        Kind.CLAUSE_EXPIRY,
+        Kind.GOAL_DUE,
+        Kind.CONTRACT_NOTICE,
+    )
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    # Denormalised so a vendor's reminders list without touching every object type.
+    vendor = models.ForeignKey(
+        Vendor,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    occurrence = models.DateTimeField(help_text="The occurrence or due time it is for (UTC).")
+    lead_time = models.DurationField(help_text="How long before the occurrence it is sent.")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "content_type",
+                    "object_id",
+                    "occurrence",
+                    "lead_time",
+                    "recipient",
+                ],
+                name="reminder_once_per_key",
+                violation_error_message="This reminder already exists.",
+            ),
+            models.CheckConstraint(
+                name="reminder_sent_has_sent_at",
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                violation_error_message="A sent reminder needs its sending time.",
+            ),
+            models.CheckConstraint(
+                name="reminder_status_valid",
+                condition=Q(status__in=ReminderStatus.values),
+            ),
+        ]
+        indexes = [
+            # The sweep: rows still to send (pending) or stuck in sending.
+            models.Index(fields=["status", "created_at"], name="reminder_status_created_idx"),
+            # A vendor's reminders, newest first.
+            models.Index(fields=["vendor", "-created_at"], name="reminder_vendor_created_idx"),
+            # The reminder list's default order (API /reminders/, newest first).
+            models.Index(fields=["-created_at", "-id"], name="reminder_created_desc_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient} ({self.status})"
+
+    @property
+    def message_id(self):
+        """A stable Message-ID: a resend after a crash carries the same id (deduplicable)."""
+        domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        return f"<reminder-{self.pk}@{domain or 'localhost'}>"

@@ -1,0 +1,169 @@
+"""Performance reviews, their scores and action items."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from governance.domain import bounds
+from governance.domain.models.common import TimeStamped
+from governance.domain.models.vendors import Vendor
+
+
+class ReviewStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Review(TimeStamped):
+    """A periodic performance review of a vendor."""
+
+    Status = ReviewStatus
+    OPEN_STATUSES = (Status.SCHEDULED, Status.IN_PROGRESS)
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="reviews")
+    period_start = bounds.DateField()
+    period_end = bounds.DateField()
+    scheduled_for = bounds.DateField()
+    status = models.CharField(max_length=16, choices=Status, default=Status.SCHEDULED)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
+    # Derived: the mean of the criterion scores, kept by services.review_scores_set().
+    overall_score = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    summary = bounds.TextField(blank=True)
+    completed_at = bounds.DateTimeField(null=True, blank=True)
+    # The vendor's acknowledgement of the outcome, from the vendor portal.
+    vendor_acknowledged_at = bounds.DateTimeField(null=True, blank=True)
+    vendor_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="acknowledged_reviews",
+    )
+    vendor_comment = bounds.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-scheduled_for", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="review_period_ends_after_start",
+                condition=Q(period_end__gt=F("period_start")),
+                violation_error_message="The review period must end after it starts.",
+            ),
+            models.CheckConstraint(
+                name="review_overall_score_1_to_5",
+                condition=Q(overall_score__isnull=True)
+                | Q(overall_score__gte=1, overall_score__lte=5),
+                violation_error_message="The overall score must be between 1 and 5.",
+            ),
+            models.CheckConstraint(
+                name="review_completed_has_completed_at",
+                condition=~Q(status="completed") | Q(completed_at__isnull=False),
+                violation_error_message="A completed review needs its completion time.",
+            ),
+            models.CheckConstraint(
+                name="review_status_valid", condition=Q(status__in=ReviewStatus.values)
+            ),
+        ]
+        indexes = [
+            # Review reminders and the dashboard's "due in 30 days / overdue" panel.
+            models.Index(fields=["status", "scheduled_for"], name="review_status_sched_idx"),
+            # A vendor's reviews newest first: scorecard trend, next review date.
+            models.Index(fields=["vendor", "-scheduled_for"], name="review_vendor_sched_idx"),
+            # The review lists in their default order, newest first.
+            models.Index(fields=["-scheduled_for", "-id"], name="review_sched_desc_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.vendor} review {self.period_start:%Y-%m-%d} to {self.period_end:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("governance:vendor-detail", args=[self.vendor_id]) + "#reviews"
+
+
+class ReviewScoreCriterion(models.TextChoices):
+    QUALITY = "quality", "Quality of service"
+    RESPONSIVENESS = "responsiveness", "Responsiveness"
+    COMMUNICATION = "communication", "Communication"
+    SECURITY = "security", "Security & compliance"
+    COST = "cost", "Cost & value"
+    INNOVATION = "innovation", "Innovation"
+
+
+class ReviewScore(models.Model):
+    Criterion = ReviewScoreCriterion
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.CharField(max_length=20, choices=Criterion)
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = bounds.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "criterion"]
+        constraints = [
+            models.CheckConstraint(
+                name="review_score_1_to_5",
+                condition=Q(score__gte=1, score__lte=5),
+                violation_error_message="A score must be between 1 and 5.",
+            ),
+            models.UniqueConstraint(
+                fields=["review", "criterion"],
+                name="review_score_one_per_criterion",
+                violation_error_message="Each criterion is scored once per review.",
+            ),
+            models.CheckConstraint(
+                name="review_score_criterion_valid",
+                condition=Q(criterion__in=ReviewScoreCriterion.values),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_criterion_display()}: {self.score}"
+
+
+class ActionItemStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ActionItem(TimeStamped):
+    Status = ActionItemStatus
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="action_items")
+    description = bounds.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    due_date = bounds.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status, default=Status.OPEN)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="action_item_status_valid",
+                condition=Q(status__in=ActionItemStatus.values),
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:60]
