@@ -16,8 +16,8 @@ class GovernanceConfig(AppConfig):
         from django.db.models.signals import post_save
 
         import config.celery  # noqa: F401
-        from governance import figures
         from governance.infra import credentials as security
+        from governance.services import figures
 
         figures.connect()
         # A password change by any door revokes the user's API tokens.

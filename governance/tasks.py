@@ -10,8 +10,9 @@ import kombu.exceptions
 from celery import shared_task
 from celery.utils import uuid
 
-from governance import figures, reminders
+from governance import reminders
 from governance.infra import credentials as security
+from governance.services import figures
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,9 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from governance import figures, selectors, services, tasks
+from governance import selectors, services, tasks
 from governance.models import Meeting, RequiredClause, Vendor, VendorFigures
+from governance.services import figures
 from tests.factories import (
     ClauseFactory,
     GoalFactory,

@@ -62,6 +62,7 @@ def test_make_run_serves_the_login_page_with_a_worker_and_beat_and_ctrl_c_stops_
                 "data_folder_in": str(broker / "out"),
                 "data_folder_out": str(broker / "out"),
                 "processed_folder": str(broker / "processed"),
+                "control_folder": str(broker / "control"),
             }
         ),
         "BEAT_SCHEDULE": str(tmp_path / "celerybeat-schedule"),
@@ -102,6 +103,8 @@ def test_make_run_serves_the_login_page_with_a_worker_and_beat_and_ctrl_c_stops_
             "the worker, beat and the printed login",
         )
         assert _status(f"{base}/healthz") == 200
+        # The worker's exchange bindings: in the broker's folder, not ./control beside the code.
+        assert (broker / "control").is_dir()
     finally:
         # Ctrl-C in a terminal signals the whole foreground process group.
         os.killpg(run.pid, signal.SIGINT)

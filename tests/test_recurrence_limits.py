@@ -19,9 +19,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from governance import figures, reminders, services
+from governance import reminders, services
 from governance.domain import scheduling
 from governance.models import Meeting, Role
+from governance.services import figures
 from tests.factories import MeetingFactory, UserFactory
 
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)

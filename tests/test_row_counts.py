@@ -7,8 +7,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from governance import figures, selectors, services
+from governance import selectors, services
 from governance.models import Incident, Reminder, Review, RowCount, VendorFigures
+from governance.services import figures
 from tests.api.conftest import client_for
 from tests.factories import (
     ClauseFactory,

@@ -8,8 +8,9 @@ from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
-from governance import figures, selectors
+from governance import selectors
 from governance.models import Reminder
+from governance.services import figures
 
 from .scoping import is_every_vendor, visible_vendors
 

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from governance import audit, selectors, services
+from governance import selectors, services
 from governance.domain import access, bounds
 from governance.models import (
     ActionItem,
@@ -30,6 +30,7 @@ from governance.models import (
     SLATarget,
     Vendor,
 )
+from governance.selectors import history as audit
 
 from .fields import (
     DateField,

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from simple_history.models import HistoricalRecords
 
-from governance import audit, selectors, services
+from governance import selectors, services
 from governance.domain import access
 from governance.infra.credentials import LOCKED_OUT
 from governance.models import (
@@ -41,6 +41,7 @@ from governance.models import (
     SLATarget,
     Vendor,
 )
+from governance.selectors import history as audit
 
 from . import filters, serializers
 from .auth import TokenAuthentication

@@ -1,7 +1,7 @@
 from django.db import migrations, models
 
 # The tables whose rows belonging to a vendor are counted. Frozen here: this migration
-# installs the triggers for exactly these (``governance.figures.COUNTED`` names the models).
+# installs the triggers for exactly these (``governance.services.figures.COUNTED`` names the models).
 COUNTED = [
     "governance_contact",
     "governance_goal",

@@ -12,6 +12,7 @@ from django.db import connection
 
 from governance import services
 from governance.models import SLATarget, Vendor
+from governance.services import saving
 from tests.api.conftest import client_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def race(monkeypatch, send):
     """Run ``send()`` in two threads that both reach the insert before either commits."""
     barrier = threading.Barrier(2, timeout=10)
-    real_save = services._save
+    real_save = saving.validated_save
     holding = threading.local()
 
     def save_after_barrier(instance, **kwargs):
@@ -30,7 +31,9 @@ def race(monkeypatch, send):
             barrier.wait()
         return real_save(instance, **kwargs)
 
-    monkeypatch.setattr(services, "_save", save_after_barrier)
+    for module in (saving, *vars(services).values()):
+        if getattr(module, "validated_save", None) is real_save:
+            monkeypatch.setattr(module, "validated_save", save_after_barrier)
     responses = []
 
     def run():

@@ -7,8 +7,8 @@ import time_machine
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from governance import figures
 from governance.models import Review
+from governance.services import figures
 from tests.factories import GoalFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db

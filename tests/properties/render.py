@@ -23,7 +23,7 @@ from django.db.models import Max, Q
 from django.test import Client
 from django.urls import reverse
 
-from governance import figures, reminders
+from governance import reminders
 from governance.models import (
     ActionItem,
     AgendaProposal,
@@ -38,6 +38,7 @@ from governance.models import (
     UserProfile,
     Vendor,
 )
+from governance.services import figures
 from tests.access.world import NOW
 from tests.api.conftest import token_for
 

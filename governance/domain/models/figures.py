@@ -9,7 +9,7 @@ class VendorFigures(models.Model):
     """A vendor's derived figures as last computed: what the lists sort, page and show.
 
     A cache of ``selectors.vendors_with_metrics`` for one vendor, never typed in and not part
-    of the audit history. ``governance.figures`` rewrites it whenever a record it is computed
+    of the audit history. ``services.figures`` rewrites it whenever a record it is computed
     from is written, and every few minutes for what changes with the clock alone (an open
     incident passing its target, the SLA window moving on, a clause expiring).
     """

@@ -61,7 +61,7 @@ class Meeting(TimeStamped):
         settings.AUTH_USER_MODEL, blank=True, related_name="meetings"
     )
     contacts = models.ManyToManyField(Contact, blank=True, related_name="meetings")
-    # Derived (``governance.figures``): the start of the first occurrence not yet begun when
+    # Derived (``services.figures``): the start of the first occurrence not yet begun when
     # last computed, None when the series is over. Lets "next meetings" take the few
     # meetings that come first instead of expanding every series.
     next_occurrence_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from governance import audit
 from governance.domain import access
+from governance.selectors import history as audit
 from governance.web.views.base import internal_view, paginate, vendor_for
 
 

@@ -1,0 +1,85 @@
+"""Reads: scoped querysets, derived figures and scorecards, computed in the database.
+
+Every list is one query (plus a fixed number of prefetches) whatever its length: derived
+per-vendor figures are correlated subqueries, never a query per row. One module per area;
+this package re-exports them (``selectors.vendor_list(...)``), except the change history
+(``selectors.history``).
+"""
+
+from governance.domain.health import (
+    GOOD_GOAL_STATUSES,
+    HEALTH_WEIGHTS,
+    MEASURED_GOAL_STATUSES,
+    clause_coverage_percent,
+    goals_on_track_percent,
+    health_parts,
+    health_score,
+    review_score_percent,
+    sla_compliance_percent,
+    vendor_health,
+)
+from governance.selectors.dashboard import (
+    expiring_clauses,
+    goals_at_risk,
+    next_meetings,
+    reviews_due,
+    vendor_reminders,
+)
+from governance.selectors.incidents import (
+    incidents_with_breach_flags,
+    open_incidents,
+    sla_compliance,
+    sla_compliance_by_month,
+)
+from governance.selectors.scoping import (
+    count_subquery,
+    counted_rows,
+    vendors_for,
+)
+from governance.selectors.vendors import (
+    TIER_RANK,
+    Scorecard,
+    next_review_dates,
+    review_score_history,
+    sla_window,
+    vendor_list,
+    vendor_owners,
+    vendor_scorecard,
+    vendors_with_figures,
+    vendors_with_metrics,
+)
+
+__all__ = [
+    "GOOD_GOAL_STATUSES",
+    "HEALTH_WEIGHTS",
+    "MEASURED_GOAL_STATUSES",
+    "TIER_RANK",
+    "Scorecard",
+    "clause_coverage_percent",
+    "count_subquery",
+    "counted_rows",
+    "expiring_clauses",
+    "goals_at_risk",
+    "goals_on_track_percent",
+    "health_parts",
+    "health_score",
+    "incidents_with_breach_flags",
+    "next_meetings",
+    "next_review_dates",
+    "open_incidents",
+    "review_score_history",
+    "review_score_percent",
+    "reviews_due",
+    "sla_compliance",
+    "sla_compliance_by_month",
+    "sla_compliance_percent",
+    "sla_window",
+    "vendor_health",
+    "vendor_list",
+    "vendor_owners",
+    "vendor_reminders",
+    "vendor_scorecard",
+    "vendors_for",
+    "vendors_with_figures",
+    "vendors_with_metrics",
+]

@@ -1,0 +1,113 @@
+"""Every use case a person or a system can perform: one function each, called alike by the web UI,
+the portal, the API, the admin, the tasks and the commands.
+
+Each function is keyword-only after its subject, validates through ``full_clean()`` (the rules
+live in ``governance.domain``) and runs in a transaction, so a rejected write changes nothing.
+One module per aggregate; this package re-exports them: ``services.vendor_create(...)``.
+"""
+
+from governance.services.clauses import (
+    clause_delete,
+    clause_save,
+    clause_verify,
+)
+from governance.services.goals import (
+    goal_check_in_add,
+    goal_refresh_current_value,
+    goal_save,
+)
+from governance.services.incidents import (
+    incident_acknowledge,
+    incident_due_times,
+    incident_resolve,
+    incident_save,
+    incident_upsert,
+    sla_target_delete,
+    sla_target_save,
+)
+from governance.services.meetings import (
+    MEETING_FIELDS,
+    agenda_proposal_decide,
+    agenda_propose,
+    meeting_occurrences,
+    meeting_save,
+)
+from governance.services.people import (
+    NEW_USER_ROLES,
+    PROFILE_FIELDS,
+    check_new_user_role,
+    profile_create,
+    profile_for,
+    profile_regenerate_calendar_token,
+    profile_role_set,
+    profile_update,
+    user_role_set,
+)
+from governance.services.reviews import (
+    action_item_status_set,
+    review_acknowledge,
+    review_complete,
+    review_refresh_overall_score,
+    review_save,
+)
+from governance.services.saving import (
+    CONFLICT_MESSAGE,
+    Conflict,
+    assign_fields,
+    validated_save,
+)
+from governance.services.vendors import (
+    VENDOR_FIELDS,
+    contact_save,
+    vendor_create,
+    vendor_delete,
+    vendor_history_counts,
+    vendor_managers_set,
+    vendor_update,
+)
+
+__all__ = [
+    "CONFLICT_MESSAGE",
+    "MEETING_FIELDS",
+    "NEW_USER_ROLES",
+    "PROFILE_FIELDS",
+    "VENDOR_FIELDS",
+    "Conflict",
+    "action_item_status_set",
+    "agenda_proposal_decide",
+    "agenda_propose",
+    "assign_fields",
+    "check_new_user_role",
+    "clause_delete",
+    "clause_save",
+    "clause_verify",
+    "contact_save",
+    "goal_check_in_add",
+    "goal_refresh_current_value",
+    "goal_save",
+    "incident_acknowledge",
+    "incident_due_times",
+    "incident_resolve",
+    "incident_save",
+    "incident_upsert",
+    "meeting_occurrences",
+    "meeting_save",
+    "profile_create",
+    "profile_for",
+    "profile_regenerate_calendar_token",
+    "profile_role_set",
+    "profile_update",
+    "review_acknowledge",
+    "review_complete",
+    "review_refresh_overall_score",
+    "review_save",
+    "sla_target_delete",
+    "sla_target_save",
+    "user_role_set",
+    "validated_save",
+    "vendor_create",
+    "vendor_delete",
+    "vendor_history_counts",
+    "vendor_managers_set",
+    "vendor_update",
+]

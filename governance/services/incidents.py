@@ -1,0 +1,138 @@
+"""SLA targets and incidents: due times stamped from the target, acknowledged, resolved."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import CheckConstraint, ExpressionWrapper, F, fields
+from django.utils import timezone
+
+from governance.models import (
+    Incident,
+    SLATarget,
+)
+from governance.services import figures
+from governance.services.saving import validated_save
+
+# --- SLA -----------------------------------------------------------------------------------
+
+
+def incident_due_times(*, opened_at, target):
+    """(response due, resolution due) for an incident opened at ``opened_at`` under ``target``."""
+    if target is None or opened_at is None:
+        return None, None
+    return (
+        opened_at + dt.timedelta(minutes=target.response_minutes),
+        opened_at + dt.timedelta(minutes=target.resolution_minutes),
+    )
+
+
+def _stamp_incident(incident, *, now):
+    """Fill the times a status implies and derive the due times from the SLA target.
+
+    A resolved incident was acknowledged at the latest when it was resolved.
+    """
+    stamp = max(now, incident.opened_at)
+    if incident.status in (Incident.Status.RESOLVED, Incident.Status.CLOSED):
+        incident.resolved_at = incident.resolved_at or stamp
+    if incident.status != Incident.Status.OPEN or incident.resolved_at:
+        incident.acknowledged_at = incident.acknowledged_at or incident.resolved_at or stamp
+    target = SLATarget.objects.filter(
+        vendor_id=incident.vendor_id, priority=incident.priority
+    ).first()
+    incident.response_due_at, incident.resolution_due_at = incident_due_times(
+        opened_at=incident.opened_at, target=target
+    )
+
+
+@transaction.atomic
+def incident_save(incident, *, now=None):
+    """Save an incident with its SLA due times; a status implies its timestamps."""
+    if incident.opened_at is not None:  # without it, validation below says what is missing
+        _stamp_incident(incident, now=now or timezone.now())
+    return validated_save(incident)
+
+
+def incident_upsert(*, vendor, external_id, now=None, **data):
+    """Create the incident ``vendor`` + ``external_id`` or update the one that exists.
+
+    Returns ``(incident, created)``. Safe under retries and concurrent duplicates: the unique
+    constraint decides who creates; the loser updates the winner's row under a row lock.
+    """
+    if not external_id:
+        incident = Incident(vendor=vendor, **data)
+        return incident_save(incident, now=now), True
+    with transaction.atomic():
+        existing = (
+            Incident.objects.select_for_update()
+            .filter(vendor=vendor, external_id=external_id)
+            .first()
+        )
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    incident = Incident(vendor=vendor, external_id=external_id, **data)
+                    # Uniqueness is left to the database (see below); the rest is checked here.
+                    incident.full_clean(validate_constraints=False)
+                    for constraint in Incident._meta.constraints:
+                        if isinstance(constraint, CheckConstraint):
+                            constraint.validate(Incident, incident)
+                    _stamp_incident(incident, now=now or timezone.now())
+                    incident.save()
+                    return incident, True
+            except IntegrityError:
+                # A concurrent request created it first: update that row instead.
+                existing = (
+                    Incident.objects.select_for_update()
+                    .filter(vendor=vendor, external_id=external_id)
+                    .first()
+                )
+                if existing is None:
+                    raise
+        for name, value in data.items():
+            setattr(existing, name, value)
+        return incident_save(existing, now=now), False
+
+
+@transaction.atomic
+def incident_acknowledge(incident, *, at=None):
+    incident.acknowledged_at = at or timezone.now()
+    if incident.status == Incident.Status.OPEN:
+        incident.status = Incident.Status.ACKNOWLEDGED
+    return incident_save(incident)
+
+
+@transaction.atomic
+def incident_resolve(incident, *, at=None, root_cause=None):
+    incident.resolved_at = at or timezone.now()
+    incident.status = Incident.Status.RESOLVED
+    if root_cause is not None:
+        incident.root_cause = root_cause
+    return incident_save(incident)
+
+
+@transaction.atomic
+def sla_target_save(target):
+    """Save a target and re-derive the due times of the vendor's incidents of its priority."""
+    validated_save(target)
+    Incident.objects.filter(vendor_id=target.vendor_id, priority=target.priority).update(
+        response_due_at=ExpressionWrapper(
+            F("opened_at") + dt.timedelta(minutes=target.response_minutes),
+            output_field=fields.DateTimeField(),
+        ),
+        resolution_due_at=ExpressionWrapper(
+            F("opened_at") + dt.timedelta(minutes=target.resolution_minutes),
+            output_field=fields.DateTimeField(),
+        ),
+    )
+    figures.refresh([target.vendor_id])
+    return target
+
+
+@transaction.atomic
+def sla_target_delete(target):
+    """Delete a target; the incidents of its priority no longer have due times."""
+    Incident.objects.filter(vendor_id=target.vendor_id, priority=target.priority).update(
+        response_due_at=None, resolution_due_at=None
+    )
+    target.delete()
+    figures.refresh([target.vendor_id])

@@ -1,0 +1,84 @@
+"""Meetings and the agenda items proposed for them."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from governance.domain import scheduling
+from governance.models import (
+    AgendaProposal,
+)
+from governance.services.saving import validated_save
+
+# A meeting's fields as the API and the admin edit them (attendees and contacts through
+# ``meeting_save``).
+MEETING_FIELDS = (
+    "vendor",
+    "title",
+    "kind",
+    "starts_at",
+    "duration_minutes",
+    "time_zone",
+    "recurrence",
+    "channel",
+    "location",
+    "agenda",
+    "minutes",
+    "attendees",
+    "contacts",
+)
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_save(meeting, *, attendees=None, contacts=None):
+    validated_save(meeting)
+    if attendees is not None:
+        meeting.attendees.set(attendees)
+    if contacts is not None:
+        foreign = [c for c in contacts if c.vendor_id != meeting.vendor_id]
+        if foreign:
+            raise ValidationError({"contacts": "Contacts must belong to the meeting's vendor."})
+        meeting.contacts.set(contacts)
+    return meeting
+
+
+def meeting_occurrences(meeting, *, start, end):
+    """The meeting's occurrences starting in [start, end), expanded in its own time zone."""
+    return scheduling.meeting_occurrences(
+        starts_at=meeting.starts_at,
+        duration_minutes=meeting.duration_minutes,
+        time_zone=meeting.time_zone,
+        recurrence=meeting.recurrence,
+        start=start,
+        end=end,
+    )
+
+
+@transaction.atomic
+def agenda_propose(*, meeting, author, text):
+    """Propose an item for the meeting's agenda; the meeting's team accepts or declines it."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Describe the item you propose."})
+    return validated_save(AgendaProposal(meeting=meeting, author=author, text=text))
+
+
+@transaction.atomic
+def agenda_proposal_decide(proposal, *, accept):
+    """Accept (the item joins the meeting's agenda) or decline a proposed agenda item."""
+    proposal = (
+        AgendaProposal.objects.select_for_update().select_related("meeting").get(pk=proposal.pk)
+    )
+    if proposal.status != AgendaProposal.Status.PROPOSED:
+        raise ValidationError(f"This proposal was already {proposal.get_status_display().lower()}.")
+    if accept:
+        meeting = proposal.meeting
+        item = f"- {proposal.text}"
+        meeting.agenda = f"{meeting.agenda.rstrip()}\n{item}" if meeting.agenda.strip() else item
+        validated_save(meeting)
+        proposal.status = AgendaProposal.Status.ACCEPTED
+    else:
+        proposal.status = AgendaProposal.Status.DECLINED
+    return validated_save(proposal)

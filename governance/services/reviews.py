@@ -1,0 +1,131 @@
+"""Performance reviews: scores, completion and the next review, acknowledgement, action items."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Avg
+from django.utils import timezone
+
+from governance.domain import bounds, scheduling
+from governance.models import (
+    ActionItem,
+    Review,
+    ReviewScore,
+)
+from governance.services import figures
+from governance.services.saving import validated_save
+
+# --- reviews -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_save(review, *, scores=None, action_items=None):
+    """Save a review and, when given, replace its criterion scores and action items.
+
+    ``scores``: iterable of dicts with ``criterion``, ``score``, ``comment``.
+    ``action_items``: iterable of dicts with ``description``, ``owner``, ``due_date``, ``status``.
+    All or nothing: an invalid score leaves the review as it was.
+    """
+    validated_save(review, exclude=["overall_score"])
+    if scores is not None:
+        review.scores.all().delete()
+        for item in scores:
+            validated_save(ReviewScore(review=review, **item))
+    if action_items is not None:
+        review.action_items.all().delete()
+        for item in action_items:
+            validated_save(ActionItem(review=review, **item))
+    review_refresh_overall_score(review)
+    return review
+
+
+def review_refresh_overall_score(review):
+    """The overall score is the mean of the criterion scores (None when there are none)."""
+    mean = review.scores.aggregate(mean=Avg("score"))["mean"]
+    review.overall_score = None if mean is None else round(mean, 2)
+    changed = (
+        Review.objects.filter(pk=review.pk)
+        .exclude(overall_score=review.overall_score)
+        .update(overall_score=review.overall_score)
+    )
+    if changed:  # an UPDATE sends no signal: the vendor's stored figures are refreshed here
+        figures.refresh([review.vendor_id])
+    return review.overall_score
+
+
+@transaction.atomic
+def review_complete(review, *, today=None, now=None):
+    """Complete a review and schedule the next one; returns the next review.
+
+    The next review is one cadence after this one's scheduled date (a late review does not
+    shift the calendar; a date already past becomes today) and covers the following period.
+    An open review already scheduled after this one is reused rather than duplicated.
+    """
+    review = Review.objects.select_for_update().select_related("vendor").get(pk=review.pk)
+    if review.status in (Review.Status.COMPLETED, Review.Status.CANCELLED):
+        raise ValidationError({"status": f"This review is already {review.status}."})
+    now = now or timezone.now()
+    vendor = review.vendor
+    today = today or timezone.localdate(now, timezone=_zone(vendor.time_zone))
+    review.status = Review.Status.COMPLETED
+    review.completed_at = now
+    review_refresh_overall_score(review)
+    validated_save(review)
+
+    existing = (
+        vendor.reviews.filter(
+            status__in=Review.OPEN_STATUSES, scheduled_for__gt=review.scheduled_for
+        )
+        .order_by("scheduled_for")
+        .first()
+    )
+    if existing:
+        return existing
+    cadence = vendor.effective_cadence
+    period_start, period_end = scheduling.next_period(review.period_end, cadence)
+    scheduled_for = scheduling.next_review_date(review.scheduled_for, cadence, today)
+    if max(period_end, scheduled_for) > bounds.LATEST_DATE:
+        raise ValidationError(
+            {
+                "scheduled_for": "The next review would fall after "
+                f"{bounds.LATEST_DATE:%Y-%m-%d}, the last date this application keeps; "
+                "correct this review's dates or cancel it instead."
+            }
+        )
+    next_review = Review(
+        vendor=vendor,
+        period_start=period_start,
+        period_end=period_end,
+        scheduled_for=scheduled_for,
+        reviewer=review.reviewer,
+        status=Review.Status.SCHEDULED,
+    )
+    return validated_save(next_review)
+
+
+def _zone(name):
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(name)
+
+
+@transaction.atomic
+def review_acknowledge(review, *, by, comment="", at=None):
+    """Record the vendor's acknowledgement of a completed review's outcome, once."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.status != Review.Status.COMPLETED:
+        raise ValidationError("Only a completed review can be acknowledged.")
+    if review.vendor_acknowledged_at is not None:
+        raise ValidationError("This review was already acknowledged.")
+    review.vendor_acknowledged_at = at or timezone.now()
+    review.vendor_acknowledged_by = by
+    review.vendor_comment = comment.strip()
+    return validated_save(review)
+
+
+@transaction.atomic
+def action_item_status_set(item, *, status):
+    """Move an action item along (open, in progress, done, cancelled)."""
+    if status not in ActionItem.Status.values:
+        raise ValidationError({"status": f"Unknown status {status!r}."})
+    item.status = status
+    return validated_save(item)

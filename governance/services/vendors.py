@@ -1,0 +1,113 @@
+"""Vendors, their contacts and the managers assigned to them."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from governance.domain import scheduling
+from governance.models import (
+    Contact,
+    UserProfile,
+    Vendor,
+)
+from governance.services.people import _may_manage_vendors
+from governance.services.saving import assign_fields, validated_save
+
+# Fields a caller may set on each model through the generic create/update helpers.
+VENDOR_FIELDS = (
+    "name",
+    "services",
+    "tier",
+    "status",
+    "owner",
+    "time_zone",
+    "country",
+    "contract_start",
+    "contract_end",
+    "renewal_notice_days",
+    "annual_value",
+    "currency",
+    "review_cadence",
+    "notes",
+)
+
+
+# --- vendors -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def vendor_create(*, owner, **data):
+    """Create a vendor; an empty review cadence takes the default of the vendor's tier."""
+    vendor = Vendor(owner=owner)
+    assign_fields(vendor, data, VENDOR_FIELDS)
+    if not vendor.review_cadence:
+        vendor.review_cadence = scheduling.default_cadence_for_tier(vendor.tier)
+    return validated_save(vendor)
+
+
+@transaction.atomic
+def vendor_update(vendor, **data):
+    assign_fields(vendor, data, VENDOR_FIELDS)
+    if not vendor.review_cadence:
+        vendor.review_cadence = scheduling.default_cadence_for_tier(vendor.tier)
+    return validated_save(vendor)
+
+
+def vendor_history_counts(vendor):
+    """How many records of each kind make up the vendor's history (non-zero kinds only)."""
+    counts = {
+        "goals": vendor.goals.count(),
+        "reviews": vendor.reviews.count(),
+        "meetings": vendor.meetings.count(),
+        "incidents": vendor.incidents.count(),
+        "security clauses": vendor.clauses.count(),
+    }
+    return {name: count for name, count in counts.items() if count}
+
+
+@transaction.atomic
+def vendor_delete(vendor):
+    """Delete a vendor that has no history and no representatives.
+
+    One with history must be ended instead; one with representatives keeps them until they
+    are given another role (deleting them with it would leave accounts without a profile).
+    The foreign keys PROTECT both too, so no other door can delete it silently.
+    """
+    history = vendor_history_counts(vendor)
+    if history:
+        listed = ", ".join(f"{count} {name}" for name, count in history.items())
+        raise ValidationError(
+            f"{vendor.name} has history ({listed}); set its status to ended instead of deleting."
+        )
+    representatives = sorted(
+        UserProfile.objects.filter(vendor=vendor).values_list("user__username", flat=True)
+    )
+    if representatives:
+        raise ValidationError(
+            f"{vendor.name} has vendor representatives ({', '.join(representatives)}); give "
+            "them another role first, or set the vendor's status to ended, which closes "
+            "their portal."
+        )
+    vendor.delete()
+
+
+@transaction.atomic
+def contact_save(contact):
+    """Save a contact; marking it primary unmarks the vendor's previous primary contact."""
+    if contact.is_primary:
+        Contact.objects.filter(vendor_id=contact.vendor_id, is_primary=True).exclude(
+            pk=contact.pk
+        ).update(is_primary=False)
+    return validated_save(contact)
+
+
+@transaction.atomic
+def vendor_managers_set(vendor, *, managers):
+    """Assign the managers who edit ``vendor`` besides its owner (replacing the old ones)."""
+    managers = [user for user in managers if user.pk != vendor.owner_id]
+    refused = sorted(user.get_username() for user in managers if not _may_manage_vendors(user))
+    if refused:
+        raise ValidationError(
+            {"managers": f"Only managers and administrators can be assigned: {', '.join(refused)}."}
+        )
+    vendor.managers.set(managers)
+    return vendor
