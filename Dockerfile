@@ -22,7 +22,8 @@ RUN groupadd --system --gid 10001 app \
 
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
-# The code stays owned by root: the app user can read it, not rewrite it.
+# The code stays owned by root: the app user can read it, not rewrite it. .dockerignore leaves
+# out tests/ and devtools/ (demo data, the benchmark), which production does not install.
 COPY . .
 
 # Static files are collected into the image (whitenoise serves them, hashed and compressed).

@@ -19,6 +19,8 @@ install: $(VENV)/.installed
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# seed_demo and bench come from devtools/, which the local and test settings install (the
+# default of manage.py is config.settings.local); production's settings and image leave it out.
 seed: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
 

@@ -3,7 +3,7 @@
 set -euo pipefail
 BIN=${1:-.venv/bin}
 PORT=${2:-8000}
-mkdir -p var/broker/out var/broker/processed
+mkdir -p var/broker/out var/broker/processed var/broker/control
 
 pids=()
 cleanup() {

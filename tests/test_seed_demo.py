@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
-from governance import demo, services
+from devtools import demo
+from governance import services
 from governance.domain import scheduling
 from governance.models import (
     Contact,

@@ -1,7 +1,10 @@
 """Local development: ``make run``. Embedded defaults, no servers needed."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, INSTALLED_APPS, env
+
+# seed_demo (`make run` seeds demo data) and bench; never in production's INSTALLED_APPS.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-development-key-not-for-production-use-0123456789")
@@ -14,6 +17,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = env.json(
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        # The exchange bindings; kombu's default is ./control, beside the code.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     },
 )

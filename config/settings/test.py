@@ -1,7 +1,10 @@
 """Test settings: PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL point to them."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
+
+# The demo data and the benchmark are tested too (tests/test_seed_demo.py, test_bench.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
 
 SECRET_KEY = env("SECRET_KEY", default="test-key-not-for-production-use-0123456789abcdefghij")
 DEBUG = False

@@ -125,6 +125,19 @@ def test_the_image_leaves_out_secrets_and_local_state():
         assert path in ignored
 
 
+def test_the_image_leaves_out_the_development_tools(compose):
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert "devtools" in ignored
+    # Nothing the image or the stack runs needs them (production does not install devtools).
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    instructions = re.findall(r"^(?:RUN|CMD|ENTRYPOINT) .*?(?=^\S|\Z)", dockerfile, re.M | re.S)
+    for step in ("collectstatic", "gunicorn"):
+        assert any(step in instruction for instruction in instructions), step
+    commands = [" ".join(_command(service)) for service in compose["services"].values()]
+    for command in instructions + commands:
+        assert not re.search(r"\b(devtools|seed_demo|bench)\b", command), command
+
+
 # Variables that configure a machine or a test run, not the deployed application.
 NOT_DEPLOYMENT_SETTINGS = {"CELERY_TASK_ALWAYS_EAGER"}
 

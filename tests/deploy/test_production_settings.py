@@ -66,6 +66,7 @@ print(json.dumps({
     "BROKER": settings.CELERY_BROKER_URL,
     "EMAIL_HOST": settings.EMAIL_HOST,
     "HIJACK": settings.CELERY_WORKER_HIJACK_ROOT_LOGGER,
+    "INSTALLED_APPS": settings.INSTALLED_APPS,
 }))
 """
 
@@ -95,6 +96,19 @@ def test_production_behaviour_follows_the_environment_alone(tmp_path):
     switched = _settings(tmp_path, SECURE_SSL_REDIRECT="False", ALLOWED_HOSTS="localhost")
     assert switched["SECURE_SSL_REDIRECT"] is False
     assert switched["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1"]
+
+
+def test_production_leaves_out_the_development_tools(tmp_path):
+    installed = _settings(tmp_path)["INSTALLED_APPS"]
+    assert "governance" in installed
+    assert not [app for app in installed if app.split(".")[0] == "devtools"]
+    # Demo data and the benchmark are not commands of a deployment; the reminder sweep is.
+    result = _run(["manage.py", "help", "--commands"], _environment(tmp_path))
+    assert result.returncode == 0, result.stderr
+    commands = result.stdout.split()
+    assert "send_reminders" in commands
+    assert "seed_demo" not in commands
+    assert "bench" not in commands
 
 
 def test_static_files_are_collected_hashed_and_compressed_for_whitenoise(tmp_path):

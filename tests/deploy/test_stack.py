@@ -282,7 +282,10 @@ def test_the_stack_serves_health_and_delivers_a_due_reminder_by_beat(
         )
         assert (status, body) == (200, {"status": "ok", "database": "ok", "broker": "ok"})
 
-        _manage(env, "seed_demo", "--vendors", "3", "--skip-checks")
+        # seed_demo is a development tool, not in production's INSTALLED_APPS: the benchmark's
+        # settings are production's plus devtools.
+        seed_env = {**env, "DJANGO_SETTINGS_MODULE": "devtools.benchmark.settings"}
+        _manage(seed_env, "seed_demo", "--vendors", "3", "--skip-checks")
         tag = f"SMOKE{secrets.token_hex(3).upper()}"
         created = _breached_incidents(env, tag, 1)
 

@@ -15,10 +15,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from governance.benchmark.probe import RESULT_PREFIX
+from devtools.benchmark.probe import RESULT_PREFIX
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-SETTINGS = "governance.benchmark.settings"
+SETTINGS = "devtools.benchmark.settings"
 
 
 @dataclass
@@ -82,7 +82,7 @@ def run(args, *, env, log, timeout=1800):
 
 
 def probe(task, *, env, log, **options):
-    args = ["-m", "governance.benchmark.probe", task]
+    args = ["-m", "devtools.benchmark.probe", task]
     for name, value in options.items():
         args += [f"--{name.replace('_', '-')}", str(value)]
     return run(args, env=env, log=log)

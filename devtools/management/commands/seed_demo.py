@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from governance import demo
+from devtools import demo
 from governance.models import UserProfile, Vendor, VendorFigures
 
 

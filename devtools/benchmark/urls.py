@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from config.urls import urlpatterns as product_urlpatterns
-from governance.benchmark import minimal
+from devtools.benchmark import minimal
 
 urlpatterns = [
     path("_bench/minimal/", include(minimal.urlpatterns)),

@@ -1,6 +1,6 @@
-"""Settings of the benchmark's child processes: production's, on loopback, plus a URLconf
-with the minimal DRF endpoints (``governance.benchmark.urls``), which never ship in the
-product URLs.
+"""Settings of the benchmark's child processes: production's, on loopback, plus the devtools
+app (``seed_demo`` seeds each size) and a URLconf with the minimal DRF endpoints
+(``devtools.benchmark.urls``), which never ship in the product URLs.
 
 The runner passes DATABASE_URL (one ``gov_bench_*`` database per size), CELERY_BROKER_URL
 and EMAIL_URL; the rest defaults here to what a production deployment on this machine has.
@@ -18,7 +18,8 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from config.settings.production import *  # noqa: F403
 
-ROOT_URLCONF = "governance.benchmark.urls"
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
+ROOT_URLCONF = "devtools.benchmark.urls"
 # Static files from the finders: a benchmark run needs no collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

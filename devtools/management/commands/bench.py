@@ -1,18 +1,20 @@
-"""``python manage.py bench``: seed 10, 1,000 and 10,000 vendors and measure (issue 8).
+"""``python manage.py bench``: seed 10, 1,000 and 10,000 vendors and measure each against
+its target (docs/benchmarks.md).
 
 Creates and migrates its own PostgreSQL databases (``gov_bench_<vendors>`` beside the one in
 DATABASE_URL), seeds each with ``seed_demo``, then measures pages and API lists in-process,
 API throughput under gunicorn, the reminder sweep, email delivery through a real Celery worker
-and peak memory, then hostile recurrence rules under gunicorn (issue 12); prints the table and
-writes it to ``docs/benchmarks.md``. ``--only recurrence`` runs the last probe alone, on its own
-small database, and replaces only its section of the file.
+and peak memory, then hostile recurrence rules under gunicorn (no request may hold a worker
+for a second); prints the table and writes it to ``docs/benchmarks.md``. ``--only
+recurrence`` runs the last probe alone, on its own small database, and replaces only its
+section of the file.
 """
 
 import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.benchmark import runner
+from devtools.benchmark import runner
 
 DEFAULT_OUTPUT = "docs/benchmarks.md"
 

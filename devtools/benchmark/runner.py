@@ -15,7 +15,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-from governance.benchmark import load, processes, recurrence, report
+from devtools.benchmark import load, processes, recurrence, report
 
 BUILT_IN_BROKER = "redis://127.0.0.1:6379/9"
 

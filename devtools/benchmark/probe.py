@@ -1,7 +1,7 @@
-"""The benchmark's child processes: ``python -m governance.benchmark.probe TASK [options]``.
+"""The benchmark's child processes: ``python -m devtools.benchmark.probe TASK [options]``.
 
 Each task runs in its own process (so its peak memory is its own, read by the parent with
-``os.wait4``), against the database in DATABASE_URL, with ``governance.benchmark.settings``.
+``os.wait4``), against the database in DATABASE_URL, with ``devtools.benchmark.settings``.
 Progress goes to stderr; the result is one JSON line on stdout starting with ``RESULT``.
 
 Tasks: ``prepare`` (a session and an API token for the demo superuser, a vendor and a goal to
@@ -46,7 +46,7 @@ def prepare(options):
     from django.test import Client
     from knox.models import get_token_model
 
-    from governance import demo
+    from devtools import demo
     from governance.models import Goal, Vendor
 
     user = get_user_model().objects.get(username=demo.DEMO_USERNAME)
@@ -71,8 +71,8 @@ def prepare(options):
 
 
 def pages(options):
+    from devtools.benchmark import measure
     from governance.api import urls as api_urls
-    from governance.benchmark import measure
 
     caller = measure.Caller(session_key=options.session, token=options.token)
     resources = [prefix for prefix, _, _ in api_urls.router.registry]
@@ -190,7 +190,7 @@ def rows(options):
 
 
 def recurrence(options):
-    from governance.benchmark import recurrence as hostile
+    from devtools.benchmark import recurrence as hostile
 
     _emit(hostile.store(dt.datetime.fromisoformat(options.now)))
 
@@ -206,7 +206,7 @@ TASKS = {
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m governance.benchmark.probe")
+    parser = argparse.ArgumentParser(prog="python -m devtools.benchmark.probe")
     parser.add_argument("task", choices=sorted(TASKS))
     parser.add_argument("--session", default="")
     parser.add_argument("--token", default="")
@@ -218,7 +218,7 @@ def main(argv=None):
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--timeout", type=float, default=300)
     options = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.benchmark.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "devtools.benchmark.settings")
     import django
 
     django.setup()

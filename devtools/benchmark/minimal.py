@@ -4,7 +4,7 @@ For each API list, the same page (same model, same ordering, same page size, sam
 authentication) serialized by a plain ``ModelSerializer`` of the model's own columns that the
 product serializer shows, many-to-many and nested reverse rows prefetched. No filters, no
 scoping, no derived figures: what Django and DRF cost on this machine for that page.
-Mounted only by ``governance.benchmark.urls``.
+Mounted only by ``devtools.benchmark.urls``.
 """
 
 from django.core.exceptions import FieldDoesNotExist
