@@ -27,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
-from governance.models import (
+from governance.domain.models import (
     ActionItem,
     AgendaProposal,
     GoalCheckIn,

@@ -1,7 +1,7 @@
 """The health formula: its parts (0-100 each, from a vendor annotated by
 ``selectors.vendors_with_metrics``), their weights, and the weighted score."""
 
-from governance.models import (
+from governance.domain.models import (
     Goal,
 )
 
