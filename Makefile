@@ -53,6 +53,7 @@ test-all:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache  # the layering in .importlinter
 
 format: install
 	$(BIN)/ruff format .
