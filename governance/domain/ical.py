@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from governance.domain import scheduling
 from governance.domain.text import lines, one_line
+from governance.domain.zones import zone
 
 log = logging.getLogger(__name__)
 
@@ -146,9 +147,8 @@ def _add_time_zones(calendar, *, first, last):
 
 
 def _zone(name):
-    if name in UTC_NAMES:
-        return dt.UTC
-    return zoneinfo.ZoneInfo(name)
+    """UTC itself for the names of UTC, so its times are written with Z and no VTIMEZONE."""
+    return dt.UTC if name in UTC_NAMES else zone(name)
 
 
 def _domain():

@@ -13,18 +13,12 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
 from governance.domain import bounds
+from governance.domain.tiers import TIERS
+from governance.domain.zones import zone as _zone
 
 log = logging.getLogger(__name__)
 
 CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
-
-# Critical relationships are reviewed more often than low-risk ones.
-TIER_DEFAULT_CADENCE = {
-    "critical": "monthly",
-    "high": "quarterly",
-    "medium": "semiannual",
-    "low": "annual",
-}
 
 
 def notice_deadline(contract_end, notice_days):
@@ -84,7 +78,8 @@ def personal_lead_times(values):
 
 def default_cadence_for_tier(tier):
     """The review cadence a vendor of ``tier`` gets unless it has its own."""
-    return TIER_DEFAULT_CADENCE.get(tier, "quarterly")
+    rules = TIERS.get(tier)
+    return rules.review_cadence if rules else "quarterly"
 
 
 def add_cadence(day, cadence, times=1):
@@ -653,11 +648,6 @@ def _recent_start(rule, first, before):
         if moved <= before:
             return moved
     return first
-
-
-@functools.lru_cache(maxsize=512)
-def _zone(name):
-    return zoneinfo.ZoneInfo(name)
 
 
 def _wall_clock(moment, zone):

@@ -24,6 +24,7 @@ from governance.domain.health import (
     health_parts,
     health_score,
 )
+from governance.domain.tiers import TIERS
 from governance.models import (
     Goal,
     Incident,
@@ -80,8 +81,7 @@ def vendors_with_metrics(queryset, *, now=None):
     covered = SecurityClause.objects.filter(
         vendor=OuterRef("pk"),
         clause_type__in=required_types,
-        status__in=SecurityClause.COVERING_STATUSES,
-    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    ).filter(SecurityClause.in_force_on(today))
     return queryset.select_related("owner").annotate(
         next_review_date=Subquery(
             Review.objects.filter(vendor=OuterRef("pk"), status__in=Review.OPEN_STATUSES)
@@ -172,9 +172,9 @@ def vendor_scorecard(vendor, *, now=None):
     )
     today = timezone.localdate(now)
     in_force = set(
-        SecurityClause.objects.filter(vendor=vendor, status__in=SecurityClause.COVERING_STATUSES)
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-        .values_list("clause_type", flat=True)
+        SecurityClause.objects.filter(SecurityClause.in_force_on(today), vendor=vendor).values_list(
+            "clause_type", flat=True
+        )
     )
     return Scorecard(
         vendor=vendor,
@@ -222,7 +222,7 @@ def next_review_dates(vendor_ids):
 # Each returns one query (plus fixed prefetches) whatever the number of vendors.
 
 # Tiers in order of criticality, for sorting lists by tier.
-TIER_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+TIER_RANK = {tier: rules.rank for tier, rules in TIERS.items()}
 
 
 def vendor_list(user, *, q="", tier="", status="", service="", owner_id=None):

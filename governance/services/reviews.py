@@ -6,6 +6,7 @@ from django.db.models import Avg
 from django.utils import timezone
 
 from governance.domain import bounds, scheduling
+from governance.domain.zones import zone
 from governance.models import (
     ActionItem,
     Review,
@@ -65,7 +66,7 @@ def review_complete(review, *, today=None, now=None):
         raise ValidationError({"status": f"This review is already {review.status}."})
     now = now or timezone.now()
     vendor = review.vendor
-    today = today or timezone.localdate(now, timezone=_zone(vendor.time_zone))
+    today = today or timezone.localdate(now, timezone=zone(vendor.time_zone))
     review.status = Review.Status.COMPLETED
     review.completed_at = now
     review_refresh_overall_score(review)
@@ -100,12 +101,6 @@ def review_complete(review, *, today=None, now=None):
         status=Review.Status.SCHEDULED,
     )
     return validated_save(next_review)
-
-
-def _zone(name):
-    import zoneinfo
-
-    return zoneinfo.ZoneInfo(name)
 
 
 @transaction.atomic

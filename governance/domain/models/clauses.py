@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from governance.domain import bounds
 from governance.domain.models.common import TimeStamped
 from governance.domain.models.vendors import Vendor
+from governance.domain.tiers import TIERS
 from governance.domain.uploads import evidence_upload_to, validate_evidence
 
 
@@ -57,6 +58,21 @@ class SecurityClause(TimeStamped):
     next_verification_due = bounds.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
+    # "In force": agreed or verified, and not expired. Stated here once, as a filter for the
+    # database and as a test of one clause; tests/test_clause_in_force.py keeps them equal.
+    @classmethod
+    def in_force_on(cls, day):
+        """A filter (``Q``) for the clauses in force on ``day``."""
+        return Q(status__in=cls.COVERING_STATUSES) & (
+            Q(expires_on__isnull=True) | Q(expires_on__gte=day)
+        )
+
+    def is_in_force(self, day):
+        """Whether this clause is in force on ``day`` (as ``in_force_on`` selects)."""
+        return self.status in self.COVERING_STATUSES and (
+            self.expires_on is None or self.expires_on >= day
+        )
+
     class Meta:
         ordering = ["vendor", "clause_type"]
         verbose_name = "security clause"
@@ -95,42 +111,7 @@ class SecurityClause(TimeStamped):
 
 
 # The clause set each tier requires by default (editable afterwards as RequiredClause rows).
-DEFAULT_REQUIRED_CLAUSES = {
-    "critical": [
-        "confidentiality",
-        "data_protection",
-        "breach_notification",
-        "iso27001",
-        "right_to_audit",
-        "data_residency",
-        "subcontractors",
-        "access_control",
-        "encryption",
-        "business_continuity",
-        "vulnerability_management",
-        "background_checks",
-        "termination_data_return",
-    ],
-    "high": [
-        "confidentiality",
-        "data_protection",
-        "breach_notification",
-        "iso27001",
-        "right_to_audit",
-        "access_control",
-        "encryption",
-        "business_continuity",
-        "termination_data_return",
-    ],
-    "medium": [
-        "confidentiality",
-        "data_protection",
-        "breach_notification",
-        "access_control",
-        "termination_data_return",
-    ],
-    "low": ["confidentiality", "data_protection"],
-}
+DEFAULT_REQUIRED_CLAUSES = {tier: list(rules.required_clauses) for tier, rules in TIERS.items()}
 
 
 class RequiredClause(models.Model):
