@@ -111,6 +111,11 @@ def can_create_vendor(user):
     return can_write(user)
 
 
+def may_manage_vendors(user):
+    """True for users who may own or be assigned to a vendor (as ``owner_candidates``)."""
+    return can_write(user)
+
+
 def can_view_history(user):
     return role_of(user) in HISTORY_ROLES
 

@@ -7,6 +7,7 @@ from django.core import checks
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from governance.domain import access
 from governance.models import (
     Role,
     UserProfile,
@@ -78,16 +79,6 @@ def profile_regenerate_calendar_token(profile):
 # itself (what a role implies, what can be acknowledged and when) live here.
 
 
-def _may_manage_vendors(user):
-    """True for users whose role lets them own or be assigned to a vendor."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    role = UserProfile.objects.filter(user=user).values_list("role", flat=True).first()
-    return role in (Role.ADMINISTRATOR, Role.MANAGER)
-
-
 def user_role_set(user, *, role, vendor=None):
     """Give ``user`` a role (see ``profile_role_set``)."""
     return profile_role_set(profile_for(user), role=role, vendor=vendor)
@@ -104,7 +95,7 @@ def profile_role_set(profile, *, role, vendor=None):
     user = profile.user
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
-    if role not in (Role.ADMINISTRATOR, Role.MANAGER) and not user.is_superuser:
+    if role not in access.WRITER_ROLES and not user.is_superuser:
         owned = Vendor.objects.filter(owner=user).count()
         if owned:
             raise ValidationError(

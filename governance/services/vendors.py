@@ -3,13 +3,12 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from governance.domain import scheduling
+from governance.domain import access, scheduling
 from governance.models import (
     Contact,
     UserProfile,
     Vendor,
 )
-from governance.services.people import _may_manage_vendors
 from governance.services.saving import assign_fields, validated_save
 
 # Fields a caller may set on each model through the generic create/update helpers.
@@ -104,7 +103,9 @@ def contact_save(contact):
 def vendor_managers_set(vendor, *, managers):
     """Assign the managers who edit ``vendor`` besides its owner (replacing the old ones)."""
     managers = [user for user in managers if user.pk != vendor.owner_id]
-    refused = sorted(user.get_username() for user in managers if not _may_manage_vendors(user))
+    refused = sorted(
+        user.get_username() for user in managers if not access.may_manage_vendors(user)
+    )
     if refused:
         raise ValidationError(
             {"managers": f"Only managers and administrators can be assigned: {', '.join(refused)}."}
