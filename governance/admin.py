@@ -26,6 +26,7 @@ from django.utils.html import format_html, format_html_join
 
 from governance import reminders, selectors, services
 from governance.domain import access
+from governance.domain.bounds import IdsChoiceField, key_in_range
 from governance.models import (
     ActionItem,
     AgendaProposal,
@@ -47,7 +48,6 @@ from governance.models import (
     Vendor,
     time_zone_choices,
 )
-from governance.web.forms import IdsChoiceField, key_in_range
 
 EMPTY = "-"
 # Inline rows stay one line high (scores, action items, check-ins); the box is resizable.

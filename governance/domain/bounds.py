@@ -3,7 +3,8 @@
 The models build their fields from the classes here, so the web forms, the API, the admin,
 the portal and any service refuse an out-of-bounds value with the same message, and nothing
 that a page cannot read gets stored. ``governance.domain.scheduling`` keeps its date arithmetic
-inside the same window.
+inside the same window. A submitted id is held to what a key column stores (``key_in_range``,
+``IdsChoiceField``), for every front end that looks records up by id.
 """
 
 import datetime as dt
@@ -13,7 +14,7 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import connection, models
 from django.utils.deconstruct import deconstructible
 
 # Dates outside this window are typing mistakes, and near year 1 or 9999 date arithmetic
@@ -250,3 +251,35 @@ class JSONField(models.JSONField):
 def at_most(limit, message):
     """A maximum for a number, with the message people see."""
     return MaxValueValidator(limit, message=message)
+
+
+# --- ids ------------------------------------------------------------------------------------
+
+
+def key_in_range(model, number):
+    """Whether the integer ``number`` fits ``model``'s key column.
+
+    Django looks ids up with ``pk__in`` as given, which SQLite cannot bind past 64 bits (an
+    OverflowError, a 500): a submitted id is checked with this first.
+    """
+    low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
+    return (low is None or number >= low) and (high is None or number <= high)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several records by id, refusing an id no key can hold (``key_in_range``) as an
+    invalid choice."""
+
+    def _check_values(self, value):
+        for item in value:
+            try:
+                number = int(str(item))
+            except ValueError:
+                continue  # Django's own check says what is wrong with it
+            if not key_in_range(self.queryset.model, number):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)

@@ -7,11 +7,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db import models as db_models
 from django.utils import timezone
 
 from governance.domain import access, scheduling
+from governance.domain.bounds import IdsChoiceField
 from governance.domain.scheduling import parse_rrule
 from governance.models import (
     ActionItem,
@@ -89,35 +89,6 @@ def internal_user_choices():
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
-
-
-def key_in_range(model, number):
-    """Whether the integer ``number`` fits ``model``'s key column.
-
-    Django looks ids up with ``pk__in`` as given, which SQLite cannot bind past 64 bits (an
-    OverflowError, a 500): a submitted id is checked with this first.
-    """
-    low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
-    return (low is None or number >= low) and (high is None or number <= high)
-
-
-class IdsChoiceField(forms.ModelMultipleChoiceField):
-    """Several records by id, refusing an id no key can hold (``key_in_range``) as an
-    invalid choice."""
-
-    def _check_values(self, value):
-        for item in value:
-            try:
-                number = int(str(item))
-            except ValueError:
-                continue  # Django's own check says what is wrong with it
-            if not key_in_range(self.queryset.model, number):
-                raise ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": item},
-                )
-        return super()._check_values(value)
 
 
 class UsersChoiceField(IdsChoiceField):
