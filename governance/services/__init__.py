@@ -4,6 +4,9 @@ the portal, the API, the admin, the tasks and the commands.
 Each function is keyword-only after its subject, validates through ``full_clean()`` (the rules
 live in ``governance.domain``) and runs in a transaction, so a rejected write changes nothing.
 One module per aggregate; this package re-exports them: ``services.vendor_create(...)``.
+
+Every service that changes data is a ``use_case`` (``services.saving``): one transaction, and
+the derived figures of each vendor it touched refreshed once, at its end (``services.figures``).
 """
 
 from governance.services.clauses import (

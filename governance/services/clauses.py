@@ -7,12 +7,12 @@ from governance.domain import scheduling
 from governance.models import (
     SecurityClause,
 )
-from governance.services.saving import validated_save
+from governance.services.saving import use_case, validated_save
 
 # --- clauses -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@use_case
 def clause_save(clause):
     """Validate and save ``clause``; an evidence file it replaced or cleared is deleted from
     storage once the change is committed, and kept when it is rolled back."""
@@ -23,7 +23,7 @@ def clause_save(clause):
     return clause
 
 
-@transaction.atomic
+@use_case
 def clause_delete(clause):
     """Delete ``clause``; its evidence file goes from storage once the deletion is committed."""
     stored = _stored_evidence(clause)
@@ -52,7 +52,7 @@ def _evidence_delete_on_commit(name):
     transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
-@transaction.atomic
+@use_case
 def clause_verify(clause, *, on=None, next_due=None):
     """Record a successful verification; the next one is due a year later unless given."""
     on = on or timezone.localdate()

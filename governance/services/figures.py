@@ -6,9 +6,11 @@ rows instead of computing every visible vendor's figures on each request, so the
 health in the database and cost the same at 10 and at 10,000 vendors. The figures are
 written here and nowhere else:
 
-- ``refresh(vendor_ids)``, in the same transaction, whenever a record they are computed from
-  is saved or deleted: reviews, incidents, goals, security clauses, the vendor itself (its
-  tier decides the required clauses) and the required clause set;
+- ``stale(vendor_ids)``, whenever a record they are computed from is saved or deleted
+  (reviews, incidents, goals, security clauses, SLA targets, the vendor itself, whose tier
+  decides the required clauses): inside a use case (``services.saving.use_case``) the ids
+  are collected and each vendor is refreshed once, at the end of the use case, in its
+  transaction; outside one (the admin's bulk delete, a cascade, a shell) at once;
 - ``refresh_all()`` every ``GOVERNANCE_FIGURES_REFRESH_SECONDS`` (a beat task), for what
   changes with the clock alone: an open incident passing its resolution target, the SLA
   window moving on, a clause expiring at midnight;
@@ -25,10 +27,12 @@ meeting whose stored value is already past as one to expand themselves.
 Why receivers rather than calls from each service: the figures are a cache of reads, and
 every door that changes their inputs (the services, the admin's bulk delete, cascades) must
 refresh them; one missed call would show a stale health figure without anyone noticing.
-The few writes that bypass signals (``QuerySet.update``) call ``refresh`` themselves.
+The few writes that bypass signals (``QuerySet.update``) call ``stale`` themselves.
 """
 
+import contextlib
 import logging
+import threading
 from types import SimpleNamespace
 
 from django.db import connection, transaction
@@ -114,6 +118,45 @@ def refresh(vendor_ids, *, now=None):
         update_fields=["computed_at", *COMPARED],
     )
     return len(figures)
+
+
+class _Pending(threading.local):
+    """The vendors gone stale in the use case running on this thread."""
+
+    depth = 0
+    vendor_ids = None
+
+
+_pending = _Pending()
+
+
+@contextlib.contextmanager
+def deferred():
+    """Collect the vendors whose figures go stale inside the block and refresh each of them
+    once when the outermost block ends (inside the caller's transaction); nothing when it
+    fails, since its transaction rolls back."""
+    if _pending.depth == 0:
+        _pending.vendor_ids = set()
+    _pending.depth += 1
+    try:
+        yield
+    except BaseException:
+        _pending.depth -= 1
+        if _pending.depth == 0:
+            _pending.vendor_ids = None
+        raise
+    _pending.depth -= 1
+    if _pending.depth == 0:
+        vendor_ids, _pending.vendor_ids = _pending.vendor_ids, None
+        refresh(vendor_ids)
+
+
+def stale(vendor_ids):
+    """These vendors' figures no longer hold: refreshed at the end of the use case, or now."""
+    if _pending.depth:
+        _pending.vendor_ids.update(pk for pk in vendor_ids if pk is not None)
+    else:
+        refresh(vendor_ids)
 
 
 def meetings_refresh(meetings, *, now=None):
@@ -220,7 +263,7 @@ def _vendor_record_changed(sender, instance, raw=False, origin=None, **kwargs):
         return  # loaddata: the stored figures are refreshed by the next periodic run
     if isinstance(origin, Vendor) and origin.pk == instance.vendor_id:
         return  # the vendor itself is being deleted, its figures with it
-    refresh([instance.vendor_id])
+    stale([instance.vendor_id])
 
 
 def _meeting_changed(sender, instance, raw=False, **kwargs):
@@ -231,7 +274,7 @@ def _meeting_changed(sender, instance, raw=False, **kwargs):
 
 def _vendor_changed(sender, instance, created=False, raw=False, **kwargs):
     if not raw:
-        refresh([instance.pk])
+        stale([instance.pk])
 
 
 def _required_clauses_changed(sender, instance, raw=False, **kwargs):
@@ -258,7 +301,7 @@ def _after_migrate(sender, app_config=None, using="default", **kwargs):
 
 def connect():
     """Wire the receivers (from ``GovernanceConfig.ready``)."""
-    for model in (Review, Incident, Goal, SecurityClause):
+    for model in (Review, Incident, Goal, SecurityClause, SLATarget):
         post_save.connect(_vendor_record_changed, sender=model, dispatch_uid=f"figures-{model}")
         post_delete.connect(
             _vendor_record_changed, sender=model, dispatch_uid=f"figures-del-{model}"

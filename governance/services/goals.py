@@ -1,23 +1,21 @@
 """Shared goals and their check-ins."""
 
-from django.db import transaction
-
 from governance.models import (
     Goal,
     GoalCheckIn,
 )
-from governance.services.saving import validated_save
+from governance.services.saving import use_case, validated_save
 
 # --- goals ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@use_case
 def goal_save(goal):
     validated_save(goal)
     return goal
 
 
-@transaction.atomic
+@use_case
 def goal_check_in_add(*, goal, date, value, note="", author=None):
     """Record progress; the goal's current value becomes that of its latest check-in."""
     check_in = GoalCheckIn(goal=goal, date=date, value=value, note=note, author=author)
@@ -26,7 +24,7 @@ def goal_check_in_add(*, goal, date, value, note="", author=None):
     return check_in
 
 
-@transaction.atomic
+@use_case
 def goal_refresh_current_value(goal):
     """Set ``goal.current_value`` from its latest check-in (by date, then entry order)."""
     latest = goal.check_ins.order_by("-date", "-id").values_list("value", flat=True).first()

@@ -11,7 +11,7 @@ from governance.models import (
     SLATarget,
 )
 from governance.services import figures
-from governance.services.saving import validated_save
+from governance.services.saving import use_case, validated_save
 
 # --- SLA -----------------------------------------------------------------------------------
 
@@ -44,7 +44,7 @@ def _stamp_incident(incident, *, now):
     )
 
 
-@transaction.atomic
+@use_case
 def incident_save(incident, *, now=None):
     """Save an incident with its SLA due times; a status implies its timestamps."""
     if incident.opened_at is not None:  # without it, validation below says what is missing
@@ -93,7 +93,7 @@ def incident_upsert(*, vendor, external_id, now=None, **data):
         return incident_save(existing, now=now), False
 
 
-@transaction.atomic
+@use_case
 def incident_acknowledge(incident, *, at=None):
     incident.acknowledged_at = at or timezone.now()
     if incident.status == Incident.Status.OPEN:
@@ -101,7 +101,7 @@ def incident_acknowledge(incident, *, at=None):
     return incident_save(incident)
 
 
-@transaction.atomic
+@use_case
 def incident_resolve(incident, *, at=None, root_cause=None):
     incident.resolved_at = at or timezone.now()
     incident.status = Incident.Status.RESOLVED
@@ -110,7 +110,7 @@ def incident_resolve(incident, *, at=None, root_cause=None):
     return incident_save(incident)
 
 
-@transaction.atomic
+@use_case
 def sla_target_save(target):
     """Save a target and re-derive the due times of the vendor's incidents of its priority."""
     validated_save(target)
@@ -124,15 +124,15 @@ def sla_target_save(target):
             output_field=fields.DateTimeField(),
         ),
     )
-    figures.refresh([target.vendor_id])
+    figures.stale([target.vendor_id])
     return target
 
 
-@transaction.atomic
+@use_case
 def sla_target_delete(target):
     """Delete a target; the incidents of its priority no longer have due times."""
     Incident.objects.filter(vendor_id=target.vendor_id, priority=target.priority).update(
         response_due_at=None, resolution_due_at=None
     )
     target.delete()
-    figures.refresh([target.vendor_id])
+    figures.stale([target.vendor_id])

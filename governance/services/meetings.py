@@ -1,13 +1,12 @@
 """Meetings and the agenda items proposed for them."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from governance.domain import scheduling
+from governance.domain import access, scheduling
 from governance.models import (
     AgendaProposal,
 )
-from governance.services.saving import validated_save
+from governance.services.saving import use_case, validated_save
 
 # A meeting's fields as the API and the admin edit them (attendees and contacts through
 # ``meeting_save``).
@@ -31,10 +30,22 @@ MEETING_FIELDS = (
 # --- meetings ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@use_case
 def meeting_save(meeting, *, attendees=None, contacts=None):
+    """Save a meeting and, when given, set its attendees (internal users) and contacts (of
+    the meeting's vendor)."""
     validated_save(meeting)
     if attendees is not None:
+        internal = set(
+            access.internal_users()
+            .filter(pk__in=[user.pk for user in attendees])
+            .values_list("pk", flat=True)
+        )
+        refused = sorted(user.get_username() for user in attendees if user.pk not in internal)
+        if refused:
+            raise ValidationError(
+                {"attendees": f"Only internal users can attend: {', '.join(refused)}."}
+            )
         meeting.attendees.set(attendees)
     if contacts is not None:
         foreign = [c for c in contacts if c.vendor_id != meeting.vendor_id]
@@ -56,7 +67,7 @@ def meeting_occurrences(meeting, *, start, end):
     )
 
 
-@transaction.atomic
+@use_case
 def agenda_propose(*, meeting, author, text):
     """Propose an item for the meeting's agenda; the meeting's team accepts or declines it."""
     text = text.strip()
@@ -65,7 +76,7 @@ def agenda_propose(*, meeting, author, text):
     return validated_save(AgendaProposal(meeting=meeting, author=author, text=text))
 
 
-@transaction.atomic
+@use_case
 def agenda_proposal_decide(proposal, *, accept):
     """Accept (the item joins the meeting's agenda) or decline a proposed agenda item."""
     proposal = (

@@ -5,7 +5,6 @@ import secrets
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from governance.domain import access
 from governance.models import (
@@ -13,7 +12,7 @@ from governance.models import (
     UserProfile,
     Vendor,
 )
-from governance.services.saving import assign_fields, validated_save
+from governance.services.saving import assign_fields, use_case, validated_save
 
 # --- users ---------------------------------------------------------------------------------
 
@@ -59,14 +58,14 @@ def profile_for(user):
 PROFILE_FIELDS = ("time_zone", "digest_enabled", "muted_kinds", "lead_times")
 
 
-@transaction.atomic
+@use_case
 def profile_update(profile, **data):
     """Save the user's time zone and reminder preferences."""
     assign_fields(profile, data, PROFILE_FIELDS)
     return validated_save(profile)
 
 
-@transaction.atomic
+@use_case
 def profile_regenerate_calendar_token(profile):
     """Give the profile a new feed secret: every URL with the old one stops working at once."""
     profile.calendar_token = secrets.token_urlsafe()
@@ -84,7 +83,7 @@ def user_role_set(user, *, role, vendor=None):
     return profile_role_set(profile_for(user), role=role, vendor=vendor)
 
 
-@transaction.atomic
+@use_case
 def profile_role_set(profile, *, role, vendor=None):
     """Give the profile's user a role; a vendor representative belongs to exactly one ``vendor``.
 

@@ -1,11 +1,10 @@
 """Performance reviews: scores, completion and the next review, acknowledgement, action items."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Avg
 from django.utils import timezone
 
-from governance.domain import bounds, scheduling
+from governance.domain import access, bounds, scheduling
 from governance.domain.zones import zone
 from governance.models import (
     ActionItem,
@@ -13,30 +12,49 @@ from governance.models import (
     ReviewScore,
 )
 from governance.services import figures
-from governance.services.saving import validated_save
+from governance.services.saving import use_case, validated_save
 
 # --- reviews -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@use_case
 def review_save(review, *, scores=None, action_items=None):
     """Save a review and, when given, replace its criterion scores and action items.
 
     ``scores``: iterable of dicts with ``criterion``, ``score``, ``comment``.
     ``action_items``: iterable of dicts with ``description``, ``owner``, ``due_date``, ``status``.
-    All or nothing: an invalid score leaves the review as it was.
+    All or nothing: an invalid score leaves the review as it was; what is wrong with a score or
+    an action item is reported under ``scores`` or ``action_items``. A review is completed by
+    ``review_complete`` only, which also schedules the next one.
     """
+    completing = review.status == Review.Status.COMPLETED and not (
+        Review.objects.filter(pk=review.pk, status=Review.Status.COMPLETED).exists()
+    )
+    if completing:
+        raise ValidationError({"status": COMPLETE_SEPARATELY})
     validated_save(review, exclude=["overall_score"])
     if scores is not None:
-        review.scores.all().delete()
-        for item in scores:
-            validated_save(ReviewScore(review=review, **item))
+        _replace_rows(review, ReviewScore, scores, key="scores")
     if action_items is not None:
-        review.action_items.all().delete()
-        for item in action_items:
-            validated_save(ActionItem(review=review, **item))
+        _replace_rows(review, ActionItem, action_items, key="action_items")
     review_refresh_overall_score(review)
     return review
+
+
+COMPLETE_SEPARATELY = (
+    "Complete a review with its own complete action, which also schedules the next one."
+)
+
+
+def _replace_rows(review, model, rows, *, key):
+    """Replace ``review``'s rows of ``model`` (scores, action items) with ``rows``; an invalid
+    row's messages are reported under ``key``, the argument that carried it."""
+    model.objects.filter(review=review).delete()
+    for row in rows:
+        try:
+            validated_save(model(review=review, **row))
+        except ValidationError as error:
+            raise type(error)({key: error.messages}) from error
 
 
 def review_refresh_overall_score(review):
@@ -49,11 +67,11 @@ def review_refresh_overall_score(review):
         .update(overall_score=review.overall_score)
     )
     if changed:  # an UPDATE sends no signal: the vendor's stored figures are refreshed here
-        figures.refresh([review.vendor_id])
+        figures.stale([review.vendor_id])
     return review.overall_score
 
 
-@transaction.atomic
+@use_case
 def review_complete(review, *, today=None, now=None):
     """Complete a review and schedule the next one; returns the next review.
 
@@ -97,13 +115,14 @@ def review_complete(review, *, today=None, now=None):
         period_start=period_start,
         period_end=period_end,
         scheduled_for=scheduled_for,
-        reviewer=review.reviewer,
+        # A reviewer who has since left (or lost an internal role) is not carried over.
+        reviewer=review.reviewer if access.is_internal(review.reviewer) else None,
         status=Review.Status.SCHEDULED,
     )
     return validated_save(next_review)
 
 
-@transaction.atomic
+@use_case
 def review_acknowledge(review, *, by, comment="", at=None):
     """Record the vendor's acknowledgement of a completed review's outcome, once."""
     review = Review.objects.select_for_update().get(pk=review.pk)
@@ -117,7 +136,7 @@ def review_acknowledge(review, *, by, comment="", at=None):
     return validated_save(review)
 
 
-@transaction.atomic
+@use_case
 def action_item_status_set(item, *, status):
     """Move an action item along (open, in progress, done, cancelled)."""
     if status not in ActionItem.Status.values:

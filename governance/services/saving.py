@@ -1,7 +1,11 @@
 """How every service saves: validation through ``full_clean()``, conflicts as ``Conflict``."""
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+
+from governance.services import figures
 
 
 def assign_fields(instance, data, allowed):
@@ -46,3 +50,15 @@ def _conflict(instance):
     except ValidationError as clash:
         return Conflict(clash.error_dict if hasattr(clash, "error_dict") else clash.messages)
     return Conflict(CONFLICT_MESSAGE)
+
+
+def use_case(function):
+    """A service that changes data: all of it in one transaction, and the derived figures of
+    every vendor it touched refreshed once, at its end (``figures.deferred``)."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        with transaction.atomic(), figures.deferred():
+            return function(*args, **kwargs)
+
+    return run

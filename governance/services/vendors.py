@@ -1,7 +1,6 @@
 """Vendors, their contacts and the managers assigned to them."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from governance.domain import access, scheduling
 from governance.models import (
@@ -9,7 +8,7 @@ from governance.models import (
     UserProfile,
     Vendor,
 )
-from governance.services.saving import assign_fields, validated_save
+from governance.services.saving import assign_fields, use_case, validated_save
 
 # Fields a caller may set on each model through the generic create/update helpers.
 VENDOR_FIELDS = (
@@ -33,7 +32,7 @@ VENDOR_FIELDS = (
 # --- vendors -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@use_case
 def vendor_create(*, owner, **data):
     """Create a vendor; an empty review cadence takes the default of the vendor's tier."""
     vendor = Vendor(owner=owner)
@@ -43,7 +42,7 @@ def vendor_create(*, owner, **data):
     return validated_save(vendor)
 
 
-@transaction.atomic
+@use_case
 def vendor_update(vendor, **data):
     assign_fields(vendor, data, VENDOR_FIELDS)
     if not vendor.review_cadence:
@@ -63,7 +62,7 @@ def vendor_history_counts(vendor):
     return {name: count for name, count in counts.items() if count}
 
 
-@transaction.atomic
+@use_case
 def vendor_delete(vendor):
     """Delete a vendor that has no history and no representatives.
 
@@ -89,7 +88,7 @@ def vendor_delete(vendor):
     vendor.delete()
 
 
-@transaction.atomic
+@use_case
 def contact_save(contact):
     """Save a contact; marking it primary unmarks the vendor's previous primary contact."""
     if contact.is_primary:
@@ -99,7 +98,7 @@ def contact_save(contact):
     return validated_save(contact)
 
 
-@transaction.atomic
+@use_case
 def vendor_managers_set(vendor, *, managers):
     """Assign the managers who edit ``vendor`` besides its owner (replacing the old ones)."""
     managers = [user for user in managers if user.pk != vendor.owner_id]
