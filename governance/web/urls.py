@@ -84,6 +84,6 @@ urlpatterns = [
     ),
     path("calendar/<str:token>.ics", calendar.user_feed, name="user-feed"),
     path("calendar/<str:token>/vendors/<int:pk>.ics", calendar.vendor_feed, name="vendor-feed"),
-    path("portal/", include("governance.portal.urls")),
+    path("portal/", include("governance.web.portal.urls")),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from governance import selectors, services
 from governance.domain import access
 from governance.models import ActionItem, Goal, Incident, Review, ReviewScore
-from governance.portal.forms import (
+from governance.web.portal.forms import (
     AcknowledgeForm,
     ActionItemStatusForm,
     ProposalForm,
