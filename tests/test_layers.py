@@ -30,7 +30,7 @@ def lint_imports(tree):
 def source_copy(tmp_path_factory):
     """A copy of the packages lint-imports reads, to break on purpose."""
     tree = tmp_path_factory.mktemp("layers")
-    for package in ("governance", "config"):
+    for package in ("governance", "config", "devtools"):
         shutil.copytree(
             ROOT / package, tree / package, ignore=shutil.ignore_patterns("__pycache__")
         )
@@ -51,6 +51,7 @@ def test_the_tree_keeps_every_contract():
         ("selectors/scoping.py", "from governance import services", "Front ends and tasks >"),
         ("api/fields.py", "import governance.web.csv_export", "front ends share only"),
         ("infra/net.py", "from governance.domain import text", "Infrastructure"),
+        ("web/charts.py", "import devtools.demo", "never imports the development tools"),
     ],
 )
 def test_a_deliberate_violation_breaks_the_lint(source_copy, module, line, contract):
