@@ -18,8 +18,8 @@ from rest_framework.test import APIClient
 
 from governance.domain import access
 from governance.models import ActionItem, Goal, Incident, Meeting, Review
-from tests.access.world import INTERNAL_ROLES, PASSWORD, ROLES, SIGNED_OUT_ROLES
 from tests.api.conftest import token_for
+from tests.world import INTERNAL_ROLES, PASSWORD, ROLES, SIGNED_OUT_ROLES
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from governance import services
 from governance.models import Incident, Role
-from tests.access.world import build, person
 from tests.api.conftest import client_for
 from tests.factories import ContactFactory, VendorFactory
+from tests.world import build, person
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from tests.access.world import NOW, build
+from tests.world import NOW, build
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from governance import services
 from governance.models import ActionItem, AgendaProposal, Goal, GoalCheckIn, Incident
-from tests.access.world import NOW, PASSWORD
 from tests.factories import GoalFactory, IncidentFactory, MeetingFactory, ReviewFactory
+from tests.world import NOW, PASSWORD
 
 pytestmark = pytest.mark.django_db
 

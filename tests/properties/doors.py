@@ -1,6 +1,6 @@
 """Every door a value gets in by: the web forms, the vendor portal, the API and the admin.
 
-A ``Door`` knows its URL in the world of ``tests/access/world.py``, who knocks (a persona's
+A ``Door`` knows its URL in the world of ``tests/world.py``, who knocks (a persona's
 browser or API token), a valid request to start from, and the kind of each field. The kinds
 are read from the form on the door's own page (its context) or from the API serializer, so a
 field added to a form or a serializer is driven with hostile values without anyone listing
@@ -36,10 +36,10 @@ from governance.models import (
     UserProfile,
     Vendor,
 )
-from tests.access.world import PASSWORD
 from tests.api.conftest import token_for
 from tests.properties import strategies as hs
 from tests.properties.render import describe
+from tests.world import PASSWORD
 
 # --- kinds -----------------------------------------------------------------------------------
 

@@ -39,8 +39,8 @@ from governance.models import (
     Vendor,
 )
 from governance.services import figures
-from tests.access.world import NOW
 from tests.api.conftest import token_for
+from tests.world import NOW
 
 # The admin's change pages read back: model -> the path from a row to its vendor (None: users).
 ADMIN_ROWS = {

@@ -14,7 +14,10 @@ whose relationship has ended.
 import datetime as dt
 from types import SimpleNamespace
 
+import pytest
+import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 
 from governance import services
@@ -140,3 +143,25 @@ def build(owner, member, vendor):
         own=furnish(vendor, internal=owner, rep=people["rep"]),
         other=furnish(other, internal=third, rep=people["other_rep"]),
     )
+
+
+# --- fixtures, for the suites that use the world (their conftest imports these) ------------
+
+
+@pytest.fixture(autouse=True)
+def _frozen_time():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(owner, member, vendor):
+    """Two vendors with one of everything and a person in every role."""
+    return build(owner, member, vendor)
