@@ -18,6 +18,7 @@ from governance.domain.health import (
     sla_compliance_percent,
     vendor_health,
 )
+from governance.selectors.clauses import clause_coverage
 from governance.selectors.dashboard import (
     expiring_clauses,
     goals_at_risk,
@@ -31,6 +32,7 @@ from governance.selectors.incidents import (
     sla_compliance,
     sla_compliance_by_month,
 )
+from governance.selectors.meetings import meetings_with_next, upcoming_occurrences
 from governance.selectors.scoping import (
     count_subquery,
     counted_rows,
@@ -55,6 +57,7 @@ __all__ = [
     "MEASURED_GOAL_STATUSES",
     "TIER_RANK",
     "Scorecard",
+    "clause_coverage",
     "clause_coverage_percent",
     "count_subquery",
     "counted_rows",
@@ -64,6 +67,7 @@ __all__ = [
     "health_parts",
     "health_score",
     "incidents_with_breach_flags",
+    "meetings_with_next",
     "next_meetings",
     "next_review_dates",
     "open_incidents",
@@ -74,6 +78,7 @@ __all__ = [
     "sla_compliance_by_month",
     "sla_compliance_percent",
     "sla_window",
+    "upcoming_occurrences",
     "vendor_health",
     "vendor_list",
     "vendor_owners",
