@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from governance.domain import bounds
 from governance.domain.models.common import validate_time_zone
 from governance.domain.models.reminders import Reminder, ReminderKind
-from governance.domain.scheduling import personal_lead_times
+from governance.domain.scheduling import parse_lead_time, personal_lead_times
 
 
 def validate_muted_kinds(value):
@@ -108,3 +108,20 @@ class UserProfile(models.Model):
 
     def __str__(self):
         return f"Profile of {self.user}"
+
+    def clean(self):
+        # Kept as typed (days as numbers), longest first, each once, whichever door wrote them.
+        if isinstance(self.lead_times, dict):
+            self.lead_times = {
+                kind: _longest_first(values) for kind, values in self.lead_times.items()
+            }
+
+
+def _longest_first(values):
+    """``values`` (one kind's lead times) without repeats, longest first; as given when they
+    are not lead times (``validate_lead_times`` says why)."""
+    try:
+        unique = {parse_lead_time(value): value for value in values}
+    except (TypeError, ValueError):
+        return values
+    return [unique[lead] for lead in sorted(unique, reverse=True)]
