@@ -52,6 +52,7 @@ from governance.services.reviews import (
     review_complete,
     review_refresh_overall_score,
     review_save,
+    review_save_and_complete,
 )
 from governance.services.saving import (
     CONFLICT_MESSAGE,
@@ -104,6 +105,7 @@ __all__ = [
     "review_complete",
     "review_refresh_overall_score",
     "review_save",
+    "review_save_and_complete",
     "sla_target_delete",
     "sla_target_save",
     "user_role_set",

@@ -123,6 +123,14 @@ def review_complete(review, *, today=None, now=None):
 
 
 @use_case
+def review_save_and_complete(review, *, scores=None, action_items=None, today=None, now=None):
+    """``review_save`` then ``review_complete``, all or nothing: a review that cannot be
+    completed is not saved either. Returns the next review."""
+    review_save(review, scores=scores, action_items=action_items)
+    return review_complete(review, today=today, now=now)
+
+
+@use_case
 def review_acknowledge(review, *, by, comment="", at=None):
     """Record the vendor's acknowledgement of a completed review's outcome, once."""
     review = Review.objects.select_for_update().get(pk=review.pk)

@@ -33,21 +33,29 @@ VENDOR_FIELDS = (
 
 
 @use_case
-def vendor_create(*, owner, **data):
-    """Create a vendor; an empty review cadence takes the default of the vendor's tier."""
+def vendor_create(*, owner, managers=None, **data):
+    """Create a vendor, with its assigned ``managers`` when given; an empty review cadence
+    takes the default of the vendor's tier. All or nothing."""
     vendor = Vendor(owner=owner)
     assign_fields(vendor, data, VENDOR_FIELDS)
     if not vendor.review_cadence:
         vendor.review_cadence = scheduling.default_cadence_for_tier(vendor.tier)
-    return validated_save(vendor)
+    validated_save(vendor)
+    if managers is not None:
+        vendor_managers_set(vendor, managers=managers)
+    return vendor
 
 
 @use_case
-def vendor_update(vendor, **data):
+def vendor_update(vendor, *, managers=None, **data):
+    """Change a vendor and, when given, replace its assigned ``managers``. All or nothing."""
     assign_fields(vendor, data, VENDOR_FIELDS)
     if not vendor.review_cadence:
         vendor.review_cadence = scheduling.default_cadence_for_tier(vendor.tier)
-    return validated_save(vendor)
+    validated_save(vendor)
+    if managers is not None:
+        vendor_managers_set(vendor, managers=managers)
+    return vendor
 
 
 def vendor_history_counts(vendor):
