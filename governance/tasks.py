@@ -1,23 +1,25 @@
 """Celery tasks: thin wrappers that take ids and call the reminder engine.
 
-Both are safe to run twice (a message redelivered after a worker crash, a duplicate from a
-re-queue): the sweep's inserts are idempotent and sending is claimed row by row.
+Both reminder tasks are safe to run twice (a message redelivered after a worker crash, a
+duplicate from a re-queue): the sweep's inserts are idempotent and sending is claimed row by
+row. The engine publishes them by name (``reminders.SEND_TASK``, ``reminders.SWEEP_TASK``)
+and never imports this module.
 """
 
 import logging
 
-import kombu.exceptions
 from celery import shared_task
 from celery.utils import uuid
 
 from governance import reminders
+from governance.infra import broker
 from governance.infra import credentials as security
 from governance.services import figures
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, ignore_result=True)
+@shared_task(name=reminders.SEND_TASK, bind=True, acks_late=True, ignore_result=True)
 def send_reminders(self, reminder_ids):
     """Send these reminders, each claimed on its own (the sweep queues them in small chunks:
     one message per reminder would make a large sweep wait on the broker).
@@ -42,14 +44,15 @@ def _retry_later(task, reminder_id, attempts):
         countdown=reminders.retry_delay(attempts),
         task_id=uuid(),
     )
-    try:
-        retry.apply_async()
-    except kombu.exceptions.OperationalError as error:
+    published = broker.publish([retry])
+    if published.error is not None:
         # The row is pending: the next sweep queues it again.
-        log.warning("Reminder %s: retry not queued, broker unavailable (%s)", reminder_id, error)
+        log.warning(
+            "Reminder %s: retry not queued, broker unavailable (%s)", reminder_id, published.error
+        )
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name=reminders.SWEEP_TASK, acks_late=True, ignore_result=True)
 def sweep_reminders():
     """Create the reminders that are due and queue them (beat runs this every minute)."""
     reminders.sweep()

@@ -340,19 +340,12 @@ GOVERNANCE_DEFAULT_USER_TIME_ZONE = env("DEFAULT_USER_TIME_ZONE", default="UTC")
 GOVERNANCE_NEW_USER_ROLE = env("NEW_USER_ROLE", default="viewer")
 GOVERNANCE_SLA_WINDOW_DAYS = 90
 
-# --- Reminders (governance/reminders.py) ----------------------------------------------------
-# Site defaults; each user can mute kinds and override lead times in their profile.
-# A lead time is a number of days (14, 0.5) or a string with a unit: "24h", "90m", "2d", "1w".
-# GOVERNANCE_REMINDER_LEAD_TIMES from the environment is JSON merged over these defaults,
-# e.g. GOVERNANCE_REMINDER_LEAD_TIMES='{"meeting": ["24h", "1h"]}'.
-GOVERNANCE_REMINDER_LEAD_TIMES = {
-    "review_upcoming": [14, 3, 0],
-    "meeting": ["24h"],
-    "clause_expiry": [60, 30, 7],
-    "goal_due": [7],
-    "contract_notice": [90, 30, 7],
-    **env.json("GOVERNANCE_REMINDER_LEAD_TIMES", default={}),
-}
+# --- Reminders (governance/reminders/) --------------------------------------------------------
+# Site lead times per kind, over each kind's defaults (governance/reminders/kinds/); each user
+# can mute kinds and override lead times in their profile. A lead time is a number of days
+# (14, 0.5) or a string with a unit: "24h", "90m", "2d", "1w". JSON from the environment, e.g.
+# GOVERNANCE_REMINDER_LEAD_TIMES='{"meeting": ["24h", "1h"]}'; a kind set to [] has none.
+GOVERNANCE_REMINDER_LEAD_TIMES = env.json("GOVERNANCE_REMINDER_LEAD_TIMES", default={})
 # Date-based reminders (reviews, clauses, goals, contracts, digest) go out from this hour of
 # the recipient's local day, so nobody is woken by a reminder that can wait for the morning.
 GOVERNANCE_REMINDER_SEND_HOUR = env.int("GOVERNANCE_REMINDER_SEND_HOUR", default=8)

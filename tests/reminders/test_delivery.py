@@ -13,6 +13,7 @@ from django.core import mail
 
 from governance import reminders
 from governance.models import Reminder, Review
+from governance.reminders import delivery
 from governance.tasks import send_reminders
 from tests.factories import ReviewFactory
 from tests.reminders.conftest import NOW
@@ -218,7 +219,7 @@ def test_a_slow_worker_finishing_after_recovery_marks_the_reminder_sent(due_remi
         status=Reminder.Status.PENDING, claimed_at=NOW
     )
 
-    assert reminders._finish(
+    assert delivery._finish(
         due_reminder.pk, claimed_at, status=Reminder.Status.SENT, sent_at=NOW, or_released=True
     )
     due_reminder.refresh_from_db()

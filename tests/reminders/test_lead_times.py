@@ -49,7 +49,14 @@ def test_an_invalid_site_default_is_a_configuration_error(settings):
         reminders.site_lead_times("goal_due")
 
 
-def test_a_kind_missing_from_the_settings_has_no_reminders(settings):
+def test_a_kind_missing_from_the_settings_keeps_its_own_defaults(settings):
     settings.GOVERNANCE_REMINDER_LEAD_TIMES = {}
+
+    assert reminders.site_lead_times("goal_due") == (dt.timedelta(days=7),)
+    assert reminders.site_lead_times("meeting") == (dt.timedelta(hours=24),)
+
+
+def test_a_kind_set_to_no_lead_times_has_no_reminders(settings):
+    settings.GOVERNANCE_REMINDER_LEAD_TIMES = {"goal_due": []}
 
     assert reminders.site_lead_times("goal_due") == ()

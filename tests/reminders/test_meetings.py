@@ -123,3 +123,27 @@ def test_a_moved_meeting_drops_the_reminder_for_the_old_time(vendor, owner):
     assert outcome.status == reminders.DROPPED
     assert outcome.detail == "the meeting no longer has this occurrence"
     assert not Reminder.objects.exists()
+
+
+def test_two_occurrences_a_dst_change_brings_within_24_hours_are_both_reminded(
+    vendor, owner, run_sweep
+):
+    # Daily at 09:00 in Warsaw: Saturday 28 March is 08:00 UTC, Sunday (summer time) 07:00.
+    saturday, sunday = (
+        dt.datetime(2026, 3, 28, 8, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 29, 7, 0, tzinfo=dt.UTC),
+    )
+    with time_machine.travel(saturday - 23 * HOUR, tick=False):
+        # Saved now, so its stored next occurrence (Saturday's) is one the sweep trusts.
+        MeetingFactory(
+            vendor=vendor,
+            starts_at=dt.datetime(2026, 3, 20, 8, 0, tzinfo=dt.UTC),
+            time_zone="Europe/Warsaw",
+            recurrence="FREQ=DAILY",
+        )
+
+    assert len(run_sweep(saturday - 23 * HOUR)) == 1  # Saturday's
+    sent = run_sweep(sunday - 24 * HOUR)  # Saturday's meeting has not begun yet
+
+    assert [message.subject.endswith("Sun 29 Mar 09:00 CEST") for message in sent] == [True]
+    assert set(Reminder.objects.values_list("occurrence", flat=True)) == {saturday, sunday}

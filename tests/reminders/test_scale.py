@@ -8,7 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from governance import reminders
+from governance.domain import scheduling
 from governance.models import Reminder
+from governance.reminders import registry
+from governance.reminders.due import Sweep
 from tests.factories import (
     ClauseFactory,
     GoalFactory,
@@ -94,3 +97,37 @@ def test_rows_are_inserted_in_batches(settings):
     inserts = [q for q in queries if q["sql"].lstrip().upper().startswith("INSERT")]
     assert len(inserts) == 36 // 4
     assert Reminder.objects.count() == 36
+
+
+def test_after_a_sweep_no_kind_reads_an_object_whose_reminder_is_in_the_outbox():
+    build_portfolio(4)
+    with time_machine.travel(NOW, tick=False):
+        reminders.sweep(enqueue=False)
+
+        left = {kind.code: list(kind.due(Sweep.at(NOW))) for kind in registry.kinds()}
+
+    assert left == {kind.code: [] for kind in registry.kinds()}
+
+
+def test_a_series_whose_next_occurrence_is_past_the_window_is_not_expanded(monkeypatch):
+    owner = UserFactory()
+    set_profile(owner)
+    vendor = VendorFactory(owner=owner)
+    with time_machine.travel(NOW, tick=False):
+        for _ in range(5):
+            # Weekly on Mondays; NOW is a Wednesday: the next one is five days away.
+            MeetingFactory(
+                vendor=vendor,
+                starts_at=NOW - 2 * DAY - 2 * HOUR,
+                recurrence="FREQ=WEEKLY;BYDAY=MO",
+            )
+    expanded = []
+    real = scheduling.meeting_occurrences
+    monkeypatch.setattr(
+        scheduling, "meeting_occurrences", lambda **kw: expanded.append(kw) or real(**kw)
+    )
+
+    with time_machine.travel(NOW, tick=False):
+        assert reminders.sweep(enqueue=False).created == 0
+
+    assert expanded == []

@@ -1,0 +1,206 @@
+"""Meeting: before each occurrence (24 hours by default), with an ``.ics`` attached, to the
+attendees and the relationship owner.
+
+Occurrences are expanded in the meeting's own zone, so a 09:00 Europe/Warsaw meeting after a
+DST change is reminded 24 hours before 09:00 local, not before a shifted UTC time.
+"""
+
+import datetime as dt
+import logging
+import zoneinfo
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, DurationField, Exists, F, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from governance import services
+from governance.domain import ical, scheduling
+from governance.models import Meeting, Reminder, Vendor
+from governance.reminders import messages, registry
+from governance.reminders.due import Due, chunks, lacking, reminders_of
+
+log = logging.getLogger(__name__)
+
+KIND = Reminder.Kind.MEETING
+# Occurrences of a series are at least a day apart on the wall clock (meetings repeat at most
+# daily), so at least this far apart in UTC across any DST change (two hours at most today).
+MIN_SPACING = dt.timedelta(hours=21)
+
+
+def due(sweep):
+    """Each occurrence in the window, the nearest lead time that has passed before it.
+
+    The first occurrence from now on is known without expanding the rule for a one-off
+    meeting (its start) and for a series whose stored next occurrence (``next_occurrence_at``,
+    written when the meeting is saved and moved on by the periodic figures refresh) was
+    computed by now: that one alone is checked against the outbox, when no second occurrence
+    can fall in the window. The rest (a stored occurrence already begun, a meeting saved
+    after ``now``, a window that may hold two occurrences) are expanded, and a series alike
+    another is expanded once.
+    """
+    now = sweep.now
+    leads = sweep.lead_times.every[KIND]
+    horizon = now + sweep.lead_times.longest(KIND)
+    series = ~Q(recurrence="")
+    known = series & Q(updated_at__lte=now, next_occurrence_at__gte=now)
+    # meeting_starts_at_idx, meeting_next_idx.
+    single = Q(recurrence="", starts_at__gte=now, starts_at__lte=horizon) | (
+        known & Q(next_occurrence_at__lte=horizon, next_occurrence_at__gt=horizon - MIN_SPACING)
+    )
+    several = known & Q(next_occurrence_at__lte=horizon - MIN_SPACING)
+    unknown = (
+        series & Q(starts_at__lte=horizon) & (Q(next_occurrence_at__lt=now) | Q(updated_at__gt=now))
+    )
+    rows = (
+        Meeting.objects.exclude(vendor__status=Vendor.Status.ENDED)
+        .alias(
+            reminder_occurrence=Case(
+                When(recurrence="", then=F("starts_at")), default=F("next_occurrence_at")
+            ),
+            reminder_lead_bound=Case(
+                *(When(reminder_occurrence__lte=now + lead, then=Value(lead)) for lead in leads),
+                default=None,
+                output_field=DurationField(),
+            ),
+        )
+        .filter(unknown | several | (single & _not_reminded()))
+        .order_by()
+        .values_list(
+            "pk",
+            "vendor_id",
+            "vendor__owner_id",
+            "starts_at",
+            "duration_minutes",
+            "time_zone",
+            "recurrence",
+            "next_occurrence_at",
+            "updated_at",
+        )
+    )
+    expanded = {}
+    occurring = []
+    for pk, vendor_id, owner_id, starts_at, duration, zone, recurrence, upcoming, saved in rows:
+        known_single = recurrence and saved <= now and upcoming is not None
+        if known_single and now <= upcoming and upcoming > horizon - MIN_SPACING:
+            occurring.append((pk, vendor_id, owner_id, [upcoming]))
+            continue
+        key = (
+            scheduling.recent_series_start(starts_at, zone, recurrence, now),
+            duration,
+            zone,
+            recurrence,
+        )
+        if key not in expanded:
+            try:
+                expanded[key] = [
+                    occurrence.starts_at
+                    for occurrence in scheduling.meeting_occurrences(
+                        starts_at=key[0],
+                        duration_minutes=duration,
+                        time_zone=zone,
+                        recurrence=recurrence,
+                        start=now,
+                        end=horizon + dt.timedelta(microseconds=1),
+                    )
+                ]
+            except (ValueError, zoneinfo.ZoneInfoNotFoundError) as error:
+                log.warning("Meeting %s has an unusable schedule: %s", pk, error)
+                expanded[key] = []
+        if expanded[key]:
+            occurring.append((pk, vendor_id, owner_id, expanded[key]))
+    # Attendees only of the meetings that have an occurrence in the window.
+    attendees = defaultdict(list)
+    through = Meeting.attendees.through
+    for batch in chunks([row[0] for row in occurring], settings.GOVERNANCE_REMINDER_BATCH_SIZE):
+        pairs = through.objects.filter(meeting_id__in=batch).order_by("pk")
+        for meeting_id, user_id in pairs.values_list("meeting_id", "user_id"):
+            attendees[meeting_id].append(user_id)
+    recipients = sweep.recipients
+    recipients.load(
+        [*(pk for ids in attendees.values() for pk in ids), *(row[2] for row in occurring)]
+    )
+    for pk, vendor_id, owner_id, occurrences in occurring:
+        for starts_at in occurrences:
+            for recipient in recipients.each([*attendees[pk], owner_id], KIND):
+                passed = [lead for lead in recipient.lead_times(KIND) if starts_at - lead <= now]
+                if passed:
+                    lead = min(passed)
+                    yield Due(KIND, Meeting, pk, vendor_id, starts_at, lead, recipient.user_id)
+
+
+def _not_reminded():
+    """Somebody (the owner or an attendee) lacks the current reminder of the occurrence."""
+    rows = reminders_of(KIND, Meeting, lead_bound="reminder_lead_bound")
+    attendee_rows = Reminder.objects.filter(
+        kind=KIND,
+        content_type=ContentType.objects.get_for_model(Meeting),
+        object_id=OuterRef("meeting_id"),
+        occurrence=OuterRef(OuterRef("reminder_occurrence")),
+        lead_time__lte=OuterRef(OuterRef("reminder_lead_bound")),
+        recipient_id=OuterRef("user_id"),
+    )
+    attendee_lacking = Meeting.attendees.through.objects.filter(
+        ~Q(Exists(attendee_rows)), meeting_id=OuterRef("pk")
+    )
+    return lacking(rows, ["vendor__owner_id"]) | Q(Exists(attendee_lacking))
+
+
+def still_due(reminder, meeting):
+    starts_at = reminder.occurrence
+    still = services.meeting_occurrences(
+        meeting, start=starts_at, end=starts_at + dt.timedelta(microseconds=1)
+    )
+    if not still:
+        return "the meeting no longer has this occurrence"
+    if starts_at <= timezone.now():
+        return "the meeting has already started"
+    return ""
+
+
+def message(reminder, meeting):
+    starts_at = reminder.occurrence
+    occurrence = next(
+        iter(
+            services.meeting_occurrences(
+                meeting, start=starts_at, end=starts_at + dt.timedelta(seconds=1)
+            )
+        ),
+        None,
+    )
+    email = messages.email(
+        reminder,
+        {
+            "meeting": meeting,
+            "vendor": meeting.vendor,
+            "starts_at": starts_at,
+            "ends_at": starts_at + dt.timedelta(minutes=meeting.duration_minutes),
+            "lead_hours": int(reminder.lead_time.total_seconds() // 3600),
+            "meeting_zone": meeting.time_zone,
+            "attendees": list(meeting.attendees.order_by("username")),
+            "contacts": list(meeting.contacts.all()),
+        },
+        url=messages.url_of(meeting),
+    )
+    if occurrence is not None:
+        email.attach(
+            "meeting.ics",
+            ical.meeting_ics(meeting, occurrence),
+            "text/calendar; method=PUBLISH; charset=UTF-8",
+        )
+    return email
+
+
+registry.register(
+    registry.Kind(
+        code=KIND,
+        model=Meeting,
+        template="meeting",
+        due=due,
+        still_due=still_due,
+        message=message,
+        default_lead_times=("24h",),
+        related=("vendor", "vendor__owner"),
+    )
+)

@@ -1,0 +1,70 @@
+"""Review upcoming: 14, 3 and 0 days before a review, to the reviewer and the relationship
+owner."""
+
+from governance.models import Reminder, Review, Vendor
+from governance.reminders import messages, registry
+from governance.reminders.due import (
+    Midnight,
+    date_lead_bound,
+    date_window,
+    dated,
+    midnight,
+    not_yet_reminded,
+)
+
+KIND = Reminder.Kind.REVIEW_UPCOMING
+
+
+def due(sweep):
+    first, last = date_window(sweep, KIND)
+    # review_status_sched_idx: the open reviews in the window.
+    reviews = Review.objects.filter(
+        status__in=Review.OPEN_STATUSES, scheduled_for__gte=first, scheduled_for__lte=last
+    ).exclude(vendor__status=Vendor.Status.ENDED)
+    reviews = not_yet_reminded(
+        reviews,
+        KIND,
+        occurrence=Midnight("scheduled_for"),
+        recipients=("reviewer_id", "vendor__owner_id"),
+        lead_bound=date_lead_bound("scheduled_for", sweep, KIND),
+    )
+    rows = reviews.order_by().values_list(
+        "pk", "vendor_id", "scheduled_for", "reviewer_id", "vendor__owner_id"
+    )
+    return dated(
+        KIND,
+        Review,
+        ((pk, vendor, day, (reviewer, owner)) for pk, vendor, day, reviewer, owner in rows),
+        sweep,
+    )
+
+
+def still_due(reminder, review):
+    """Also the check of overdue reminders."""
+    if review.status not in Review.OPEN_STATUSES:
+        return f"the review is {review.get_status_display().lower()}"
+    if midnight(review.scheduled_for) != reminder.occurrence:
+        return "the review was rescheduled"
+    return ""
+
+
+def message(reminder, review):
+    return messages.email(
+        reminder,
+        {"review": review, "vendor": review.vendor, "days": reminder.lead_time.days},
+        url=messages.url_of(review),
+    )
+
+
+registry.register(
+    registry.Kind(
+        code=KIND,
+        model=Review,
+        template="review-upcoming",
+        due=due,
+        still_due=still_due,
+        message=message,
+        default_lead_times=(14, 3, 0),
+        related=("vendor", "vendor__owner", "reviewer"),
+    )
+)
