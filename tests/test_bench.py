@@ -250,3 +250,42 @@ def test_the_recurrence_section_judges_workers_and_healthz_and_replaces_only_its
     assert "\n## Hostile recurrence rules (no worker held 1 s)\n" in written
     assert "kept\n" in written and "kept too" in written
     assert written.index("## Pages") < written.index("## Hostile") < written.index("## Result")
+
+
+def _sweep_run(*, again_seconds):
+    def size(vendors, seconds, again):
+        result = {"created": vendors, "seconds": seconds, "again_created": 0}
+        return SimpleNamespace(
+            vendors=vendors,
+            rows=vendors * 100,
+            sweep=SimpleNamespace(result={**result, "again_seconds": again}),
+        )
+
+    return SimpleNamespace(
+        sizes=[size(10, 0.05, 0.03), size(10_000, 2.9, again_seconds)],
+        options=runner.Options(database_url="postgres://x/y", only="sweep"),
+        elapsed=lambda: 40.0,
+        emails=None,
+    )
+
+
+def test_the_sweep_alone_judges_the_sweep_with_nothing_new_and_replaces_only_its_rows(tmp_path):
+    output = tmp_path / "benchmarks.md"
+    emails = f"{report.EMAILS_ROW}2,000 of 2,000 sent in 14.9 s | >= 100/s meets |"
+    output.write_text(
+        "# Benchmarks\n\n## Pages\n\nkept\n\n## Reminders\n\n| old sweep row |\n"
+        f"{emails}\n\n## Peak resident memory\n\nkept too\n"
+    )
+
+    slow = report.Report(_sweep_run(again_seconds=0.6))
+    assert "| 0 created in 0.60 s | < 0.5 s, 0 created **misses** |" in slow.markdown()
+    assert slow.misses() == ["sweep with nothing new"]
+
+    result = report.Report(_sweep_run(again_seconds=0.3))
+    result.write(output)
+
+    written = output.read_text()
+    assert "| second sweep at 10,000 vendors (nothing new) | 0 created in 0.30 s | " in written
+    assert "old sweep row" not in written
+    assert emails in written and "kept\n" in written and "kept too" in written
+    assert written.index("## Pages") < written.index("## Reminders") < written.index("## Peak")

@@ -94,8 +94,13 @@ def sweep(options):
 
     from governance import reminders
     from governance.models import Reminder
+    from governance.services import figures
 
     now = dt.datetime.fromisoformat(options.now)
+    # The stored next occurrences as beat's figures refresh leaves them at `now` (it runs
+    # every few minutes): the sweep reads a series' stored next occurrence, and expands the
+    # series only when that one has begun.
+    figures.meetings_advance(now=now)
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {Reminder._meta.db_table}")
     started = time.perf_counter()
@@ -119,7 +124,8 @@ def sweep(options):
 def emails(options):
     from django.db.models import Count
 
-    from governance import reminders, tasks
+    from governance import reminders
+    from governance.infra import broker
     from governance.models import Reminder
 
     Status = Reminder.Status
@@ -128,13 +134,13 @@ def emails(options):
         .order_by("pk")
         .values_list("pk", flat=True)[: options.count]
     )
-    app = tasks.send_reminders.app
     started = time.perf_counter()
-    with app.connection_for_write() as broker:
-        producer = broker.Producer()
-        for start in range(0, len(ids), reminders.SEND_CHUNK):
-            chunk = ids[start : start + reminders.SEND_CHUNK]
-            tasks.send_reminders.apply_async((chunk,), producer=producer)
+    published = broker.publish(
+        broker.task(reminders.SEND_TASK, ids[start : start + reminders.SEND_CHUNK])
+        for start in range(0, len(ids), reminders.SEND_CHUNK)
+    )
+    if published.error is not None:
+        raise RuntimeError(f"the broker refused the reminders: {published.error}")
     queued = time.perf_counter() - started
     deadline = started + options.timeout
     done = 0

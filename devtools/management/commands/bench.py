@@ -77,9 +77,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only",
-            choices=["recurrence"],
+            choices=["recurrence", "sweep"],
             help="Run one probe alone: 'recurrence' (hostile recurrence rules under gunicorn, "
-            "no seeding; only its section of the output file is replaced).",
+            "no seeding) or 'sweep' (the reminder sweep at each size, seeded or reused); only "
+            "its section of the output file is replaced.",
         )
         parser.add_argument(
             "--output",
