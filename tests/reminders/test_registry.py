@@ -10,7 +10,7 @@ from django.template.loader import get_template
 from governance import reminders
 from governance.models import Reminder
 from governance.reminders import registry
-from governance.web.forms.account import PreferencesForm
+from governance.web.forms import PreferencesForm
 
 
 def test_every_kind_of_the_outbox_has_its_module_and_its_three_templates():
