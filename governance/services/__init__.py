@@ -16,6 +16,8 @@ from governance.services.clauses import (
 )
 from governance.services.goals import (
     goal_check_in_add,
+    goal_check_in_delete,
+    goal_check_in_save,
     goal_refresh_current_value,
     goal_save,
 )
@@ -53,16 +55,20 @@ from governance.services.reviews import (
     review_refresh_overall_score,
     review_save,
     review_save_and_complete,
+    review_score_delete,
+    review_score_save,
 )
 from governance.services.saving import (
     CONFLICT_MESSAGE,
     Conflict,
     assign_fields,
+    record_delete,
     validated_save,
 )
 from governance.services.vendors import (
     VENDOR_FIELDS,
     contact_save,
+    vendor_check_deletable,
     vendor_create,
     vendor_delete,
     vendor_history_counts,
@@ -87,6 +93,8 @@ __all__ = [
     "clause_verify",
     "contact_save",
     "goal_check_in_add",
+    "goal_check_in_delete",
+    "goal_check_in_save",
     "goal_refresh_current_value",
     "goal_save",
     "incident_acknowledge",
@@ -101,15 +109,19 @@ __all__ = [
     "profile_regenerate_calendar_token",
     "profile_role_set",
     "profile_update",
+    "record_delete",
     "review_acknowledge",
     "review_complete",
     "review_refresh_overall_score",
     "review_save",
     "review_save_and_complete",
+    "review_score_delete",
+    "review_score_save",
     "sla_target_delete",
     "sla_target_save",
     "user_role_set",
     "validated_save",
+    "vendor_check_deletable",
     "vendor_create",
     "vendor_delete",
     "vendor_history_counts",

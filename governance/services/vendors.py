@@ -78,6 +78,13 @@ def vendor_delete(vendor):
     are given another role (deleting them with it would leave accounts without a profile).
     The foreign keys PROTECT both too, so no other door can delete it silently.
     """
+    vendor_check_deletable(vendor)
+    vendor.delete()
+
+
+def vendor_check_deletable(vendor):
+    """Raise the ``ValidationError`` saying why ``vendor_delete`` would refuse ``vendor``, if
+    it would: for a page to explain before anyone confirms."""
     history = vendor_history_counts(vendor)
     if history:
         listed = ", ".join(f"{count} {name}" for name, count in history.items())
@@ -93,7 +100,6 @@ def vendor_delete(vendor):
             "them another role first, or set the vendor's status to ended, which closes "
             "their portal."
         )
-    vendor.delete()
 
 
 @use_case
