@@ -131,8 +131,9 @@ def test_the_scorecard_shows_the_health_figure_and_its_parts(vendor):
         completed_at=timezone.now(),
         overall_score=Decimal("3.00"),
     )
+    # Stored as completed (as ``earlier``): a review is completed by review_complete only.
     latest = services.review_save(
-        ReviewFactory.build(
+        ReviewFactory(
             vendor=vendor,
             scheduled_for=dt.date(2026, 4, 15),
             status="completed",

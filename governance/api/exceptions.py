@@ -40,14 +40,25 @@ class DatabaseBusy(exceptions.APIException):
 def validation_error(error):
     """A DRF ``ValidationError`` carrying the messages of a Django ``ValidationError``.
 
-    Model-wide messages (``__all__``) are reported under ``non_field_errors`` like DRF's own.
+    Model-wide messages (``__all__``) are reported under ``non_field_errors`` like DRF's own;
+    those of the rows of a nested list (``services.RowErrors``) beside each row, as DRF
+    reports a nested serializer's.
     """
+    if isinstance(error, services.RowErrors):
+        return exceptions.ValidationError(
+            {name: [_drf_keys(row) for row in rows] for name, rows in error.rows.items()}
+        )
     detail = get_error_detail(error)
-    if isinstance(detail, dict) and NON_FIELD_ERRORS in detail:
-        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
-    elif not isinstance(detail, dict):
-        detail = {api_settings.NON_FIELD_ERRORS_KEY: detail}
-    return exceptions.ValidationError(detail)
+    if not isinstance(detail, dict):
+        detail = {NON_FIELD_ERRORS: detail}
+    return exceptions.ValidationError(_drf_keys(detail))
+
+
+def _drf_keys(messages):
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: texts
+        for field, texts in messages.items()
+    }
 
 
 def exception_handler(exc, context):

@@ -15,9 +15,8 @@ from governance.services.clauses import (
     clause_verify,
 )
 from governance.services.goals import (
+    GOAL_FIELDS,
     goal_check_in_add,
-    goal_check_in_delete,
-    goal_check_in_save,
     goal_refresh_current_value,
     goal_save,
 )
@@ -49,26 +48,23 @@ from governance.services.people import (
     user_role_set,
 )
 from governance.services.reviews import (
+    RowErrors,
     action_item_status_set,
     review_acknowledge,
     review_complete,
     review_refresh_overall_score,
     review_save,
     review_save_and_complete,
-    review_score_delete,
-    review_score_save,
 )
 from governance.services.saving import (
     CONFLICT_MESSAGE,
     Conflict,
     assign_fields,
-    record_delete,
     validated_save,
 )
 from governance.services.vendors import (
     VENDOR_FIELDS,
     contact_save,
-    vendor_check_deletable,
     vendor_create,
     vendor_delete,
     vendor_history_counts,
@@ -78,11 +74,13 @@ from governance.services.vendors import (
 
 __all__ = [
     "CONFLICT_MESSAGE",
+    "GOAL_FIELDS",
     "MEETING_FIELDS",
     "NEW_USER_ROLES",
     "PROFILE_FIELDS",
     "VENDOR_FIELDS",
     "Conflict",
+    "RowErrors",
     "action_item_status_set",
     "agenda_proposal_decide",
     "agenda_propose",
@@ -93,8 +91,6 @@ __all__ = [
     "clause_verify",
     "contact_save",
     "goal_check_in_add",
-    "goal_check_in_delete",
-    "goal_check_in_save",
     "goal_refresh_current_value",
     "goal_save",
     "incident_acknowledge",
@@ -109,19 +105,15 @@ __all__ = [
     "profile_regenerate_calendar_token",
     "profile_role_set",
     "profile_update",
-    "record_delete",
     "review_acknowledge",
     "review_complete",
     "review_refresh_overall_score",
     "review_save",
     "review_save_and_complete",
-    "review_score_delete",
-    "review_score_save",
     "sla_target_delete",
     "sla_target_save",
     "user_role_set",
     "validated_save",
-    "vendor_check_deletable",
     "vendor_create",
     "vendor_delete",
     "vendor_history_counts",

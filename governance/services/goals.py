@@ -1,16 +1,40 @@
 """Shared goals and their check-ins."""
 
+from django.core.exceptions import ValidationError
+
+from governance.domain import access
 from governance.models import (
     Goal,
     GoalCheckIn,
 )
 from governance.services.saving import use_case, validated_save
 
+# A goal's fields as the API and the admin edit them (``current_value`` follows the check-ins).
+GOAL_FIELDS = (
+    "vendor",
+    "title",
+    "description",
+    "metric",
+    "unit",
+    "baseline",
+    "target_value",
+    "direction",
+    "owner",
+    "vendor_owner",
+    "start_date",
+    "due_date",
+    "status",
+)
+
 # --- goals ---------------------------------------------------------------------------------
 
 
 @use_case
 def goal_save(goal):
+    """Save a goal; its internal owner is one of the organisation's users."""
+    internal = access.internal_users()
+    if goal.owner_id is not None and not internal.filter(pk=goal.owner_id).exists():
+        raise ValidationError({"owner": "Choose an internal user as the goal's owner."})
     validated_save(goal)
     return goal
 
@@ -19,22 +43,9 @@ def goal_save(goal):
 def goal_check_in_add(*, goal, date, value, note="", author=None):
     """Record progress; the goal's current value becomes that of its latest check-in."""
     check_in = GoalCheckIn(goal=goal, date=date, value=value, note=note, author=author)
-    return goal_check_in_save(check_in)
-
-
-@use_case
-def goal_check_in_save(check_in):
-    """Save a check-in, new or changed; the goal's current value follows its latest one."""
     validated_save(check_in)
-    goal_refresh_current_value(check_in.goal)
+    goal_refresh_current_value(goal)
     return check_in
-
-
-@use_case
-def goal_check_in_delete(check_in):
-    """Delete a check-in; the goal's current value follows its latest remaining one."""
-    check_in.delete()
-    goal_refresh_current_value(check_in.goal)
 
 
 @use_case

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import CheckConstraint, ExpressionWrapper, F, fields
+from django.db.models import ExpressionWrapper, F, fields
 from django.utils import timezone
 
 from governance.models import (
@@ -73,9 +73,7 @@ def incident_upsert(*, vendor, external_id, now=None, **data):
                     incident = Incident(vendor=vendor, external_id=external_id, **data)
                     # Uniqueness is left to the database (see below); the rest is checked here.
                     incident.full_clean(validate_constraints=False)
-                    for constraint in Incident._meta.constraints:
-                        if isinstance(constraint, CheckConstraint):
-                            constraint.validate(Incident, incident)
+                    incident.validate_constraints(exclude={"external_id"})
                     _stamp_incident(incident, now=now or timezone.now())
                     incident.save()
                     return incident, True

@@ -1,6 +1,6 @@
 """Performance reviews: scores, completion and the next review, acknowledgement, action items."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Avg
 from django.utils import timezone
 
@@ -23,8 +23,8 @@ def review_save(review, *, scores=None, action_items=None):
 
     ``scores``: iterable of dicts with ``criterion``, ``score``, ``comment``.
     ``action_items``: iterable of dicts with ``description``, ``owner``, ``due_date``, ``status``.
-    All or nothing: an invalid score leaves the review as it was; what is wrong with a score or
-    an action item is reported under ``scores`` or ``action_items``. A review is completed by
+    All or nothing: an invalid score leaves the review as it was; what is wrong with scores or
+    action items is a ``RowErrors``. The reviewer is an internal user; a review is completed by
     ``review_complete`` only, which also schedules the next one.
     """
     completing = review.status == Review.Status.COMPLETED and not (
@@ -32,11 +32,16 @@ def review_save(review, *, scores=None, action_items=None):
     )
     if completing:
         raise ValidationError({"status": COMPLETE_SEPARATELY})
+    internal = access.internal_users()
+    if review.reviewer_id is not None and not internal.filter(pk=review.reviewer_id).exists():
+        raise ValidationError({"reviewer": "Choose an internal user as the reviewer."})
     validated_save(review, exclude=["overall_score"])
     if scores is not None:
-        _replace_rows(review, ReviewScore, scores, key="scores")
+        _replace_rows(review, ReviewScore, scores, name="scores")
     if action_items is not None:
-        _replace_rows(review, ActionItem, action_items, key="action_items")
+        _replace_rows(
+            review, ActionItem, action_items, name="action_items", check=_check_item_owner
+        )
     review_refresh_overall_score(review)
     return review
 
@@ -46,15 +51,63 @@ COMPLETE_SEPARATELY = (
 )
 
 
-def _replace_rows(review, model, rows, *, key):
-    """Replace ``review``'s rows of ``model`` (scores, action items) with ``rows``; an invalid
-    row's messages are reported under ``key``, the argument that carried it."""
+class RowErrors(ValidationError):
+    """What is wrong with the rows of a list argument (a review's scores or action items).
+
+    ``rows`` maps the argument's name to one dict of messages per field for each row, empty
+    for a valid row, for a door that shows each beside its row; as a ``ValidationError`` it
+    holds the same messages under the argument's name, for a door that shows them together.
+    """
+
+    def __init__(self, name, rows):
+        self.rows = {name: rows}
+        super().__init__(
+            {
+                name: [
+                    message if field == NON_FIELD_ERRORS else f"{field}: {message}"
+                    for row in rows
+                    for field, messages in row.items()
+                    for message in messages
+                ]
+            }
+        )
+
+
+def _replace_rows(review, model, rows, *, name, check=None):
+    """Replace ``review``'s rows of ``model`` (scores, action items) with ``rows``, judging
+    each with the model's validation and ``check``; ``RowErrors`` when any is invalid."""
     model.objects.filter(review=review).delete()
+    errors = []
     for row in rows:
+        instance = model(review=review, **row)
+        errors.append(_row_errors(instance, check))
+        if not errors[-1]:
+            validated_save(instance)
+    if any(errors):
+        raise RowErrors(name, errors)
+
+
+def _row_errors(instance, check):
+    """The messages per field of what is wrong with ``instance`` (empty when nothing is)."""
+    errors = {}
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if check is not None:
         try:
-            validated_save(model(review=review, **row))
+            check(instance)
         except ValidationError as error:
-            raise type(error)({key: error.messages}) from error
+            errors = error.update_error_dict(errors)
+    return ValidationError(errors).message_dict if errors else {}
+
+
+def _check_item_owner(item):
+    owners = access.action_item_owner_candidates(item.review.vendor_id)
+    if item.owner_id is not None and not owners.filter(pk=item.owner_id).exists():
+        raise ValidationError(
+            {"owner": "Choose an internal user or a representative of this review's vendor."}
+        )
 
 
 def review_refresh_overall_score(review):
@@ -69,21 +122,6 @@ def review_refresh_overall_score(review):
     if changed:  # an UPDATE sends no signal: the vendor's stored figures are refreshed here
         figures.stale([review.vendor_id])
     return review.overall_score
-
-
-@use_case
-def review_score_save(score):
-    """Save one criterion's score; the review's overall score follows."""
-    validated_save(score)
-    review_refresh_overall_score(score.review)
-    return score
-
-
-@use_case
-def review_score_delete(score):
-    """Delete one criterion's score; the review's overall score follows."""
-    score.delete()
-    review_refresh_overall_score(score.review)
 
 
 @use_case
@@ -131,7 +169,11 @@ def review_complete(review, *, today=None, now=None):
         period_end=period_end,
         scheduled_for=scheduled_for,
         # A reviewer who has since left (or lost an internal role) is not carried over.
-        reviewer=review.reviewer if access.is_internal(review.reviewer) else None,
+        reviewer_id=(
+            review.reviewer_id
+            if access.internal_users().filter(pk=review.reviewer_id).exists()
+            else None
+        ),
         status=Review.Status.SCHEDULED,
     )
     return validated_save(next_review)

@@ -56,9 +56,9 @@ def test_a_vendor_has_one_clause_of_each_type(api, vendor):
     [
         ("clause_type", "pinky_promise", "not a valid choice"),
         ("status", "signed", "not a valid choice"),
-        ("parameters", [24], "Expected a JSON object"),
-        ("parameters", "24h", "Expected a JSON object"),
-        ("parameters", {"note": "nul\x00"}, "NUL"),
+        ("parameters", [24], "Enter a JSON object"),
+        ("parameters", "24h", "Enter a JSON object"),
+        ("parameters", {"note": "nul\x00"}, "may not contain control characters"),
         ("evidence_url", "contracts/msa.pdf", "valid URL"),
         ("expires_on", "2025-12-31", "cannot expire before it takes effect"),
         ("effective_date", "2026-1-1x", "wrong format"),

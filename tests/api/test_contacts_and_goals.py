@@ -124,7 +124,7 @@ def test_a_goal_cannot_be_due_before_it_starts(api, vendor):
     response = api.post("/api/v1/goals/", goal_payload(vendor, due_date="2025-12-31"))
 
     assert response.status_code == 400
-    assert response.json() == {"due_date": ["The goal cannot be due before it starts."]}
+    assert response.json() == {"due_date": ["The due date cannot be before the start date."]}
     assert not Goal.objects.exists()
 
 

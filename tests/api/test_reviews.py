@@ -6,6 +6,7 @@ import time_machine
 
 from governance import services
 from governance.models import ActionItem, Review, ReviewScore
+from governance.services.reviews import COMPLETE_SEPARATELY
 from tests.factories import ReviewFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_updating_scores_replaces_them_and_omitting_them_keeps_them(api, vendor)
         ([{"criterion": "vibes", "score": 3}], "not a valid choice"),
         (
             [{"criterion": "quality", "score": 3}, {"criterion": "quality", "score": 4}],
-            "scored more than once",
+            "scored once per review",
         ),
         ({"criterion": "quality", "score": 3}, "Expected a list"),
     ],
@@ -112,7 +113,7 @@ def test_a_period_must_end_after_it_starts(api, vendor):
     response = api.post(URL, payload, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {"period_end": ["The period must end after it starts."]}
+    assert response.json() == {"period_end": ["The review period must end after it starts."]}
 
 
 def test_a_review_is_not_completed_by_editing_its_status(api, vendor):
@@ -121,7 +122,7 @@ def test_a_review_is_not_completed_by_editing_its_status(api, vendor):
     response = api.patch(f"{URL}{review.pk}/", {"status": "completed"}, format="json")
 
     assert response.status_code == 400
-    assert "complete/" in response.json()["status"][0]
+    assert response.json() == {"status": [COMPLETE_SEPARATELY]}
     review.refresh_from_db()
     assert review.status == "scheduled"
 

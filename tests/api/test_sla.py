@@ -208,7 +208,7 @@ def test_an_external_id_cannot_be_changed_to_one_already_taken(api, vendor):
 
     assert response.status_code == 400
     assert response.json() == {
-        "external_id": ["Another incident of this vendor has this external id."]
+        "external_id": ["This vendor already has an incident with this id."]
     }
     other.refresh_from_db()
     assert other.external_id == "INC-2"

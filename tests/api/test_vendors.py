@@ -136,7 +136,7 @@ def test_the_vendor_shows_its_derived_figures(api, vendor):
         ("services", "hosting", "Expected a list"),
         ("renewal_notice_days", "ninety", "valid integer"),
         ("renewal_notice_days", -1, "greater than or equal to 0"),
-        ("annual_value", "-5", "greater than or equal to 0"),
+        ("annual_value", "-5", "cannot be negative"),
         ("country", "Poland", "two-letter"),
         ("currency", "euro", "three-letter"),
         ("contract_start", "2026-02-30", "Date has wrong format"),

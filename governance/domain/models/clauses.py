@@ -1,5 +1,6 @@
 """Security clauses of the contract and the clause types a tier requires."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -41,6 +42,7 @@ class SecurityClause(TimeStamped):
     Status = SecurityClauseStatus
     # A clause counts towards coverage when it is in force in one of these statuses.
     COVERING_STATUSES = (Status.AGREED, Status.VERIFIED)
+    constraint_fields = {"clause_expires_after_effective": "expires_on"}
 
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="clauses")
     clause_type = models.CharField(max_length=32, choices=ClauseType)
@@ -108,6 +110,12 @@ class SecurityClause(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("governance:vendor-detail", args=[self.vendor_id]) + "#clauses"
+
+    def clean(self):
+        if not isinstance(self.parameters, dict):
+            raise ValidationError(
+                {"parameters": 'Enter a JSON object such as {"notification_hours": 24}.'}
+            )
 
 
 # The clause set each tier requires by default (editable afterwards as RequiredClause rows).

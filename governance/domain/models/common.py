@@ -2,9 +2,9 @@
 
 import zoneinfo
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, router
 
 
 def validate_time_zone(value):
@@ -62,7 +62,43 @@ class Cadence(models.TextChoices):
     ANNUAL = "annual", "Annual"
 
 
-class TimeStamped(models.Model):
+class ConstraintFields:
+    """Model mixin: a failed constraint's message is reported on the field it is about.
+
+    Django reports a ``CheckConstraint`` (and a ``UniqueConstraint`` over several fields) as
+    an error of the whole record. ``constraint_fields`` maps a constraint's name to the field
+    (or fields) its message belongs beside, so the web form, the API (400 per field) and the
+    admin all show it there; the constraint stays the one statement of the rule.
+    """
+
+    constraint_fields = {}
+
+    def validate_constraints(self, exclude=None):
+        using = router.db_for_write(type(self), instance=self)
+        errors = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    for field in self._constraint_error_fields(constraint, error):
+                        errors.setdefault(field, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+    def _constraint_error_fields(self, constraint, error):
+        fields = self.constraint_fields.get(constraint.name)
+        if isinstance(fields, str):
+            return [fields]
+        if fields:
+            return list(fields)
+        # As Django does: a uniqueness of one field is that field's error.
+        if error.code == "unique" and len(getattr(constraint, "fields", ())) == 1:
+            return [constraint.fields[0]]
+        return [NON_FIELD_ERRORS]
+
+
+class TimeStamped(ConstraintFields, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

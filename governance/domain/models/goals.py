@@ -1,6 +1,7 @@
 """Shared goals and their check-ins."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -35,6 +36,7 @@ class Goal(TimeStamped):
     # Goals that are still being worked on: the denominator of "goals on track".
     ACTIVE_STATUSES = (Status.AGREED, Status.ON_TRACK, Status.AT_RISK)
     CLOSED_STATUSES = (Status.ACHIEVED, Status.MISSED, Status.DROPPED)
+    constraint_fields = {"goal_due_on_or_after_start": "due_date"}
 
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="goals")
     title = bounds.LineField(max_length=200)
@@ -90,6 +92,10 @@ class Goal(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("governance:vendor-detail", args=[self.vendor_id]) + "#goals"
+
+    def clean(self):
+        if self.vendor_owner_id is not None and self.vendor_owner.vendor_id != self.vendor_id:
+            raise ValidationError({"vendor_owner": "Choose a contact of the goal's vendor."})
 
 
 class GoalCheckIn(models.Model):

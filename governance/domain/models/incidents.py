@@ -1,8 +1,12 @@
 """SLA targets and incidents."""
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from governance.domain import bounds
@@ -24,6 +28,11 @@ _AT_MOST_TEN_YEARS = bounds.at_most(
 
 class SLATarget(TimeStamped):
     """Response and resolution targets for one vendor and priority."""
+
+    constraint_fields = {
+        "sla_target_positive_times": ("response_minutes", "resolution_minutes"),
+        "sla_target_resolution_not_before_response": "resolution_minutes",
+    }
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="sla_targets")
     priority = models.CharField(max_length=2, choices=Priority)
@@ -72,6 +81,11 @@ class Incident(TimeStamped):
 
     Status = IncidentStatus
     OPEN_STATUSES = (Status.OPEN, Status.ACKNOWLEDGED)
+    constraint_fields = {
+        "incident_external_id_unique_per_vendor": "external_id",
+        "incident_resolved_after_opened": "resolved_at",
+        "incident_acknowledged_after_opened": "acknowledged_at",
+    }
 
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="incidents")
     external_id = bounds.LineField(max_length=100, blank=True)
@@ -135,6 +149,12 @@ class Incident(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("governance:vendor-detail", args=[self.vendor_id]) + "#incidents"
+
+    def clean(self):
+        # A clock a few minutes fast (the browser's, the ticketing system's) is not the future.
+        latest = timezone.now() + dt.timedelta(minutes=5)
+        if self.resolved_at is not None and self.resolved_at > latest:
+            raise ValidationError({"resolved_at": "Cannot be in the future."})
 
     def response_breached_at(self, now):
         """True when the response target passed without an acknowledgement (as of ``now``)."""

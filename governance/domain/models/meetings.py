@@ -46,6 +46,7 @@ class Meeting(TimeStamped):
 
     Kind = MeetingKind
     Channel = MeetingChannel
+    constraint_fields = {"meeting_duration_positive": "duration_minutes"}
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="meetings")
     title = bounds.LineField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind, default=Kind.OPERATIONAL)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from governance.domain import bounds
-from governance.domain.models.common import TimeStamped
+from governance.domain.models.common import ConstraintFields, TimeStamped
 from governance.domain.models.vendors import Vendor
 
 
@@ -24,6 +24,7 @@ class Review(TimeStamped):
 
     Status = ReviewStatus
     OPEN_STATUSES = (Status.SCHEDULED, Status.IN_PROGRESS)
+    constraint_fields = {"review_period_ends_after_start": "period_end"}
 
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="reviews")
     period_start = bounds.DateField()
@@ -101,8 +102,10 @@ class ReviewScoreCriterion(models.TextChoices):
     INNOVATION = "innovation", "Innovation"
 
 
-class ReviewScore(models.Model):
+class ReviewScore(ConstraintFields, models.Model):
     Criterion = ReviewScoreCriterion
+    constraint_fields = {"review_score_one_per_criterion": "criterion"}
+
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
     criterion = models.CharField(max_length=20, choices=Criterion)
     score = models.PositiveSmallIntegerField(

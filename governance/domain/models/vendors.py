@@ -36,6 +36,11 @@ class VendorStatus(models.TextChoices):
 class Vendor(TimeStamped):
     Tier = VendorTier
     Status = VendorStatus
+    constraint_fields = {
+        "vendor_contract_ends_after_start": "contract_end",
+        "vendor_annual_value_not_negative": "annual_value",
+    }
+
     name = bounds.LineField(max_length=200, unique=True)
     services = bounds.JSONField(default=list, blank=True, validators=[validate_services])
     tier = models.CharField(max_length=16, choices=Tier, default=Tier.MEDIUM)

@@ -82,9 +82,8 @@ def due(sweep):
     expanded = {}
     occurring = []
     for pk, vendor_id, owner_id, starts_at, duration, zone, recurrence, upcoming, saved in rows:
-        stored = recurrence and saved <= now and upcoming is not None and now <= upcoming
-        if stored and upcoming > horizon - MIN_SPACING:
-            # A series `single` let through: its stored next occurrence is its only one here.
+        known_single = recurrence and saved <= now and upcoming is not None
+        if known_single and now <= upcoming and upcoming > horizon - MIN_SPACING:
             occurring.append((pk, vendor_id, owner_id, [upcoming]))
             continue
         key = (

@@ -1,0 +1,61 @@
+"""The API's representations, one module per aggregate; this package re-exports them.
+
+They map fields and errors only: the rules are the domain's (see ``base``).
+"""
+
+from .auth import TokenObtainSerializer, TokenSerializer, TokensRevokedSerializer, UserSerializer
+from .clauses import ClauseSerializer
+from .goals import CheckInSerializer, GoalSerializer
+from .history import HistoryChangeSerializer, HistoryEntrySerializer, HistoryQuerySerializer
+from .incidents import IncidentSerializer, SLATargetSerializer
+from .meetings import MeetingSerializer, OccurrenceRangeSerializer, OccurrenceSerializer
+from .reminders import ReminderSerializer
+from .reviews import (
+    ActionItemSerializer,
+    ReviewCompletionSerializer,
+    ReviewScoreSerializer,
+    ReviewSerializer,
+)
+from .vendors import (
+    ContactSerializer,
+    HealthPartsSerializer,
+    ReviewHistoryEntrySerializer,
+    ScorecardClausesSerializer,
+    ScorecardGoalsSerializer,
+    ScorecardSerializer,
+    ScorecardSLASerializer,
+    VendorManagersSerializer,
+    VendorSerializer,
+)
+
+__all__ = [
+    "ActionItemSerializer",
+    "CheckInSerializer",
+    "ClauseSerializer",
+    "ContactSerializer",
+    "GoalSerializer",
+    "HealthPartsSerializer",
+    "HistoryChangeSerializer",
+    "HistoryEntrySerializer",
+    "HistoryQuerySerializer",
+    "IncidentSerializer",
+    "MeetingSerializer",
+    "OccurrenceRangeSerializer",
+    "OccurrenceSerializer",
+    "ReminderSerializer",
+    "ReviewCompletionSerializer",
+    "ReviewHistoryEntrySerializer",
+    "ReviewScoreSerializer",
+    "ReviewSerializer",
+    "SLATargetSerializer",
+    "ScorecardClausesSerializer",
+    "ScorecardGoalsSerializer",
+    "ScorecardSLASerializer",
+    "ScorecardSerializer",
+    "TokenObtainSerializer",
+    "TokenSerializer",
+    "TokensRevokedSerializer",
+    "UserSerializer",
+    "VendorManagersSerializer",
+    "VendorSerializer",
+]

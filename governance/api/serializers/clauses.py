@@ -1,0 +1,53 @@
+"""Security clauses."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from governance import services
+from governance.models import SecurityClause
+
+from ..fields import JSONObjectField
+from ..scoping import VisibleVendorField
+from .base import ModelSerializer
+
+
+class ClauseSerializer(ModelSerializer):
+    vendor = VisibleVendorField()
+    parameters = JSONObjectField(
+        required=False,
+        help_text='Type-specific parameters, e.g. {"notification_hours": 24}.',
+    )
+    evidence_file = serializers.SerializerMethodField(
+        help_text="Where to download the uploaded evidence (uploaded via the web UI): a "
+        "permission-checked address; null when there is none."
+    )
+    create_only_fields = ("vendor",)
+    save_with = staticmethod(services.clause_save)
+
+    class Meta:
+        model = SecurityClause
+        fields = [
+            "id",
+            "vendor",
+            "clause_type",
+            "requirement",
+            "parameters",
+            "status",
+            "evidence_url",
+            "evidence_file",
+            "effective_date",
+            "expires_on",
+            "last_verified_on",
+            "next_verification_due",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_evidence_file(self, clause):
+        if not clause.evidence_file:
+            return None
+        path = reverse("governance:clause-evidence", args=[clause.vendor_id, clause.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path

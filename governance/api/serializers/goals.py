@@ -1,0 +1,39 @@
+"""Shared goals and their check-ins."""
+
+from rest_framework import serializers
+
+from governance import services
+from governance.models import Goal, GoalCheckIn
+
+from ..scoping import VisibleContactField, VisibleVendorField
+from .base import ModelSerializer
+
+
+class GoalSerializer(ModelSerializer):
+    vendor = VisibleVendorField()
+    vendor_owner = VisibleContactField(
+        required=False, allow_null=True, help_text="The vendor-side owner: one of its contacts."
+    )
+    create_only_fields = ("vendor",)
+    save_with = staticmethod(services.goal_save)
+
+    class Meta:
+        model = Goal
+        fields = ["id", *services.GOAL_FIELDS, "current_value", "created_at", "updated_at"]
+        read_only_fields = ["current_value"]
+        extra_kwargs = {
+            "owner": {"help_text": "The internal owner (a user id)."},
+            "current_value": {"help_text": "The value of the latest check-in."},
+        }
+
+
+class CheckInSerializer(ModelSerializer):
+    author = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = GoalCheckIn
+        fields = ["id", "goal", "date", "value", "note", "author", "created_at"]
+        read_only_fields = ["goal"]
+
+    def create(self, validated_data):
+        return services.goal_check_in_add(**validated_data)

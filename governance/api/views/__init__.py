@@ -1,0 +1,37 @@
+"""REST API v1 viewsets, one module per aggregate: declarative lists, writes through one
+service each, reads through selectors. This package re-exports them for the URLconf."""
+
+from .auth import (
+    DocsView,
+    TokenObtainView,
+    TokenRevokeAllView,
+    TokenRevokeView,
+    UserViewSet,
+    not_found,
+)
+from .clauses import ClauseViewSet
+from .goals import GoalCheckInViewSet, GoalViewSet
+from .incidents import IncidentViewSet, SLATargetViewSet
+from .meetings import MeetingViewSet
+from .reminders import ReminderViewSet
+from .reviews import ReviewViewSet
+from .vendors import ContactViewSet, VendorViewSet
+
+__all__ = [
+    "ClauseViewSet",
+    "ContactViewSet",
+    "DocsView",
+    "GoalCheckInViewSet",
+    "GoalViewSet",
+    "IncidentViewSet",
+    "MeetingViewSet",
+    "ReminderViewSet",
+    "ReviewViewSet",
+    "SLATargetViewSet",
+    "TokenObtainView",
+    "TokenRevokeAllView",
+    "TokenRevokeView",
+    "UserViewSet",
+    "VendorViewSet",
+    "not_found",
+]

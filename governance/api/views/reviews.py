@@ -1,0 +1,51 @@
+"""Performance reviews and their completion."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from governance import services
+from governance.models import Review
+
+from .. import filters, serializers
+from .base import VendorScopedViewSet
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List performance reviews"),
+    create=extend_schema(
+        summary="Schedule or record a review",
+        description="`scores` and `action_items` are written with the review, all or nothing.",
+    ),
+    update=extend_schema(description="Given `scores` / `action_items` replace the old ones."),
+    partial_update=extend_schema(
+        description="Given `scores` / `action_items` replace the old ones; omitted ones stay."
+    ),
+)
+class ReviewViewSet(VendorScopedViewSet):
+    """Periodic performance reviews with their criterion scores and action items."""
+
+    queryset = Review.objects.prefetch_related("scores", "action_items")
+    serializer_class = serializers.ReviewSerializer
+    filterset_class = filters.ReviewFilter
+    search_fields = ["vendor__name", "summary"]
+    ordering_fields = ["scheduled_for", "period_start", "overall_score", "status", "vendor"]
+    ordering = ["-scheduled_for"]
+
+    @extend_schema(
+        summary="Complete a review",
+        description="Completes the review and schedules the next one, one cadence after this "
+        "one's scheduled date (today if that has passed), covering the following period.",
+        request=None,
+        responses={
+            200: serializers.ReviewCompletionSerializer,
+            400: OpenApiResponse(description="The review is already completed or cancelled."),
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def complete(self, request, pk=None):
+        review = self.get_object()
+        next_review = services.review_complete(review)
+        body = {"review": self.refetch(review), "next_review": self.refetch(next_review)}
+        context = self.get_serializer_context()
+        return Response(serializers.ReviewCompletionSerializer(body, context=context).data)
