@@ -139,6 +139,8 @@ class FilterSet(filters.FilterSet):
 
 
 class VendorScopedFilterSet(FilterSet):
+    """A list of vendors' records: ``?vendor=`` takes a vendor the user may see."""
+
     vendor = filters.ModelChoiceFilter(queryset=_vendors, help_text="A vendor id.")
 
 
@@ -169,7 +171,7 @@ class VendorFilter(FilterSet):
 class ContactFilter(VendorScopedFilterSet):
     class Meta:
         model = domain.Contact
-        fields = {"vendor": ["exact"], "is_primary": ["exact"]}
+        fields = {"is_primary": ["exact"]}
 
 
 class GoalFilter(VendorScopedFilterSet):
@@ -178,7 +180,6 @@ class GoalFilter(VendorScopedFilterSet):
     class Meta:
         model = domain.Goal
         fields = {
-            "vendor": ["exact"],
             "status": ["exact", "in"],
             "direction": ["exact"],
             "due_date": ["gte", "lte"],
@@ -198,7 +199,6 @@ class ReviewFilter(VendorScopedFilterSet):
     class Meta:
         model = domain.Review
         fields = {
-            "vendor": ["exact"],
             "status": ["exact", "in"],
             "scheduled_for": ["gte", "lte"],
             "period_start": ["gte", "lte"],
@@ -214,7 +214,6 @@ class MeetingFilter(VendorScopedFilterSet):
     class Meta:
         model = domain.Meeting
         fields = {
-            "vendor": ["exact"],
             "kind": ["exact"],
             "channel": ["exact"],
             "starts_at": ["gte", "lte"],
@@ -224,7 +223,7 @@ class MeetingFilter(VendorScopedFilterSet):
 class SLATargetFilter(VendorScopedFilterSet):
     class Meta:
         model = domain.SLATarget
-        fields = {"vendor": ["exact"], "priority": ["exact"]}
+        fields = {"priority": ["exact"]}
 
 
 class IncidentFilter(VendorScopedFilterSet):
@@ -238,7 +237,6 @@ class IncidentFilter(VendorScopedFilterSet):
     class Meta:
         model = domain.Incident
         fields = {
-            "vendor": ["exact"],
             "external_id": ["exact"],
             "status": ["exact", "in"],
             "priority": ["exact", "in"],
@@ -252,7 +250,6 @@ class ClauseFilter(VendorScopedFilterSet):
     class Meta:
         model = domain.SecurityClause
         fields = {
-            "vendor": ["exact"],
             "clause_type": ["exact"],
             "status": ["exact", "in"],
             "expires_on": ["gte", "lte"],
@@ -266,7 +263,6 @@ class ReminderFilter(VendorScopedFilterSet):
     class Meta:
         model = domain.Reminder
         fields = {
-            "vendor": ["exact"],
             "kind": ["exact"],
             "status": ["exact", "in"],
             "occurrence": ["gte", "lte"],

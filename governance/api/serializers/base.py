@@ -10,6 +10,7 @@ from django.db import models
 from rest_framework import serializers
 
 from ..fields import DateTimeField
+from ..scoping import VisibleVendorField
 
 
 class ModelSerializer(serializers.ModelSerializer):
@@ -51,3 +52,10 @@ class ModelSerializer(serializers.ModelSerializer):
         for name, value in data.items():
             setattr(instance, name, value)
         return self.save_with(instance, **separately)
+
+
+class VendorRecordSerializer(ModelSerializer):
+    """A record of a vendor: that of a vendor the user may see, and it stays that vendor's."""
+
+    vendor = VisibleVendorField()
+    create_only_fields = ("vendor",)

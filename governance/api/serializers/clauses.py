@@ -8,12 +8,10 @@ from governance import services
 from governance.models import SecurityClause
 
 from ..fields import JSONObjectField
-from ..scoping import VisibleVendorField
-from .base import ModelSerializer
+from .base import VendorRecordSerializer
 
 
-class ClauseSerializer(ModelSerializer):
-    vendor = VisibleVendorField()
+class ClauseSerializer(VendorRecordSerializer):
     parameters = JSONObjectField(
         required=False,
         help_text='Type-specific parameters, e.g. {"notification_hours": 24}.',
@@ -22,7 +20,6 @@ class ClauseSerializer(ModelSerializer):
         help_text="Where to download the uploaded evidence (uploaded via the web UI): a "
         "permission-checked address; null when there is none."
     )
-    create_only_fields = ("vendor",)
     save_with = staticmethod(services.clause_save)
 
     class Meta:

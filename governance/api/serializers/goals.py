@@ -5,16 +5,14 @@ from rest_framework import serializers
 from governance import services
 from governance.models import Goal, GoalCheckIn
 
-from ..scoping import VisibleContactField, VisibleVendorField
-from .base import ModelSerializer
+from ..scoping import VisibleContactField
+from .base import ModelSerializer, VendorRecordSerializer
 
 
-class GoalSerializer(ModelSerializer):
-    vendor = VisibleVendorField()
+class GoalSerializer(VendorRecordSerializer):
     vendor_owner = VisibleContactField(
         required=False, allow_null=True, help_text="The vendor-side owner: one of its contacts."
     )
-    create_only_fields = ("vendor",)
     save_with = staticmethod(services.goal_save)
 
     class Meta:

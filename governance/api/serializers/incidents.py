@@ -5,12 +5,10 @@ from rest_framework import serializers
 from governance import services
 from governance.models import Incident, SLATarget
 
-from ..scoping import VisibleVendorField
-from .base import ModelSerializer
+from .base import VendorRecordSerializer
 
 
-class SLATargetSerializer(ModelSerializer):
-    vendor = VisibleVendorField()
+class SLATargetSerializer(VendorRecordSerializer):
     create_only_fields = ("vendor", "priority")
     save_with = staticmethod(services.sla_target_save)
 
@@ -23,15 +21,13 @@ class SLATargetSerializer(ModelSerializer):
         }
 
 
-class IncidentSerializer(ModelSerializer):
-    vendor = VisibleVendorField()
+class IncidentSerializer(VendorRecordSerializer):
     response_breached = serializers.BooleanField(
         read_only=True, help_text="The response target passed without an acknowledgement."
     )
     resolution_breached = serializers.BooleanField(
         read_only=True, help_text="The resolution target passed without a resolution."
     )
-    create_only_fields = ("vendor",)
     save_with = staticmethod(services.incident_save)
 
     class Meta:

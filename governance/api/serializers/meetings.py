@@ -9,16 +9,14 @@ from governance.domain import bounds
 from governance.models import Meeting
 
 from ..fields import DateTimeField
-from ..scoping import VisibleContactField, VisibleVendorField
-from .base import ModelSerializer
+from ..scoping import VisibleContactField
+from .base import VendorRecordSerializer
 
 
-class MeetingSerializer(ModelSerializer):
-    vendor = VisibleVendorField()
+class MeetingSerializer(VendorRecordSerializer):
     contacts = VisibleContactField(
         many=True, required=False, help_text="Vendor contacts attending (of the same vendor)."
     )
-    create_only_fields = ("vendor",)
     save_with = staticmethod(services.meeting_save)
     save_separately = ("attendees", "contacts")
 

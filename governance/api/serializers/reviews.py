@@ -5,8 +5,7 @@ from rest_framework import serializers
 from governance import services
 from governance.models import ActionItem, Review, ReviewScore
 
-from ..scoping import VisibleVendorField
-from .base import ModelSerializer
+from .base import ModelSerializer, VendorRecordSerializer
 
 
 class ReviewScoreSerializer(serializers.ModelSerializer):
@@ -27,8 +26,7 @@ class ActionItemSerializer(ModelSerializer):
         }
 
 
-class ReviewSerializer(ModelSerializer):
-    vendor = VisibleVendorField()
+class ReviewSerializer(VendorRecordSerializer):
     scores = ReviewScoreSerializer(
         many=True,
         required=False,
@@ -41,7 +39,6 @@ class ReviewSerializer(ModelSerializer):
         max_length=100,
         help_text="When given, replaces the review's action items.",
     )
-    create_only_fields = ("vendor",)
     save_with = staticmethod(services.review_save)
     save_separately = ("scores", "action_items")
 

@@ -8,8 +8,7 @@ from governance import selectors, services
 from governance.models import Contact, Service, Vendor
 
 from ..fields import PercentField
-from ..scoping import VisibleVendorField
-from .base import ModelSerializer
+from .base import ModelSerializer, VendorRecordSerializer
 
 
 class VendorSerializer(ModelSerializer):
@@ -94,9 +93,7 @@ class VendorManagersSerializer(serializers.Serializer):
         }
 
 
-class ContactSerializer(ModelSerializer):
-    vendor = VisibleVendorField()
-    create_only_fields = ("vendor",)
+class ContactSerializer(VendorRecordSerializer):
     save_with = staticmethod(services.contact_save)
 
     class Meta:
