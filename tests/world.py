@@ -19,6 +19,7 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from governance import services
 from governance.models import Reminder, Review, Role, UserProfile
@@ -79,7 +80,10 @@ def furnish(vendor, *, internal, rep):
     proposal = services.agenda_propose(meeting=meeting, author=rep, text="Capacity plan")
     target = SLATargetFactory(vendor=vendor, priority="P1")
     incident = services.incident_save(
-        IncidentFactory.build(vendor=vendor, priority="P1", opened_at=NOW - dt.timedelta(hours=1)),
+        # An hour before the world is built (an incident cannot open in the future).
+        IncidentFactory.build(
+            vendor=vendor, priority="P1", opened_at=timezone.now() - dt.timedelta(hours=1)
+        ),
         now=NOW,
     )
     clause = ClauseFactory(

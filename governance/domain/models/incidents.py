@@ -153,8 +153,13 @@ class Incident(TimeStamped):
     def clean(self):
         # A clock a few minutes fast (the browser's, the ticketing system's) is not the future.
         latest = timezone.now() + dt.timedelta(minutes=5)
+        errors = {}
+        if self.opened_at is not None and self.opened_at > latest:
+            errors["opened_at"] = "An incident cannot open in the future."
         if self.resolved_at is not None and self.resolved_at > latest:
-            raise ValidationError({"resolved_at": "Cannot be in the future."})
+            errors["resolved_at"] = "Cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
 
     def response_breached_at(self, now):
         """True when the response target passed without an acknowledgement (as of ``now``)."""
