@@ -2,30 +2,23 @@
 
 from django.urls import path
 
-from . import views
+from governance.web.portal import views
+from governance.web.routes import record_paths
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("goals/", views.goal_list, name="goal-list"),
-    path("goals/<int:goal_pk>/", views.goal_detail, name="goal-detail"),
-    path("reviews/", views.review_list, name="review-list"),
-    path("reviews/<int:review_pk>/", views.review_detail, name="review-detail"),
-    path("meetings/", views.meeting_list, name="meeting-list"),
-    path("meetings/<int:meeting_pk>/", views.meeting_detail, name="meeting-detail"),
-    path("incidents/", views.incident_list, name="incident-list"),
-    path("incidents/<int:incident_pk>/", views.incident_detail, name="incident-detail"),
-    path(
-        "incidents/<int:incident_pk>/acknowledge/",
-        views.incident_acknowledge,
-        name="incident-acknowledge",
+    *record_paths("goal", index=views.goal_list, detail=views.goal_detail),
+    *record_paths("review", index=views.review_list, detail=views.review_detail),
+    *record_paths("meeting", index=views.meeting_list, detail=views.meeting_detail),
+    *record_paths(
+        "incident",
+        index=views.incident_list,
+        detail=views.incident_detail,
+        actions={"acknowledge": views.incident_acknowledge, "resolve": views.incident_resolve},
     ),
-    path("incidents/<int:incident_pk>/resolve/", views.incident_resolve, name="incident-resolve"),
-    path("action-items/", views.action_item_list, name="action-item-list"),
-    path(
-        "action-items/<int:item_pk>/status/",
-        views.action_item_status,
-        name="action-item-status",
+    *record_paths(
+        "action-item", index=views.action_item_list, actions={"status": views.action_item_status}
     ),
 ]

@@ -2,15 +2,16 @@
 
 Every page is handed the representative's own vendor (``access.portal_vendor``) and looks
 records up through it, so another vendor's ids are 404s, however they are guessed. Writes
-go through the services, which stamp the times and keep the history.
+go through the services, which stamp the times and keep the history; what they refuse comes
+back as errors on the form.
 """
 
-import datetime as dt
+from copy import copy
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,15 +19,14 @@ from django.views.decorators.http import require_POST
 from governance import selectors, services
 from governance.domain import access
 from governance.models import ActionItem, Goal, Incident, Review, ReviewScore
+from governance.web.pages import acknowledge_incident, paginate
 from governance.web.portal.forms import (
     AcknowledgeForm,
     ActionItemStatusForm,
     ProposalForm,
     ResolveForm,
 )
-from governance.web.forms import CheckInForm
-from governance.web.views.base import add_service_error, paginate
-from governance.web.views.vendors import meetings_with_next
+from governance.web.progress import check_in_form, record_progress
 
 OVERVIEW_LIMIT = 5
 OPEN_ACTION_STATUSES = (ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS)
@@ -55,6 +55,22 @@ def _page(request, template, vendor, **context):
     return render(request, f"portal/{template}", {"vendor": vendor, **context})
 
 
+def _list(request, vendor, title, table, items, **context):
+    """A list page of the portal: ``items`` paginated in the ``table`` template (the internal
+    UI's where the two show the same records, seen from the portal)."""
+    page = paginate(request, items)
+    return _page(
+        request,
+        "list.html",
+        vendor,
+        title=title,
+        table_template=table,
+        page=page,
+        rows=page.object_list,
+        **context,
+    )
+
+
 def _my_action_items(request, vendor):
     return (
         ActionItem.objects.filter(owner=request.user, review__vendor=vendor)
@@ -73,7 +89,7 @@ def home(request, vendor):
     to_acknowledge = vendor.reviews.filter(
         status=Review.Status.COMPLETED, vendor_acknowledged_at__isnull=True
     )
-    meetings = [m for m in meetings_with_next(vendor, now) if m.next_occurrence]
+    meetings = [m for m in selectors.meetings_with_next(vendor, now=now) if m.next_occurrence]
     return _page(
         request,
         "home.html",
@@ -98,7 +114,7 @@ def home(request, vendor):
 @portal_view
 def goal_list(request, vendor):
     goals = vendor.goals.select_related("vendor_owner").order_by("due_date", "id")
-    return _page(request, "goals.html", vendor, page=paginate(request, goals))
+    return _list(request, vendor, "Shared goals", "governance/vendors/_goals_table.html", goals)
 
 
 @portal_view
@@ -106,18 +122,11 @@ def goal_detail(request, vendor, goal_pk):
     """A shared goal and its progress; an active goal takes check-ins from the vendor too."""
     goal = get_object_or_404(vendor.goals.select_related("owner", "vendor_owner"), pk=goal_pk)
     open_for_progress = goal.status in Goal.ACTIVE_STATUSES
-    form = CheckInForm(request.POST or None)
-    if request.method == "POST":
-        if not open_for_progress:
-            raise PermissionDenied("Progress is recorded on agreed goals that are not closed.")
-        if form.is_valid():
-            try:
-                services.goal_check_in_add(goal=goal, author=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, "Progress recorded; the current value is updated.")
-                return redirect("governance:portal:goal-detail", goal.pk)
+    if request.method == "POST" and not open_for_progress:
+        raise PermissionDenied("Progress is recorded on agreed goals that are not closed.")
+    form = check_in_form(request, goal)
+    if record_progress(request, form):
+        return redirect("governance:portal:goal-detail", goal.pk)
     return _page(
         request,
         "goal.html",
@@ -136,7 +145,7 @@ def review_list(request, vendor):
     reviews = vendor.reviews.exclude(status=Review.Status.CANCELLED).order_by(
         "-scheduled_for", "-id"
     )
-    return _page(request, "reviews.html", vendor, page=paginate(request, reviews))
+    return _list(request, vendor, "Reviews", "governance/vendors/_reviews_table.html", reviews)
 
 
 @portal_view
@@ -150,20 +159,17 @@ def review_detail(request, vendor, review_pk):
     )
     completed = review.status == Review.Status.COMPLETED
     can_acknowledge = completed and review.vendor_acknowledged_at is None
+    if request.method == "POST" and not can_acknowledge:
+        raise PermissionDenied("Only a completed review not yet acknowledged can be.")
     form = AcknowledgeForm(request.POST or None)
-    if request.method == "POST":
-        if not can_acknowledge:
-            raise PermissionDenied("Only a completed review not yet acknowledged can be.")
-        if form.is_valid():
-            try:
-                services.review_acknowledge(
-                    review, by=request.user, comment=form.cleaned_data["comment"]
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, "Thank you: the review is acknowledged.")
-                return redirect("governance:portal:review-detail", review.pk)
+    acknowledged = request.method == "POST" and form.save_with(
+        lambda: services.review_acknowledge(
+            review, by=request.user, comment=form.cleaned_data["comment"]
+        )
+    )
+    if acknowledged:
+        messages.success(request, "Thank you: the review is acknowledged.")
+        return redirect("governance:portal:review-detail", review.pk)
     scores = {score.criterion: score for score in review.scores.all()}
     return _page(
         request,
@@ -181,8 +187,8 @@ def review_detail(request, vendor, review_pk):
 
 @portal_view
 def meeting_list(request, vendor):
-    meetings = meetings_with_next(vendor, timezone.now())
-    return _page(request, "meetings.html", vendor, page=paginate(request, meetings))
+    meetings = selectors.meetings_with_next(vendor, now=timezone.now())
+    return _list(request, vendor, "Meetings", "governance/vendors/_meetings_table.html", meetings)
 
 
 @portal_view
@@ -190,24 +196,20 @@ def meeting_detail(request, vendor, meeting_pk):
     """A meeting's schedule, agenda and minutes; the vendor proposes agenda items here."""
     meeting = get_object_or_404(vendor.meetings.prefetch_related("contacts"), pk=meeting_pk)
     form = ProposalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_propose(
-                meeting=meeting, author=request.user, text=form.cleaned_data["text"]
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Your agenda item was proposed to the organisers.")
-            return redirect("governance:portal:meeting-detail", meeting.pk)
-    now = timezone.now()
-    upcoming = services.meeting_occurrences(meeting, start=now, end=now + dt.timedelta(days=400))
+    proposed = request.method == "POST" and form.save_with(
+        lambda: services.agenda_propose(
+            meeting=meeting, author=request.user, text=form.cleaned_data["text"]
+        )
+    )
+    if proposed:
+        messages.success(request, "Your agenda item was proposed to the organisers.")
+        return redirect("governance:portal:meeting-detail", meeting.pk)
     return _page(
         request,
         "meeting.html",
         vendor,
         meeting=meeting,
-        upcoming=upcoming[:8],
+        upcoming=selectors.upcoming_occurrences(meeting, now=timezone.now(), limit=8),
         proposals=meeting.proposals.select_related("author"),
         form=form,
     )
@@ -221,7 +223,8 @@ def incident_list(request, vendor):
     incidents = selectors.incidents_with_breach_flags(vendor.incidents.all()).order_by(
         "-opened_at", "-id"
     )
-    return _page(request, "incidents.html", vendor, page=paginate(request, incidents))
+    table = "governance/vendors/_incidents_table.html"
+    return _list(request, vendor, "Incidents", table, incidents)
 
 
 def _incident(vendor, incident_pk):
@@ -240,17 +243,8 @@ def incident_detail(request, vendor, incident_pk):
 @portal_view
 def incident_acknowledge(request, vendor, incident_pk):
     """Acknowledge an open incident now: the response time is stamped."""
-    incident = _incident(vendor, incident_pk)
-    if incident.status != Incident.Status.OPEN:
-        messages.info(request, "This incident was already acknowledged.")
-    else:
-        try:
-            services.incident_acknowledge(incident)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Incident “{incident.title}” was acknowledged.")
-    return redirect("governance:portal:incident-detail", incident.pk)
+    acknowledge_incident(request, _incident(vendor, incident_pk))
+    return redirect("governance:portal:incident-detail", incident_pk)
 
 
 @require_POST
@@ -262,16 +256,15 @@ def incident_resolve(request, vendor, incident_pk):
         messages.info(request, "This incident is already resolved.")
         return redirect("governance:portal:incident-detail", incident.pk)
     form = ResolveForm(request.POST)
-    if form.is_valid():
-        try:
-            # An empty answer keeps the root cause the team may already have written.
-            root_cause = form.cleaned_data["root_cause"] or None
-            services.incident_resolve(incident, root_cause=root_cause)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Incident “{incident.title}” was resolved.")
-            return redirect("governance:portal:incident-detail", incident.pk)
+    # An empty answer keeps the root cause the team may already have written.
+    resolved = form.save_with(
+        lambda: services.incident_resolve(
+            copy(incident), root_cause=form.cleaned_data["root_cause"] or None
+        )
+    )
+    if resolved:
+        messages.success(request, f"Incident “{incident.title}” was resolved.")
+        return redirect("governance:portal:incident-detail", incident.pk)
     return _page(request, "incident.html", vendor, incident=incident, form=form)
 
 
@@ -281,20 +274,20 @@ def incident_resolve(request, vendor, incident_pk):
 @portal_view
 def action_item_list(request, vendor):
     """The action items of this vendor's reviews assigned to the signed-in representative."""
-    items = _my_action_items(request, vendor)
-    return _page(
+    return _list(
         request,
-        "action_items.html",
         vendor,
-        page=paginate(request, items),
+        "My action items",
+        "portal/_action_items_table.html",
+        _my_action_items(request, vendor),
         statuses=ActionItem.Status.choices,
     )
 
 
 @require_POST
 @portal_view
-def action_item_status(request, vendor, item_pk):
-    item = get_object_or_404(_my_action_items(request, vendor), pk=item_pk)
+def action_item_status(request, vendor, action_item_pk):
+    item = get_object_or_404(_my_action_items(request, vendor), pk=action_item_pk)
     form = ActionItemStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the statuses.")

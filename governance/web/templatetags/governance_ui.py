@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -206,3 +207,13 @@ def person(user):
     if user is None:
         return NO_VALUE
     return user.get_full_name() or user.get_username()
+
+
+@register.simple_tag(takes_context=True)
+def page_of(context, record):
+    """The address of ``record``'s own page (a goal, review or meeting) as seen from this one:
+    in the portal on the portal's pages (``portal`` in the context), else in the internal UI."""
+    kind = type(record)._meta.model_name
+    if context.get("portal"):
+        return reverse(f"governance:portal:{kind}-detail", args=[record.pk])
+    return reverse(f"governance:{kind}-detail", args=[record.vendor_id, record.pk])

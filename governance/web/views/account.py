@@ -1,5 +1,7 @@
 """The user's preferences: time zone, reminders, and the calendar feed URL."""
 
+from copy import copy
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,14 +17,10 @@ from governance.web.views.base import account_view
 def preferences(request):
     profile = access.profile_of(request.user)
     form = PreferencesForm(request.POST or None, profile=profile)
-    if request.method == "POST" and form.is_valid():
-        services.profile_update(
-            profile,
-            time_zone=form.cleaned_data["time_zone"],
-            digest_enabled=form.cleaned_data["digest_enabled"],
-            muted_kinds=list(form.cleaned_data["muted_kinds"]),
-            lead_times=form.cleaned_data["lead_times"],
-        )
+    saved = request.method == "POST" and form.save_with(
+        lambda: services.profile_update(copy(profile), **form.profile_data())
+    )
+    if saved:
         messages.success(request, "Your preferences were saved.")
         return redirect("governance:preferences")
     # Per-vendor feeds of the vendors this user owns (a portfolio can hold thousands).

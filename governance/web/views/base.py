@@ -1,10 +1,9 @@
-"""What the UI's views share: scoping, pagination, service errors shown as form errors."""
+"""What the internal UI's views share: who may see and change which vendor, a section page."""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,8 +13,8 @@ from governance.domain import access
 from governance.domain.bounds import first_control_character
 from governance.domain.text import file_slug
 from governance.web.csv_export import csv_response, wants_csv
+from governance.web.pages import paginate
 
-PAGE_SIZE = 25
 NOT_FOR_VENDOR_REPS = "This page is for the internal team; vendor representatives use the portal."
 NO_ACCESS = "Your account has no access to the application; ask an administrator for a role."
 READ_ONLY = "You may read this vendor's records but not change them."
@@ -64,51 +63,50 @@ def editable_vendor_for(request, pk):
     return vendor
 
 
+def vendor_record(request, pk, records, record_pk, *, edit=False):
+    """``(vendor, record)``: the vendor ``pk`` (``vendor_for``, or ``editable_vendor_for``
+    with ``edit``) and its record ``record_pk`` among ``records`` (a related name, or a
+    function of the vendor giving a queryset); 404 when it has none such. No record (None)
+    when ``record_pk`` is None."""
+    vendor = (editable_vendor_for if edit else vendor_for)(request, pk)
+    if record_pk is None:
+        return vendor, None
+    queryset = records(vendor) if callable(records) else getattr(vendor, records).all()
+    return vendor, get_object_or_404(queryset, pk=record_pk)
+
+
 def require_edit(request, vendor):
     """403 unless the user may change ``vendor``'s records."""
     if not access.can_edit_vendor(request.user, vendor):
         raise PermissionDenied(READ_ONLY)
 
 
-def add_service_error(form, error):
-    """Show a service's ValidationError on ``form``: on its field when the form has it."""
-    if not isinstance(error, ValidationError):
-        error = ValidationError(str(error))
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                text = " ".join(message.messages)
-                if target is None and field != NON_FIELD_ERRORS:
-                    text = f"{field.replace('_', ' ').capitalize()}: {text}"
-                form.add_error(target, text)
-    else:
-        form.add_error(None, error.messages)
+def section_view(section, title, rows, *, csv, extra=None):
+    """The page of one section of a vendor's workspace in full (``section_page``), whose rows
+    are ``rows(request, vendor)``; ``extra(request, vendor)``: more for the page."""
+
+    @internal_view
+    def view(request, pk):
+        vendor = vendor_for(request, pk)
+        return section_page(
+            request,
+            vendor,
+            section=section,
+            title=title,
+            items=rows(request, vendor),
+            csv=csv,
+            extra=extra(request, vendor) if extra else None,
+        )
+
+    view.__name__ = f"{section}_list"
+    return view
 
 
-def paginate(request, items, per_page=PAGE_SIZE):
-    """The requested page of ``items``; an out-of-range or junk page number gives the last/first."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def save_valid(request, form, save):
-    """On a valid POST call ``save()`` and return its result; None when nothing was saved.
-
-    A ValidationError from the service lands on the form (the service's transaction rolled
-    back, so nothing changed).
-    """
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return save()
-    except ValidationError as error:
-        add_service_error(form, error)
-        return None
-
-
-def section_page(request, vendor, *, section, title, items, template, csv=None, extra=None):
-    """A full, paginated list of one workspace section; ``?export=csv`` downloads all of it."""
-    if csv is not None and wants_csv(request):
+def section_page(request, vendor, *, section, title, items, csv, extra=None):
+    """A full, paginated list of one workspace section, in the section's table
+    (``governance/vendors/_<section>_table.html``); ``?export=csv`` downloads all of it
+    (``csv``: the header, and a function of a row giving its cells)."""
+    if wants_csv(request):
         header, row = csv
         slug = file_slug(vendor.name)
         return csv_response(
@@ -123,7 +121,7 @@ def section_page(request, vendor, *, section, title, items, template, csv=None, 
         "title": title,
         "page": page,
         "rows": page.object_list,
-        "table_template": template,
+        "table_template": f"governance/vendors/_{section}_table.html",
         "can_edit": access.can_edit_vendor(request.user, vendor),
         **(extra or {}),
     }

@@ -3,23 +3,21 @@
 from copy import copy
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance import selectors, services
 from governance.models import Incident, SLATarget
 from governance.web.forms import IncidentForm, ResolveForm, SLATargetForm
+from governance.web.pages import acknowledge_incident
 from governance.web.views.base import (
-    add_service_error,
-    editable_vendor_for,
     internal_view,
     next_url,
-    save_valid,
-    section_page,
-    vendor_for,
+    section_view,
+    vendor_record,
 )
+from governance.web.views.editing import RecordFormView
 
 CSV_HEADER = [
     "Ticket id",
@@ -56,7 +54,9 @@ def _csv_row(incident):
     ]
 
 
-def _incidents(vendor, status=""):
+def _incidents(request, vendor):
+    """The vendor's incidents in the status the list is filtered by (``open``: not resolved)."""
+    status = request.GET.get("status", "")
     queryset = vendor.incidents.all()
     if status == "open":
         queryset = queryset.filter(status__in=Incident.OPEN_STATUSES)
@@ -65,86 +65,51 @@ def _incidents(vendor, status=""):
     return selectors.incidents_with_breach_flags(queryset)
 
 
-@internal_view
-def incident_list(request, pk):
-    vendor = vendor_for(request, pk)
-    status = request.GET.get("status", "")
-    return section_page(
-        request,
-        vendor,
-        section="incidents",
-        title="Incidents",
-        items=_incidents(vendor, status),
-        template="governance/vendors/_incidents_table.html",
-        csv=(CSV_HEADER, _csv_row),
-        extra={
-            "status_filter": status,
-            "status_choices": [("", "All"), ("open", "Open"), *Incident.Status.choices],
-            "sla_targets": list(vendor.sla_targets.all()),
-        },
-    )
+incident_list = section_view(
+    "incidents",
+    "Incidents",
+    _incidents,
+    csv=(CSV_HEADER, _csv_row),
+    extra=lambda request, vendor: {
+        "status_filter": request.GET.get("status", ""),
+        "status_choices": [("", "All"), ("open", "Open"), *Incident.Status.choices],
+        "sla_targets": list(vendor.sla_targets.all()),
+    },
+)
 
 
-@internal_view
-def incident_create(request, pk):
-    vendor = editable_vendor_for(request, pk)
-    form = IncidentForm(request.POST or None, instance=Incident(vendor=vendor), vendor=vendor)
-    incident = save_valid(request, form, lambda: services.incident_save(form.instance))
-    if incident:
-        messages.success(request, _logged_message(incident))
-        return redirect(vendor.get_absolute_url() + "#incidents")
-    return _form(request, vendor, form, None)
+class IncidentFormView(RecordFormView):
+    model = Incident
+    form_class = IncidentForm
+    message = "Incident “{0.title}” was {1}."
+
+    def save(self, form):
+        return services.incident_save(form.instance)
+
+    def success_message(self, incident):
+        if not self.adding:
+            return super().success_message(incident)
+        logged = f"Incident “{incident.title}” was logged"
+        if incident.resolution_due_at is None:
+            return f"{logged} (no SLA target for {incident.priority})."
+        due = timezone.localtime(incident.resolution_due_at)
+        text = f"{logged}; resolution due {due:%d %b %Y %H:%M}."
+        if incident.resolution_breached_at(timezone.now()):
+            text += " Its resolution target has already passed."
+        return text
+
+    def extra_context(self):
+        return {"sla_targets": list(self.vendor.sla_targets.all())}
 
 
-def _logged_message(incident):
-    if incident.resolution_due_at is None:
-        return f"Incident “{incident.title}” was logged (no SLA target for {incident.priority})."
-    due = timezone.localtime(incident.resolution_due_at)
-    text = f"Incident “{incident.title}” was logged; resolution due {due:%d %b %Y %H:%M}."
-    if incident.resolution_breached_at(timezone.now()):
-        text += " Its resolution target has already passed."
-    return text
-
-
-def _form(request, vendor, form, incident):
-    return render(
-        request,
-        "governance/incidents/form.html",
-        {
-            "vendor": vendor,
-            "form": form,
-            "incident": incident,
-            "sla_targets": list(vendor.sla_targets.all()),
-        },
-    )
-
-
-@internal_view
-def incident_edit(request, pk, incident_pk):
-    vendor = editable_vendor_for(request, pk)
-    incident = get_object_or_404(vendor.incidents, pk=incident_pk)
-    form = IncidentForm(request.POST or None, instance=copy(incident), vendor=vendor)
-    saved = save_valid(request, form, lambda: services.incident_save(form.instance))
-    if saved:
-        messages.success(request, f"Incident “{saved.title}” was saved.")
-        return redirect(vendor.get_absolute_url() + "#incidents")
-    return _form(request, vendor, form, incident)
+incident_form = IncidentFormView.as_view()
 
 
 @require_POST
 @internal_view
 def incident_acknowledge(request, pk, incident_pk):
-    vendor = editable_vendor_for(request, pk)
-    incident = get_object_or_404(vendor.incidents, pk=incident_pk)
-    if incident.status != Incident.Status.OPEN:
-        messages.info(request, "This incident was already acknowledged.")
-    else:
-        try:
-            services.incident_acknowledge(incident)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Incident “{incident.title}” was acknowledged.")
+    vendor, incident = vendor_record(request, pk, "incidents", incident_pk, edit=True)
+    acknowledge_incident(request, incident)
     if request.htmx:
         row = selectors.incidents_with_breach_flags(vendor.incidents.filter(pk=incident.pk)).get()
         return render(
@@ -157,21 +122,18 @@ def incident_acknowledge(request, pk, incident_pk):
 
 @internal_view
 def incident_resolve(request, pk, incident_pk):
-    vendor = editable_vendor_for(request, pk)
-    incident = get_object_or_404(vendor.incidents, pk=incident_pk)
+    vendor, incident = vendor_record(request, pk, "incidents", incident_pk, edit=True)
     form = ResolveForm(request.POST or None, incident=incident)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.incident_resolve(
-                incident,
-                at=form.cleaned_data["resolved_at"],
-                root_cause=form.cleaned_data["root_cause"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Incident “{incident.title}” was resolved.")
-            return redirect(vendor.get_absolute_url() + "#incidents")
+    resolved = request.method == "POST" and form.save_with(
+        lambda: services.incident_resolve(
+            copy(incident),
+            at=form.cleaned_data["resolved_at"],
+            root_cause=form.cleaned_data["root_cause"],
+        )
+    )
+    if resolved:
+        messages.success(request, f"Incident “{incident.title}” was resolved.")
+        return redirect(vendor.get_absolute_url() + "#incidents")
     return render(
         request,
         "governance/incidents/resolve.html",
@@ -179,34 +141,16 @@ def incident_resolve(request, pk, incident_pk):
     )
 
 
-@internal_view
-def sla_target_create(request, pk):
-    vendor = editable_vendor_for(request, pk)
-    form = SLATargetForm(request.POST or None, instance=SLATarget(vendor=vendor), vendor=vendor)
-    target = save_valid(request, form, lambda: services.sla_target_save(form.instance))
-    if target:
-        messages.success(request, f"The {target.priority} target was added.")
-        return redirect(vendor.get_absolute_url() + "#sla")
-    return render(
-        request,
-        "governance/incidents/sla_form.html",
-        {"vendor": vendor, "form": form, "target": None},
-    )
+class SLATargetFormView(RecordFormView):
+    model = SLATarget
+    kind = "sla_target"
+    form_class = SLATargetForm
+    section = "sla"
+    message = "The {0.priority} target was {1}."
+    verbs = ("added", "saved; open incidents were re-timed")
+
+    def save(self, form):
+        return services.sla_target_save(form.instance)
 
 
-@internal_view
-def sla_target_edit(request, pk, target_pk):
-    vendor = editable_vendor_for(request, pk)
-    target = get_object_or_404(vendor.sla_targets, pk=target_pk)
-    form = SLATargetForm(request.POST or None, instance=copy(target), vendor=vendor)
-    saved = save_valid(request, form, lambda: services.sla_target_save(form.instance))
-    if saved:
-        messages.success(
-            request, f"The {saved.priority} target was saved; open incidents were re-timed."
-        )
-        return redirect(vendor.get_absolute_url() + "#sla")
-    return render(
-        request,
-        "governance/incidents/sla_form.html",
-        {"vendor": vendor, "form": form, "target": target},
-    )
+sla_target_form = SLATargetFormView.as_view()

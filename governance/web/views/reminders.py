@@ -1,7 +1,7 @@
 """The reminders sent (or due, or failed) for a vendor."""
 
 from governance import selectors
-from governance.web.views.base import internal_view, section_page, vendor_for
+from governance.web.views.base import section_view
 
 CSV_HEADER = [
     "Kind",
@@ -30,15 +30,9 @@ def _csv_row(reminder):
     ]
 
 
-@internal_view
-def reminder_list(request, pk):
-    vendor = vendor_for(request, pk)
-    return section_page(
-        request,
-        vendor,
-        section="reminders",
-        title="Reminders",
-        items=selectors.vendor_reminders(vendor),
-        template="governance/vendors/_reminders_table.html",
-        csv=(CSV_HEADER, _csv_row),
-    )
+reminder_list = section_view(
+    "reminders",
+    "Reminders",
+    lambda request, vendor: selectors.vendor_reminders(vendor),
+    csv=(CSV_HEADER, _csv_row),
+)

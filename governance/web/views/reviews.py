@@ -1,13 +1,10 @@
 """Performance reviews: scores per criterion, action items, completing and the next one."""
 
-from copy import copy
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from governance import services
 from governance.domain import access
@@ -20,12 +17,11 @@ from governance.web.forms import (
     action_items_initial,
 )
 from governance.web.views.base import (
-    add_service_error,
-    editable_vendor_for,
     internal_view,
-    section_page,
-    vendor_for,
+    section_view,
+    vendor_record,
 )
+from governance.web.views.editing import RecordFormView, record_action
 
 CSV_HEADER = [
     "Period start",
@@ -55,19 +51,12 @@ def _csv_row(review):
     ]
 
 
-@internal_view
-def review_list(request, pk):
-    vendor = vendor_for(request, pk)
-    reviews = vendor.reviews.select_related("reviewer").prefetch_related("scores")
-    return section_page(
-        request,
-        vendor,
-        section="reviews",
-        title="Reviews",
-        items=reviews,
-        template="governance/vendors/_reviews_table.html",
-        csv=(CSV_HEADER, _csv_row),
-    )
+review_list = section_view(
+    "reviews",
+    "Reviews",
+    lambda request, vendor: vendor.reviews.select_related("reviewer").prefetch_related("scores"),
+    csv=(CSV_HEADER, _csv_row),
+)
 
 
 def _initial_for_new(vendor, user):
@@ -83,75 +72,83 @@ def _initial_for_new(vendor, user):
     return {"period_start": start, "period_end": end, "scheduled_for": today, "reviewer": user}
 
 
-def _review_form_view(request, vendor, review, template_review):
-    form = ReviewForm(
-        request.POST or None,
-        instance=review,
-        initial=None if review.pk else _initial_for_new(vendor, request.user),
-    )
-    formset = ActionItemFormSet(
-        request.POST or None,
-        initial=action_items_initial(review),
-        prefix="items",
-        form_kwargs={"vendor": vendor},
-    )
-    # Validate both so every error shows at once.
-    valid = request.method == "POST" and all([form.is_valid(), formset.is_valid()])
-    if valid:
-        complete = "complete" in request.POST
+class ReviewFormView(RecordFormView):
+    """A review with its scores and action items; "Save and complete" also completes it
+    (``services.review_save_and_complete``: the next one is scheduled, or nothing is saved)."""
+
+    model = Review
+    form_class = ReviewForm
+    detail_view = "governance:review-detail"
+
+    def prepare(self):
+        refusal = super().prepare()
+        if refusal is None and not self.adding and self.record.status == Review.Status.COMPLETED:
+            messages.info(self.request, "A completed review is kept as it was.")
+            return redirect("governance:review-detail", self.vendor.pk, self.record.pk)
+        return refusal
+
+    def form_kwargs(self):
+        kwargs = super().form_kwargs()
+        if self.adding:
+            kwargs["initial"] = _initial_for_new(self.vendor, self.request.user)
+        return kwargs
+
+    def get_form(self):
+        form = super().get_form()
+        self.formset = ActionItemFormSet(
+            self.request.POST or None,
+            initial=action_items_initial(form.instance),
+            prefix="items",
+            form_kwargs={"vendor": self.vendor},
+        )
+        return form
+
+    def forms_valid(self, form):
+        # Both validated, so that every error shows at once.
+        return all([form.is_valid(), self.formset.is_valid()])
+
+    def save(self, form):
+        rows = {"scores": form.scores(), "action_items": action_items_from(self.formset)}
+        self.next_review = None
         try:
-            with transaction.atomic():
-                saved = services.review_save(
-                    form.instance, scores=form.scores(), action_items=action_items_from(formset)
-                )
-                next_review = services.review_complete(saved) if complete else None
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            if next_review:
-                _completed_message(request, saved, next_review)
-            else:
-                messages.success(request, "The review was saved.")
-            return redirect("governance:review-detail", vendor.pk, saved.pk)
-    return render(
-        request,
-        "governance/reviews/form.html",
-        {"vendor": vendor, "form": form, "formset": formset, "review": template_review},
-    )
+            if "complete" in self.request.POST:
+                self.next_review = services.review_save_and_complete(form.instance, **rows)
+                return form.instance
+            return services.review_save(form.instance, **rows)
+        except services.RowErrors as error:
+            form.show_row_errors(self.formset, error.rows)
+            raise ValidationError("Correct the scores and action items marked below.") from error
+
+    def success_message(self, review):
+        if self.next_review is None:
+            return "The review was saved."
+        return completed_message(review, self.next_review)
+
+    def extra_context(self):
+        return {"formset": self.formset}
 
 
-def _completed_message(request, review, next_review):
+review_form = ReviewFormView.as_view()
+
+
+def completed_message(review, next_review):
     review.refresh_from_db()
     score = f" with an overall score of {review.overall_score}" if review.overall_score else ""
-    messages.success(
-        request,
+    return (
         f"The review was completed{score}. The next review is scheduled for "
-        f"{next_review.scheduled_for:%d %b %Y}.",
+        f"{next_review.scheduled_for:%d %b %Y}."
     )
-
-
-@internal_view
-def review_create(request, pk):
-    vendor = editable_vendor_for(request, pk)
-    return _review_form_view(request, vendor, Review(vendor=vendor), None)
-
-
-@internal_view
-def review_edit(request, pk, review_pk):
-    vendor = editable_vendor_for(request, pk)
-    review = get_object_or_404(vendor.reviews, pk=review_pk)
-    if review.status == Review.Status.COMPLETED:
-        messages.info(request, "A completed review is kept as it was.")
-        return redirect("governance:review-detail", vendor.pk, review.pk)
-    return _review_form_view(request, vendor, copy(review), review)
 
 
 @internal_view
 def review_detail(request, pk, review_pk):
-    vendor = vendor_for(request, pk)
-    review = get_object_or_404(
-        vendor.reviews.select_related("reviewer").prefetch_related("scores", "action_items__owner"),
-        pk=review_pk,
+    vendor, review = vendor_record(
+        request,
+        pk,
+        lambda vendor: vendor.reviews.select_related("reviewer").prefetch_related(
+            "scores", "action_items__owner"
+        ),
+        review_pk,
     )
     scores = {s.criterion: s for s in review.scores.all()}
     rows = [(label, scores.get(value)) for value, label in ReviewScore.Criterion.choices]
@@ -175,15 +172,9 @@ def review_detail(request, pk, review_pk):
     )
 
 
-@require_POST
-@internal_view
-def review_complete(request, pk, review_pk):
-    vendor = editable_vendor_for(request, pk)
-    review = get_object_or_404(vendor.reviews, pk=review_pk)
-    try:
-        next_review = services.review_complete(review)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("governance:review-detail", vendor.pk, review.pk)
-    _completed_message(request, review, next_review)
-    return redirect("governance:review-detail", vendor.pk, review.pk)
+review_complete = record_action(
+    "review",
+    lambda review: services.review_complete(review),
+    completed_message,
+    lambda vendor, review: reverse("governance:review-detail", args=[vendor.pk, review.pk]),
+)

@@ -5,32 +5,19 @@ from copy import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from governance import selectors, services
 from governance.domain import access, scheduling
-from governance.models import (
-    ClauseType,
-    Goal,
-    Incident,
-    RequiredClause,
-    Review,
-    ReviewScore,
-)
+from governance.models import ActionItem, Goal, Incident, Review, ReviewScore, Vendor
 from governance.web import charts
 from governance.web.csv_export import csv_response, wants_csv
 from governance.web.forms import VendorFilterForm, VendorForm
-from governance.web.views.base import (
-    PAGE_SIZE,
-    add_service_error,
-    editable_vendor_for,
-    internal_view,
-    paginate,
-    vendor_for,
-)
+from governance.web.pages import PAGE_SIZE, paginate
+from governance.web.views.base import editable_vendor_for, internal_view, vendor_for
+from governance.web.views.editing import RecordFormView
 
 WORKSPACE_LIMIT = 8
 
@@ -137,52 +124,47 @@ def vendor_list(request):
     return render(request, template, context)
 
 
-@internal_view
-def vendor_create(request):
-    if not access.can_create_vendor(request.user):
-        raise PermissionDenied("Your role does not allow adding vendors.")
-    form = VendorForm(
-        request.POST or None,
-        initial={"owner": request.user, "time_zone": "UTC"},
-        may_assign=True,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in VendorForm.Meta.fields}
-        owner = data.pop("owner")
-        try:
-            with transaction.atomic():
-                vendor = services.vendor_create(owner=owner, **data)
-                services.vendor_managers_set(vendor, managers=form.cleaned_data["managers"])
-        except ValidationError as error:
-            add_service_error(form, error)
+class VendorFormView(RecordFormView):
+    """Add a vendor, or edit one (with ``pk``): its fields and, for those who may hand it
+    over, its owner and assigned managers (``services.vendor_create`` / ``vendor_update``)."""
+
+    model = Vendor
+    form_class = VendorForm
+
+    def prepare(self):
+        if "pk" in self.kwargs:
+            self.vendor = self.record = editable_vendor_for(self.request, self.kwargs["pk"])
+            self.may_assign = access.can_assign_vendor(self.request.user, self.vendor)
         else:
-            messages.success(request, f"{vendor.name} was added.")
-            return redirect(vendor)
-    return render(request, "governance/vendors/form.html", {"form": form})
+            if not access.can_create_vendor(self.request.user):
+                raise PermissionDenied("Your role does not allow adding vendors.")
+            self.vendor = self.record = None
+            self.may_assign = True
+        return None
+
+    def form_kwargs(self):
+        if self.adding:
+            initial = {"owner": self.request.user, "time_zone": "UTC"}
+            return {"initial": initial, "may_assign": True}
+        return {"instance": copy(self.record), "may_assign": self.may_assign}
+
+    def save(self, form):
+        managers = form.cleaned_data["managers"] if self.may_assign else None
+        if self.adding:
+            return services.vendor_create(managers=managers, **form.vendor_data())
+        return services.vendor_update(form.instance, managers=managers, **form.vendor_data())
+
+    def success_message(self, vendor):
+        return super().success_message(vendor.name)
+
+    def success_url(self, vendor):
+        return vendor.get_absolute_url()
+
+    def context(self, form):
+        return {"form": form, "vendor": self.record, "may_assign": self.may_assign}
 
 
-@internal_view
-def vendor_edit(request, pk):
-    vendor = editable_vendor_for(request, pk)
-    may_assign = access.can_assign_vendor(request.user, vendor)
-    form = VendorForm(request.POST or None, instance=copy(vendor), may_assign=may_assign)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in VendorForm.Meta.fields}
-        try:
-            with transaction.atomic():
-                services.vendor_update(vendor, **data)
-                if may_assign:
-                    services.vendor_managers_set(vendor, managers=form.cleaned_data["managers"])
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"{vendor.name} was saved.")
-            return redirect(vendor)
-    return render(
-        request,
-        "governance/vendors/form.html",
-        {"form": form, "vendor": vendor, "may_assign": may_assign},
-    )
+vendor_form = VendorFormView.as_view()
 
 
 @internal_view
@@ -227,11 +209,11 @@ def vendor_detail(request, pk):
         "open_review": next(
             (r for r in reversed(reviews) if r.status in Review.OPEN_STATUSES), None
         ),
-        "meetings": meetings_with_next(vendor, now),
+        "meetings": selectors.meetings_with_next(vendor, now=now),
         "sla_targets": list(vendor.sla_targets.all()),
         "incidents": incidents,
         "open_incident_count": vendor.incidents.filter(status__in=Incident.OPEN_STATUSES).count(),
-        "coverage": clause_coverage(vendor),
+        "coverage": selectors.clause_coverage(vendor),
         "contacts": list(vendor.contacts.all()),
         "reminders": list(selectors.vendor_reminders(vendor)[:WORKSPACE_LIMIT]),
         "counts": {
@@ -264,8 +246,8 @@ def vendor_scorecard(request, pk):
         "action_items": list(
             _open_action_items(vendor).select_related("owner", "review")[:8],
         ),
-        "coverage": clause_coverage(vendor),
-        "meetings": meetings_with_next(vendor, now)[:4],
+        "coverage": selectors.clause_coverage(vendor),
+        "meetings": selectors.meetings_with_next(vendor, now=now)[:4],
         "criteria_labels": ReviewScore.Criterion.choices,
         **vendor_charts(vendor, now),
     }
@@ -273,8 +255,6 @@ def vendor_scorecard(request, pk):
 
 
 def _open_action_items(vendor):
-    from governance.models import ActionItem
-
     return ActionItem.objects.filter(
         review__vendor=vendor,
         status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS],
@@ -283,62 +263,6 @@ def _open_action_items(vendor):
 
 def _notice_deadline(vendor):
     return scheduling.notice_deadline(vendor.contract_end, vendor.renewal_notice_days)
-
-
-def meetings_with_next(vendor, now):
-    """The vendor's meetings, each with ``next_occurrence`` (None when none is left)."""
-    meetings = list(
-        vendor.meetings.prefetch_related("attendees", "contacts").order_by("starts_at", "id")
-    )
-    horizon = now + dt.timedelta(days=400)
-    for meeting in meetings:
-        upcoming = services.meeting_occurrences(meeting, start=now, end=horizon)
-        meeting.next_occurrence = upcoming[0] if upcoming else None
-    meetings.sort(
-        key=lambda m: (m.next_occurrence is None, m.next_occurrence and m.next_occurrence.starts_at)
-    )
-    return meetings
-
-
-def clause_coverage(vendor):
-    """The tier's required clause types with the vendor's clause of each (or None), then extras."""
-    today = timezone.localdate()
-    clauses = {c.clause_type: c for c in vendor.clauses.all()}
-    required = list(
-        RequiredClause.objects.filter(tier=vendor.tier).values_list("clause_type", flat=True)
-    )
-    labels = dict(ClauseType.choices)
-    rows = []
-    for clause_type in sorted(required, key=lambda t: labels[t]):
-        clause = clauses.get(clause_type)
-        rows.append(
-            {
-                "type": clause_type,
-                "label": labels[clause_type],
-                "required": True,
-                "clause": clause,
-                "in_force": _in_force(clause, today),
-            }
-        )
-    extras = [c for t, c in clauses.items() if t not in required]
-    for clause in sorted(extras, key=lambda c: labels[c.clause_type]):
-        rows.append(
-            {
-                "type": clause.clause_type,
-                "label": labels[clause.clause_type],
-                "required": False,
-                "clause": clause,
-                "in_force": _in_force(clause, today),
-            }
-        )
-    covered = sum(1 for row in rows if row["required"] and row["in_force"])
-    return {"rows": rows, "required": len(required), "covered": covered}
-
-
-def _in_force(clause, today):
-    if clause is None or clause.status not in clause.COVERING_STATUSES:
-        return False
-    return clause.expires_on is None or clause.expires_on >= today
 
 
 def vendor_charts(vendor, now):

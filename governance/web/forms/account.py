@@ -1,0 +1,87 @@
+"""The user's preferences: time zone and reminders."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from governance import reminders
+from governance.models import Reminder, UserProfile
+from governance.web.forms.base import TimeZoneField, UIForm
+
+
+class PreferencesForm(UIForm):
+    time_zone = TimeZoneField(help_text="Every date and time is shown in this time zone.")
+    digest_enabled = forms.BooleanField(required=False, label="Send me the weekly digest")
+    muted_kinds = forms.MultipleChoiceField(
+        choices=lambda: [(kind.code, kind.label) for kind in reminders.registry.mutable_kinds()],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Reminders I do not want",
+    )
+
+    def __init__(self, *args, profile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.profile = profile
+        self.initial.update(
+            time_zone=profile.time_zone,
+            digest_enabled=profile.digest_enabled,
+            muted_kinds=list(profile.muted_kinds or []),
+        )
+        for kind in Reminder.LEAD_TIME_KINDS:
+            current = (profile.lead_times or {}).get(kind)
+            default = reminders.preferences.site_lead_time_values(kind)
+            self.fields[f"lead_{kind}"] = forms.CharField(
+                required=False,
+                label=f"{Reminder.Kind(kind).label}: before",
+                help_text="Site default: "
+                + (", ".join(_lead_text(value) for value in default) or "none")
+                + ". Days (14), or 90m, 24h, 2d, 1w; comma-separated.",
+                initial=", ".join(_lead_text(value) for value in current) if current else "",
+                widget=forms.TextInput(
+                    attrs={"placeholder": ", ".join(_lead_text(v) for v in default)}
+                ),
+            )
+
+    @property
+    def lead_time_fields(self):
+        return [self[f"lead_{kind}"] for kind in Reminder.LEAD_TIME_KINDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        lead_times = {}
+        for kind in Reminder.LEAD_TIME_KINDS:
+            text = (cleaned.get(f"lead_{kind}") or "").strip()
+            values = [_lead_value(part) for part in text.replace(";", ",").split(",")]
+            values = [value for value in values if value != ""]
+            if not values:
+                continue
+            try:
+                # The profile's own rule, asked of each kind's box: its message goes there.
+                _LEAD_TIMES.run_validators({str(kind): values})
+            except ValidationError as error:
+                self.add_error(f"lead_{kind}", error)
+                continue
+            lead_times[str(kind)] = values
+        cleaned["lead_times"] = lead_times
+        return cleaned
+
+    def profile_data(self):
+        """The preferences for ``services.profile_update``."""
+        return {
+            "time_zone": self.cleaned_data["time_zone"],
+            "digest_enabled": self.cleaned_data["digest_enabled"],
+            "muted_kinds": list(self.cleaned_data["muted_kinds"]),
+            "lead_times": self.cleaned_data["lead_times"],
+        }
+
+
+_LEAD_TIMES = UserProfile._meta.get_field("lead_times")
+
+
+def _lead_value(text):
+    """A typed lead time: a whole number of days as an int, anything else as stripped text."""
+    text = text.strip()
+    return int(text) if text.isdigit() else text
+
+
+def _lead_text(value):
+    return str(value)
