@@ -117,3 +117,23 @@ def test_a_check_in_outside_the_dates_kept_is_refused_in_the_portal(world, porta
 
     assert "date" in response.context["form"].errors
     assert stored(GoalCheckIn) == before
+
+
+@pytest.mark.parametrize(
+    ("model", "form_field", "path"),
+    [
+        (Review, "comment", DOORS[1][4]),
+        (AgendaProposal, "text", DOORS[2][4]),
+    ],
+    ids=["acknowledgement", "agenda proposal"],
+)
+def test_what_a_representative_writes_is_at_most_4000_characters(
+    world, portal, model, form_field, path
+):
+    before = stored(model)
+
+    response = portal.post(path(world.own), {form_field: "x" * 4001})
+
+    assert response.context["form"].errors[form_field] == ["Use at most 4000 characters."]
+    assert stored(model) == before
+    assert portal.post(path(world.own), {form_field: "x" * 4000}).status_code == 302

@@ -62,6 +62,17 @@ class Cadence(models.TextChoices):
     ANNUAL = "annual", "Annual"
 
 
+# What a vendor's representative writes for the other side to read (a review's comment, an
+# agenda item proposed): at most this many characters, whichever door it comes through.
+VENDOR_TEXT_MAX = 4000
+
+
+def vendor_text_errors(**texts):
+    """``{field: message}`` for each of ``texts`` longer than ``VENDOR_TEXT_MAX``."""
+    message = f"Use at most {VENDOR_TEXT_MAX} characters."
+    return {name: message for name, text in texts.items() if len(text or "") > VENDOR_TEXT_MAX}
+
+
 class ConstraintFields:
     """Model mixin: a failed constraint's message is reported on the field it is about.
 

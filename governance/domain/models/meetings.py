@@ -8,7 +8,12 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from governance.domain import bounds
-from governance.domain.models.common import TimeStamped, _available_time_zones, validate_time_zone
+from governance.domain.models.common import (
+    TimeStamped,
+    _available_time_zones,
+    validate_time_zone,
+    vendor_text_errors,
+)
 from governance.domain.models.vendors import Contact, Vendor
 from governance.domain.scheduling import check_meeting_rule, parse_rrule
 
@@ -135,3 +140,7 @@ class AgendaProposal(TimeStamped):
 
     def __str__(self):
         return self.text[:60]
+
+    def clean(self):
+        if errors := vendor_text_errors(text=self.text):
+            raise ValidationError(errors)

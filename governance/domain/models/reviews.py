@@ -1,6 +1,7 @@
 """Performance reviews, their scores and action items."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -8,7 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from governance.domain import bounds
-from governance.domain.models.common import ConstraintFields, TimeStamped
+from governance.domain.models.common import ConstraintFields, TimeStamped, vendor_text_errors
 from governance.domain.models.vendors import Vendor
 
 
@@ -91,6 +92,10 @@ class Review(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("governance:vendor-detail", args=[self.vendor_id]) + "#reviews"
+
+    def clean(self):
+        if errors := vendor_text_errors(vendor_comment=self.vendor_comment):
+            raise ValidationError(errors)
 
 
 class ReviewScoreCriterion(models.TextChoices):
