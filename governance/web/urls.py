@@ -27,18 +27,20 @@ vendor_patterns = [
     path("delete/", vendors.vendor_delete, name="vendor-delete"),
     path("scorecard/", vendors.vendor_scorecard, name="vendor-scorecard"),
     path("history/", history.vendor_history, name="vendor-history"),
-    *record_paths("goal", index=goals.goal_list, form=goals.goal_form, detail=goals.goal_detail),
+    *record_paths(
+        "goal", index=goals.goal_list, form=goals.GoalFormView.as_view(), detail=goals.goal_detail
+    ),
     *record_paths(
         "review",
         index=reviews.review_list,
-        form=reviews.review_form,
+        form=reviews.ReviewFormView.as_view(),
         detail=reviews.review_detail,
         actions={"complete": reviews.review_complete},
     ),
     *record_paths(
         "meeting",
         index=meetings.meeting_list,
-        form=meetings.meeting_form,
+        form=meetings.MeetingFormView.as_view(),
         detail=meetings.meeting_detail,
         actions={"ics": meetings.meeting_download},
     ),
@@ -50,20 +52,20 @@ vendor_patterns = [
     *record_paths(
         "incident",
         index=incidents.incident_list,
-        form=incidents.incident_form,
+        form=incidents.IncidentFormView.as_view(),
         actions={
             "acknowledge": incidents.incident_acknowledge,
             "resolve": incidents.incident_resolve,
         },
     ),
-    *record_paths("sla-target", form=incidents.sla_target_form),
+    *record_paths("sla-target", form=incidents.SLATargetFormView.as_view()),
     *record_paths(
         "clause",
         index=clauses.clause_list,
-        form=clauses.clause_form,
+        form=clauses.ClauseFormView.as_view(),
         actions={"verify": clauses.clause_verify, "evidence": clauses.clause_evidence},
     ),
-    *record_paths("contact", index=contacts.contact_list, form=contacts.contact_form),
+    *record_paths("contact", index=contacts.contact_list, form=contacts.ContactFormView.as_view()),
     path("reminders/", reminders.reminder_list, name="reminder-list"),
 ]
 

@@ -77,9 +77,6 @@ class ClauseFormView(RecordFormView):
         return super().success_message(clause.get_clause_type_display())
 
 
-clause_form = ClauseFormView.as_view()
-
-
 clause_verify = record_action(
     "clause",
     lambda clause: services.clause_verify(clause),

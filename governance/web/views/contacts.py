@@ -28,6 +28,3 @@ class ContactFormView(RecordFormView):
 
     def save(self, form):
         return services.contact_save(form.instance)
-
-
-contact_form = ContactFormView.as_view()

@@ -67,9 +67,6 @@ class GoalFormView(RecordFormView):
         return services.goal_save(form.instance)
 
 
-goal_form = GoalFormView.as_view()
-
-
 @internal_view
 def goal_detail(request, pk, goal_pk):
     """A goal with its check-in history; posting the check-in form records progress."""

@@ -102,9 +102,6 @@ class IncidentFormView(RecordFormView):
         return {"sla_targets": list(self.vendor.sla_targets.all())}
 
 
-incident_form = IncidentFormView.as_view()
-
-
 @require_POST
 @internal_view
 def incident_acknowledge(request, pk, incident_pk):
@@ -151,6 +148,3 @@ class SLATargetFormView(RecordFormView):
 
     def save(self, form):
         return services.sla_target_save(form.instance)
-
-
-sla_target_form = SLATargetFormView.as_view()

@@ -82,9 +82,6 @@ class MeetingFormView(RecordFormView):
         return services.meeting_save(form.instance, **form.related())
 
 
-meeting_form = MeetingFormView.as_view()
-
-
 @internal_view
 def meeting_detail(request, pk, meeting_pk):
     vendor, meeting = vendor_record(request, pk, _with_people, meeting_pk)

@@ -128,9 +128,6 @@ class ReviewFormView(RecordFormView):
         return {"formset": self.formset}
 
 
-review_form = ReviewFormView.as_view()
-
-
 def completed_message(review, next_review):
     review.refresh_from_db()
     score = f" with an overall score of {review.overall_score}" if review.overall_score else ""
