@@ -36,7 +36,7 @@ import threading
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
@@ -263,6 +263,8 @@ def _vendor_record_changed(sender, instance, raw=False, origin=None, **kwargs):
         return  # loaddata: the stored figures are refreshed by the next periodic run
     if isinstance(origin, Vendor) and origin.pk == instance.vendor_id:
         return  # the vendor itself is being deleted, its figures with it
+    if isinstance(origin, QuerySet) and origin.model is Vendor:
+        return  # vendors deleted in bulk: their figures go with them (SLA targets cascade)
     stale([instance.vendor_id])
 
 
