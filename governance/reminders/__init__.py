@@ -36,6 +36,7 @@ from governance.reminders.outbox import (
     SWEEP_TASK,
     SweepResult,
     due_reminders,
+    retry_failed,
     sweep,
     sweep_soon,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "preferences",
     "registry",
     "retry_delay",
+    "retry_failed",
     "site_lead_times",
     "sweep",
     "sweep_soon",

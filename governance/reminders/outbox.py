@@ -247,6 +247,20 @@ def enqueue_sending(ids, *, stamped_at=None):
         )
 
 
+def retry_failed(reminders):
+    """Send these reminders again if they failed; returns how many will be.
+
+    Conditional on "failed": a row the engine is sending or has sent is left alone. The rows
+    go back to pending, unclaimed, which is what a sweep queues again; one is asked for now.
+    """
+    count = reminders.filter(status=Reminder.Status.FAILED).update(
+        status=Reminder.Status.PENDING, attempts=0, claimed_at=None
+    )
+    if count:
+        sweep_soon()
+    return count
+
+
 def sweep_soon():
     """Ask a worker for a sweep once the current transaction commits.
 
