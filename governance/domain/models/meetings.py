@@ -101,6 +101,10 @@ class Meeting(TimeStamped):
         if not (self.recurrence and self.starts_at and known_zone):
             return
         try:
+            validate_rrule(self.recurrence)
+        except ValidationError:
+            return  # not even a rule: the field's validator says so, once
+        try:
             check_meeting_rule(self.recurrence, starts_at=self.starts_at, time_zone=self.time_zone)
         except ValueError as error:
             raise ValidationError({"recurrence": f"Not a usable meeting rule: {error}."}) from error
