@@ -170,7 +170,7 @@ def expected_next(now, horizon, limit):
     """Brute force: every meeting expanded over the window, the first ``limit`` occurrences."""
     everything = []
     for meeting in Meeting.objects.all():
-        for occurrence in services.meeting_occurrences(meeting, start=now, end=horizon):
+        for occurrence in selectors.meeting_occurrences(meeting, start=now, end=horizon):
             everything.append((occurrence.starts_at, meeting.pk))
     return sorted(everything)[:limit]
 

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
 from devtools import demo
-from governance import services
+from governance import selectors, services
 from governance.domain import scheduling
 from governance.models import (
     Contact,
@@ -193,7 +193,7 @@ def test_meetings_recur_in_the_vendors_zone_with_its_own_people(seeded):
         assert meeting.attendees.all()
         assert {c.vendor_id for c in meeting.contacts.all()} == {meeting.vendor_id}
     weekly = meetings.filter(recurrence__startswith="FREQ=WEEKLY", vendor__status="active").first()
-    upcoming = services.meeting_occurrences(weekly, start=NOW, end=NOW + dt.timedelta(days=14))
+    upcoming = selectors.meeting_occurrences(weekly, start=NOW, end=NOW + dt.timedelta(days=14))
     assert len(upcoming) == 2
 
 

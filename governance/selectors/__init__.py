@@ -32,7 +32,11 @@ from governance.selectors.incidents import (
     sla_compliance,
     sla_compliance_by_month,
 )
-from governance.selectors.meetings import meetings_with_next, upcoming_occurrences
+from governance.selectors.meetings import (
+    meeting_occurrences,
+    meetings_with_next,
+    upcoming_occurrences,
+)
 from governance.selectors.scoping import (
     count_subquery,
     counted_rows,
@@ -67,6 +71,7 @@ __all__ = [
     "health_parts",
     "health_score",
     "incidents_with_breach_flags",
+    "meeting_occurrences",
     "meetings_with_next",
     "next_meetings",
     "next_review_dates",

@@ -8,17 +8,21 @@ from governance.domain import scheduling
 HORIZON = dt.timedelta(days=400)
 
 
-def upcoming_occurrences(meeting, *, now, limit=None):
-    """The occurrences of ``meeting`` from ``now`` on (within ``HORIZON``), at most ``limit``."""
-    occurrences = scheduling.meeting_occurrences(
+def meeting_occurrences(meeting, *, start, end):
+    """The meeting's occurrences starting in [start, end), expanded in its own time zone."""
+    return scheduling.meeting_occurrences(
         starts_at=meeting.starts_at,
         duration_minutes=meeting.duration_minutes,
         time_zone=meeting.time_zone,
         recurrence=meeting.recurrence,
-        start=now,
-        end=now + HORIZON,
+        start=start,
+        end=end,
     )
-    return occurrences[:limit]
+
+
+def upcoming_occurrences(meeting, *, now, limit=None):
+    """The occurrences of ``meeting`` from ``now`` on (within ``HORIZON``), at most ``limit``."""
+    return meeting_occurrences(meeting, start=now, end=now + HORIZON)[:limit]
 
 
 def meetings_with_next(vendor, *, now):

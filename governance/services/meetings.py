@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from governance.domain import access, scheduling
+from governance.domain import access
 from governance.models import (
     AgendaProposal,
 )
@@ -53,18 +53,6 @@ def meeting_save(meeting, *, attendees=None, contacts=None):
             raise ValidationError({"contacts": "Contacts must belong to the meeting's vendor."})
         meeting.contacts.set(contacts)
     return meeting
-
-
-def meeting_occurrences(meeting, *, start, end):
-    """The meeting's occurrences starting in [start, end), expanded in its own time zone."""
-    return scheduling.meeting_occurrences(
-        starts_at=meeting.starts_at,
-        duration_minutes=meeting.duration_minutes,
-        time_zone=meeting.time_zone,
-        recurrence=meeting.recurrence,
-        start=start,
-        end=end,
-    )
 
 
 @use_case

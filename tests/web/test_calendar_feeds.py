@@ -8,7 +8,7 @@ import pytest
 from dateutil.rrule import rrulestr
 from django.urls import reverse
 
-from governance import services
+from governance import selectors, services
 from tests.factories import MeetingFactory, UserFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_the_users_feed_keeps_a_weekly_meeting_at_9_local_across_dst(client, ven
         "2026-04-06",
     ]
     # The app expands the same occurrences.
-    app = services.meeting_occurrences(
+    app = selectors.meeting_occurrences(
         meeting,
         start=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
         end=dt.datetime(2026, 4, 7, tzinfo=dt.UTC),

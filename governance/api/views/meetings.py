@@ -9,7 +9,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework.decorators import action
 
-from governance import services
+from governance import selectors
 from governance.models import Meeting
 
 from .. import filters, serializers
@@ -53,6 +53,6 @@ class MeetingViewSet(VendorScopedViewSet):
         meeting = self.get_object()
         query = serializers.OccurrenceRangeSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        occurrences = services.meeting_occurrences(meeting, **query.validated_data)
+        occurrences = selectors.meeting_occurrences(meeting, **query.validated_data)
         page = self.paginate_queryset(occurrences)
         return self.get_paginated_response(serializers.OccurrenceSerializer(page, many=True).data)

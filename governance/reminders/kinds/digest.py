@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import DateTimeField, Q, Value
 from django.utils import timezone
 
-from governance import services
+from governance import selectors
 from governance.models import (
     Goal,
     Incident,
@@ -93,7 +93,7 @@ def _week_ahead(user, *, now, today, horizon):
         .distinct()
     )
     for item in candidates:
-        for occurrence in services.meeting_occurrences(item, start=now, end=end):
+        for occurrence in selectors.meeting_occurrences(item, start=now, end=end):
             meetings.append({"meeting": item, "starts_at": occurrence.starts_at})
     meetings.sort(key=lambda entry: (entry["starts_at"], entry["meeting"].pk))
     clauses = (

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, DurationField, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
-from governance import services
+from governance import selectors
 from governance.domain import ical, scheduling
 from governance.models import Meeting, Reminder, Vendor
 from governance.reminders import messages, registry
@@ -82,8 +82,9 @@ def due(sweep):
     expanded = {}
     occurring = []
     for pk, vendor_id, owner_id, starts_at, duration, zone, recurrence, upcoming, saved in rows:
-        known_single = recurrence and saved <= now and upcoming is not None
-        if known_single and now <= upcoming and upcoming > horizon - MIN_SPACING:
+        stored = recurrence and saved <= now and upcoming is not None and now <= upcoming
+        if stored and upcoming > horizon - MIN_SPACING:
+            # A series `single` let through: its stored next occurrence is its only one here.
             occurring.append((pk, vendor_id, owner_id, [upcoming]))
             continue
         key = (
@@ -149,7 +150,7 @@ def _not_reminded():
 
 def still_due(reminder, meeting):
     starts_at = reminder.occurrence
-    still = services.meeting_occurrences(
+    still = selectors.meeting_occurrences(
         meeting, start=starts_at, end=starts_at + dt.timedelta(microseconds=1)
     )
     if not still:
@@ -163,7 +164,7 @@ def message(reminder, meeting):
     starts_at = reminder.occurrence
     occurrence = next(
         iter(
-            services.meeting_occurrences(
+            selectors.meeting_occurrences(
                 meeting, start=starts_at, end=starts_at + dt.timedelta(seconds=1)
             )
         ),

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import selectors, services
+from governance import selectors
 from governance.domain import access
 from governance.models import Vendor
 from governance.web.csv_export import csv_response, wants_csv
@@ -119,7 +119,7 @@ def _portfolio(request):
     horizon = now + dt.timedelta(days=MEETINGS_AHEAD_DAYS)
     occurrences = []
     for meeting in selectors.next_meetings(visible, now=now, end=horizon, limit=MEETINGS_SHOWN):
-        for occurrence in services.meeting_occurrences(meeting, start=now, end=horizon):
+        for occurrence in selectors.meeting_occurrences(meeting, start=now, end=horizon):
             occurrences.append((occurrence, meeting))
     occurrences.sort(key=lambda pair: (pair[0].starts_at, pair[1].pk))
 
