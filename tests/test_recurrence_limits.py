@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from governance import reminders, services
-from governance.domain import scheduling
+from governance.domain import recurrence
 from governance.models import Meeting, Role
 from governance.services import figures
 from tests.factories import MeetingFactory, UserFactory
@@ -51,7 +51,7 @@ HOSTILE_RULES = ISSUE_RULES + OTHER_HOSTILE_RULES
 STORED_RULES = [*HOSTILE_RULES, "FREQ=DAILY;BYMONTHDAY=" + ",".join(["31"] * 20_000)]
 # Far more than any expansion may examine (a few walks of at most PERIOD_BUDGET periods);
 # before the fix a stored FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30 walked 2.9 million days.
-PAGE_PERIODS = 10 * max(scheduling.PERIOD_BUDGET.values())
+PAGE_PERIODS = 10 * max(recurrence.PERIOD_BUDGET.values())
 # Only a guard against a hang on a shared CI machine; the limits are in periods.
 HANG_SECONDS = 10
 
@@ -82,7 +82,7 @@ def periods(monkeypatch):
 
 
 def occurrences(rule, *, starts_at=dt.datetime(2026, 1, 5, 8, tzinfo=dt.UTC), days=366, **kw):
-    return scheduling.meeting_occurrences(
+    return recurrence.meeting_occurrences(
         starts_at=starts_at,
         duration_minutes=30,
         time_zone=kw.get("time_zone", "Europe/Warsaw"),
@@ -93,7 +93,7 @@ def occurrences(rule, *, starts_at=dt.datetime(2026, 1, 5, 8, tzinfo=dt.UTC), da
 
 
 def check(rule, *, starts_at=dt.datetime(2026, 1, 5, 8, tzinfo=dt.UTC), zone="Europe/Warsaw"):
-    scheduling.check_meeting_rule(rule, starts_at=starts_at, time_zone=zone)
+    recurrence.check_meeting_rule(rule, starts_at=starts_at, time_zone=zone)
 
 
 # --- the rule's own limits ------------------------------------------------------------------
@@ -152,7 +152,7 @@ def check(rule, *, starts_at=dt.datetime(2026, 1, 5, 8, tzinfo=dt.UTC), zone="Eu
 )
 def test_a_rule_outside_the_limits_is_refused_with_a_message_a_person_can_act_on(rule, message):
     with pytest.raises(ValueError, match=message):
-        scheduling.parse_rrule(rule)
+        recurrence.parse_rrule(rule)
 
 
 @pytest.mark.parametrize(
@@ -200,7 +200,7 @@ def test_a_rule_is_checked_in_at_most_its_period_budget_however_sparse(periods):
     # 30 February in a daily rule: the check stops after PERIOD_BUDGET days, about 11 years.
     with pytest.raises(ValueError):
         check("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30")
-    assert periods.count <= scheduling.PERIOD_BUDGET["DAILY"] + 1
+    assert periods.count <= recurrence.PERIOD_BUDGET["DAILY"] + 1
 
 
 def test_the_period_budget_stops_a_walk_that_dateutil_would_not(periods):
@@ -219,21 +219,21 @@ def test_the_period_budget_stops_a_walk_that_dateutil_would_not(periods):
 @pytest.mark.parametrize("rule", STORED_RULES, ids=lambda rule: rule[:60])
 def test_a_stored_hostile_rule_expands_in_bounded_work_without_error(rule, periods):
     listed = occurrences(rule, days=366)
-    after = scheduling.next_occurrence(
+    after = recurrence.next_occurrence(
         starts_at=dt.datetime(2026, 1, 5, 8, tzinfo=dt.UTC),
         duration_minutes=30,
         time_zone="Pacific/Kiritimati",
         recurrence=rule,
         after=NOW,
     )
-    recent = scheduling.recent_series_start(
+    recent = recurrence.recent_series_start(
         dt.datetime(2026, 1, 5, 8, tzinfo=dt.UTC), "Europe/Warsaw", rule, NOW
     )
 
-    assert len(listed) <= scheduling.MAX_OCCURRENCES
+    assert len(listed) <= recurrence.MAX_OCCURRENCES
     assert after is None or after >= NOW
     assert recent <= NOW
-    assert periods.count <= 2 * max(scheduling.PERIOD_BUDGET.values())
+    assert periods.count <= 2 * max(recurrence.PERIOD_BUDGET.values())
 
 
 @pytest.mark.parametrize("rule", ISSUE_RULES)
@@ -246,7 +246,7 @@ def test_a_stored_rule_that_no_longer_validates_is_read_as_a_one_off_meeting(rul
 
     assert [o.starts_at for o in listed] == [first] == [o.starts_at for o in again]
     assert (
-        scheduling.next_occurrence(
+        recurrence.next_occurrence(
             starts_at=first,
             duration_minutes=30,
             time_zone="UTC",
@@ -284,7 +284,7 @@ def test_a_count_series_whose_budget_ended_long_ago_costs_no_walk(periods):
 
 
 def test_expansion_never_passes_the_date_window_whatever_the_arguments():
-    late = scheduling.meeting_occurrences(
+    late = recurrence.meeting_occurrences(
         starts_at=dt.datetime(2199, 12, 20, 23, tzinfo=dt.UTC),
         duration_minutes=60,
         time_zone="Pacific/Kiritimati",
@@ -292,7 +292,7 @@ def test_expansion_never_passes_the_date_window_whatever_the_arguments():
         start=dt.datetime(2199, 12, 1, tzinfo=dt.UTC),
         end=dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC),
     )
-    legacy = scheduling.meeting_occurrences(
+    legacy = recurrence.meeting_occurrences(
         starts_at=dt.datetime(9999, 12, 31, 20, tzinfo=dt.UTC),
         duration_minutes=60,
         time_zone="Pacific/Kiritimati",
@@ -301,7 +301,7 @@ def test_expansion_never_passes_the_date_window_whatever_the_arguments():
         end=dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC),
     )
 
-    assert late and late[-1].starts_at <= scheduling.EXPANSION_CEILING
+    assert late and late[-1].starts_at <= recurrence.EXPANSION_CEILING
     assert legacy == []
 
 
@@ -341,7 +341,7 @@ _PARTS = {
     "BYDAY": _listed(
         st.tuples(
             st.one_of(st.just(""), st.integers(min_value=-54, max_value=54).map(str)),
-            st.sampled_from([*scheduling.WEEKDAYS, "XX"]),
+            st.sampled_from([*recurrence.WEEKDAYS, "XX"]),
         ).map("".join)
     ),
     "WKST": st.sampled_from(["MO", "SU", "XX"]),
@@ -370,14 +370,14 @@ def _signed(largest):
 @st.composite
 def plausible_rule_texts(draw):
     """Rules within the limits, in every combination the limits allow: most are accepted."""
-    frequency = draw(st.sampled_from(scheduling.MEETING_FREQUENCIES))
+    frequency = draw(st.sampled_from(recurrence.MEETING_FREQUENCIES))
     parts = [f"FREQ={frequency}"]
 
     def maybe(name, values):
         if draw(st.booleans()):
             parts.append(f"{name}={draw(values)}")
 
-    largest_interval = scheduling.MAX_INTERVAL[frequency]
+    largest_interval = recurrence.MAX_INTERVAL[frequency]
     maybe(
         "INTERVAL", st.integers(min_value=1, max_value=draw(st.sampled_from([4, largest_interval])))
     )
@@ -391,7 +391,7 @@ def plausible_rule_texts(draw):
     numbered = frequency in ("MONTHLY", "YEARLY") and draw(st.booleans())
     in_month = frequency == "MONTHLY" or any(part.startswith("BYMONTH=") for part in parts)
     number = _signed(5 if in_month else 53).map(str) if numbered else st.just("")
-    maybe("BYDAY", _listed(st.tuples(number, st.sampled_from(scheduling.WEEKDAYS)).map("".join)))
+    maybe("BYDAY", _listed(st.tuples(number, st.sampled_from(recurrence.WEEKDAYS)).map("".join)))
     numbered = numbered and any(part.startswith("BYDAY=") for part in parts)
     if frequency == "YEARLY" and not numbered:
         maybe("BYWEEKNO", _listed(_signed(53)))
@@ -399,7 +399,7 @@ def plausible_rule_texts(draw):
         maybe("BYYEARDAY", _listed(_signed(366)))
     if any(part.startswith("BY") for part in parts):
         maybe("BYSETPOS", _listed(_signed(4)))
-    maybe("WKST", st.sampled_from(scheduling.WEEKDAYS))
+    maybe("WKST", st.sampled_from(recurrence.WEEKDAYS))
     return ";".join([parts[0], *draw(st.permutations(parts[1:]))])
 
 
@@ -428,23 +428,23 @@ def test_any_rule_is_refused_with_a_message_or_accepted_and_expands_in_bounded_w
         except ValueError as error:
             assert str(error)
     assert counted.walks <= 1
-    assert counted.most <= max(scheduling.PERIOD_BUDGET.values()) + 1
+    assert counted.most <= max(recurrence.PERIOD_BUDGET.values()) + 1
 
     # Stored anyway (a raw UPDATE): a year's window and the next occurrence.
     window = starts_at + dt.timedelta(days=offset)
     with counted:
         listed = occurrences(text, starts_at=starts_at, start=window, days=366, time_zone=zone)
-        after = scheduling.next_occurrence(
+        after = recurrence.next_occurrence(
             starts_at=starts_at,
             duration_minutes=30,
             time_zone=zone,
             recurrence=text,
             after=window,
         )
-    assert len(listed) <= scheduling.MAX_OCCURRENCES
+    assert len(listed) <= recurrence.MAX_OCCURRENCES
     assert all(window <= o.starts_at < window + dt.timedelta(days=366) for o in listed)
     assert after is None or after >= window
-    assert counted.most <= max(scheduling.PERIOD_BUDGET.values()) + 1
+    assert counted.most <= max(recurrence.PERIOD_BUDGET.values()) + 1
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -488,7 +488,7 @@ def test_an_accepted_rule_expands_as_a_walk_from_its_first_meeting_would(
 def _walked_from_the_first_meeting(text, starts_at, zone_name, start, *, days):
     """The occurrences in [start, start + days) walked by dateutil from the first meeting,
     without moving the start; None if that walk is too long to take here."""
-    rule = scheduling.parse_recurrence(text)
+    rule = recurrence.parse_recurrence(text)
     zone = zoneinfo.ZoneInfo(zone_name)
     end = start + dt.timedelta(days=days)
     local_end = end.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=1)
@@ -531,13 +531,13 @@ class _PeriodCounter:
         self._seen = {}
         counter = self
 
-        original_init = scheduling._Walk.__init__
+        original_init = recurrence._Walk.__init__
 
         def init(walk, *args, **kwargs):
             original_init(walk, *args, **kwargs)
             counter.walks += 1
 
-        self._patch(scheduling._Walk, "__init__", init)
+        self._patch(recurrence._Walk, "__init__", init)
         for name in ("ddayset", "wdayset", "mdayset", "ydayset"):
             original = getattr(dateutil_rrule._iterinfo, name)
 

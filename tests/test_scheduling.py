@@ -3,7 +3,7 @@ import zoneinfo
 
 import pytest
 
-from governance.domain import scheduling
+from governance.domain import recurrence, scheduling
 
 UTC = dt.UTC
 WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
@@ -77,7 +77,7 @@ def test_the_next_period_follows_the_last_one():
     "text", ["FREQ=WEEKLY;BYDAY=MO", "RRULE:FREQ=MONTHLY;BYMONTHDAY=1;COUNT=12"]
 )
 def test_valid_rrules_parse(text):
-    scheduling.parse_rrule(text)
+    recurrence.parse_rrule(text)
 
 
 @pytest.mark.parametrize(
@@ -95,12 +95,12 @@ def test_valid_rrules_parse(text):
 )
 def test_invalid_rrules_are_refused(text):
     with pytest.raises(ValueError):
-        scheduling.parse_rrule(text)
+        recurrence.parse_rrule(text)
 
 
 def _weekly_0900_warsaw(**kwargs):
     first = dt.datetime(2026, 3, 2, 9, 0, tzinfo=WARSAW)  # a Monday, CET (UTC+1)
-    return scheduling.meeting_occurrences(
+    return recurrence.meeting_occurrences(
         starts_at=first.astimezone(UTC),
         duration_minutes=45,
         time_zone="Europe/Warsaw",
@@ -144,7 +144,7 @@ def test_occurrences_are_limited_to_the_requested_window():
 def test_a_meeting_in_the_skipped_hour_moves_forward_by_the_gap():
     # 02:30 does not exist in New York on 8 March 2026: it becomes 03:30 EDT.
     first = dt.datetime(2026, 3, 1, 2, 30, tzinfo=NEW_YORK)
-    occurrences = scheduling.meeting_occurrences(
+    occurrences = recurrence.meeting_occurrences(
         starts_at=first.astimezone(UTC),
         duration_minutes=30,
         time_zone="America/New_York",
@@ -163,10 +163,10 @@ def test_a_one_off_meeting_has_one_occurrence():
         "time_zone": "UTC",
         "recurrence": "",
     }
-    inside = scheduling.meeting_occurrences(
+    inside = recurrence.meeting_occurrences(
         **kwargs, start=dt.datetime(2026, 5, 1, tzinfo=UTC), end=dt.datetime(2026, 6, 1, tzinfo=UTC)
     )
-    outside = scheduling.meeting_occurrences(
+    outside = recurrence.meeting_occurrences(
         **kwargs, start=dt.datetime(2026, 6, 1, tzinfo=UTC), end=dt.datetime(2026, 7, 1, tzinfo=UTC)
     )
     assert [o.starts_at for o in inside] == [first]
@@ -179,7 +179,7 @@ def test_an_until_given_in_utc_ends_the_series():
 
 
 def test_an_unbounded_daily_rule_over_a_huge_window_is_capped():
-    occurrences = scheduling.meeting_occurrences(
+    occurrences = recurrence.meeting_occurrences(
         starts_at=dt.datetime(2026, 1, 1, 9, tzinfo=UTC),
         duration_minutes=15,
         time_zone="UTC",
@@ -187,20 +187,20 @@ def test_an_unbounded_daily_rule_over_a_huge_window_is_capped():
         start=dt.datetime(2026, 1, 1, tzinfo=UTC),
         end=dt.datetime(2036, 1, 1, tzinfo=UTC),
     )
-    assert len(occurrences) == scheduling.MAX_OCCURRENCES
+    assert len(occurrences) == recurrence.MAX_OCCURRENCES
 
 
 def test_a_rule_that_never_matches_is_refused_quickly():
     start = dt.datetime(2026, 1, 1, 9, tzinfo=UTC)
     with pytest.raises(ValueError, match="never"):
-        scheduling.check_meeting_rule(
+        recurrence.check_meeting_rule(
             "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", starts_at=start, time_zone="UTC"
         )
-    scheduling.check_meeting_rule("FREQ=MONTHLY;BYMONTHDAY=-1", starts_at=start, time_zone="UTC")
+    recurrence.check_meeting_rule("FREQ=MONTHLY;BYMONTHDAY=-1", starts_at=start, time_zone="UTC")
 
 
 def test_expanding_a_sparse_rule_stops_at_the_window():
-    occurrences = scheduling.meeting_occurrences(
+    occurrences = recurrence.meeting_occurrences(
         starts_at=dt.datetime(2026, 1, 1, 9, tzinfo=UTC),
         duration_minutes=60,
         time_zone="UTC",
@@ -213,7 +213,7 @@ def test_expanding_a_sparse_rule_stops_at_the_window():
 
 def test_an_autumn_dst_meeting_keeps_its_local_time():
     first = dt.datetime(2026, 10, 19, 9, 0, tzinfo=WARSAW)  # CEST (UTC+2)
-    occurrences = scheduling.meeting_occurrences(
+    occurrences = recurrence.meeting_occurrences(
         starts_at=first.astimezone(UTC),
         duration_minutes=30,
         time_zone="Europe/Warsaw",

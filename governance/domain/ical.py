@@ -2,7 +2,7 @@
 
 Events carry their wall-clock time in the meeting's own IANA zone (``DTSTART;TZID=...``) with a
 matching VTIMEZONE, so a calendar keeps a 09:00 Europe/Warsaw meeting at 09:00 across DST
-changes, exactly as ``scheduling.meeting_occurrences`` expands it. Meetings in UTC are written
+changes, exactly as ``recurrence.meeting_occurrences`` expands it. Meetings in UTC are written
 in UTC (``...Z``) and need no VTIMEZONE.
 
 Callers pass meetings with ``select_related("vendor")`` so a feed costs one query.
@@ -17,7 +17,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
-from governance.domain import scheduling
+from governance.domain import recurrence
 from governance.domain.text import lines, one_line
 from governance.domain.zones import zone
 
@@ -33,7 +33,7 @@ UTC_NAMES = {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu", "Z
 def meeting_ics(meeting, occurrence=None):
     """A VCALENDAR (bytes) with one event: the whole series, or one of its occurrences.
 
-    ``occurrence`` is a ``scheduling.Occurrence`` (or anything with ``starts_at``/``ends_at``
+    ``occurrence`` is a ``recurrence.Occurrence`` (or anything with ``starts_at``/``ends_at``
     in UTC). The series event carries the meeting's RRULE; an occurrence is a standalone
     event with its own UID, so importing it twice updates it rather than duplicating it.
     """
@@ -115,15 +115,15 @@ def _event(meeting, occurrence=None):
 def _recurrence(text, zone):
     """The meeting's RRULE with UNTIL in UTC, as RFC 5545 requires next to a TZID start; None
     for a one-off meeting, or a stored rule that no longer validates (the event is then the
-    first meeting alone, as ``scheduling.meeting_occurrences`` reads it).
+    first meeting alone, as ``recurrence.meeting_occurrences`` reads it).
 
     A local UNTIL (``20270601T090000`` or a bare date) is read on the meeting's wall clock,
-    as ``scheduling.meeting_occurrences`` reads it, so the calendar and the app agree.
+    as ``recurrence.meeting_occurrences`` reads it, so the calendar and the app agree.
     """
-    recurrence = scheduling.usable_recurrence(text)
-    if recurrence is None:
+    usable = recurrence.usable_recurrence(text)
+    if usable is None:
         return None
-    rule = icalendar.vRecur.from_ical(recurrence.body)
+    rule = icalendar.vRecur.from_ical(usable.body)
     if "UNTIL" in rule:
         until = rule["UNTIL"][0]
         if not isinstance(until, dt.datetime):
@@ -137,8 +137,8 @@ def _recurrence(text, zone):
 def _add_time_zones(calendar, *, first, last):
     """Add a VTIMEZONE for every TZID the events use, covering their dates (within the date
     window that expansion keeps to, whatever a stored start says)."""
-    first = min(max(first, scheduling.EXPANSION_FLOOR), scheduling.EXPANSION_CEILING)
-    last = min(max(last, timezone.now()), scheduling.EXPANSION_CEILING)
+    first = min(max(first, recurrence.EXPANSION_FLOOR), recurrence.EXPANSION_CEILING)
+    last = min(max(last, timezone.now()), recurrence.EXPANSION_CEILING)
     last_date = last.date()
     calendar.add_missing_timezones(
         first_date=first.date() - dt.timedelta(days=1),

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from governance.domain import scheduling
+from governance.domain import recurrence
 
 # How far ahead a meeting's next occurrence is looked for.
 HORIZON = dt.timedelta(days=400)
@@ -10,7 +10,7 @@ HORIZON = dt.timedelta(days=400)
 
 def meeting_occurrences(meeting, *, start, end):
     """The meeting's occurrences starting in [start, end), expanded in its own time zone."""
-    return scheduling.meeting_occurrences(
+    return recurrence.meeting_occurrences(
         starts_at=meeting.starts_at,
         duration_minutes=meeting.duration_minutes,
         time_zone=meeting.time_zone,

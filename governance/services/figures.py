@@ -41,7 +41,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
 from governance import selectors
-from governance.domain import scheduling
+from governance.domain import recurrence, scheduling
 from governance.models import (
     Contact,
     Goal,
@@ -164,7 +164,7 @@ def meetings_refresh(meetings, *, now=None):
     now = now or timezone.now()
     changed = []
     for meeting in meetings:
-        upcoming = scheduling.next_occurrence(
+        upcoming = recurrence.next_occurrence(
             starts_at=meeting.starts_at,
             duration_minutes=meeting.duration_minutes,
             time_zone=meeting.time_zone,

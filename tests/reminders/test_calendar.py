@@ -6,7 +6,7 @@ import icalendar
 import pytest
 from dateutil.rrule import rrulestr
 
-from governance.domain import ical, scheduling
+from governance.domain import ical, recurrence
 from tests.factories import MeetingFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_expanding_the_feed_gives_the_apps_own_occurrences_across_dst(vendor):
     from_calendar = [moment.astimezone(dt.UTC) for moment in rule]
     expected = [
         occurrence.starts_at
-        for occurrence in scheduling.meeting_occurrences(
+        for occurrence in recurrence.meeting_occurrences(
             starts_at=meeting.starts_at,
             duration_minutes=60,
             time_zone="Europe/Warsaw",
@@ -96,7 +96,7 @@ def test_one_occurrence_is_a_standalone_event_with_its_own_uid(vendor, settings)
         starts_at=dt.datetime(2026, 3, 23, 8, 0, tzinfo=dt.UTC),
         recurrence="FREQ=WEEKLY;BYDAY=MO",
     )
-    occurrence = scheduling.Occurrence(
+    occurrence = recurrence.Occurrence(
         dt.datetime(2026, 3, 30, 7, 0, tzinfo=dt.UTC),
         dt.datetime(2026, 3, 30, 8, 0, tzinfo=dt.UTC),
     )

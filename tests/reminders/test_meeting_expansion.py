@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from governance.domain import scheduling
+from governance.domain import recurrence
 
 RULES = [
     "FREQ=WEEKLY;BYDAY=MO",
@@ -20,7 +20,7 @@ RULES = [
 
 
 def occurrences(starts_at, rule, zone, now):
-    return scheduling.meeting_occurrences(
+    return recurrence.meeting_occurrences(
         starts_at=starts_at,
         duration_minutes=30,
         time_zone=zone,
@@ -43,7 +43,7 @@ def occurrences(starts_at, rule, zone, now):
 def test_a_series_expanded_from_its_recent_start_has_the_same_occurrences(rule, zone, now):
     starts_at = dt.datetime(2025, 1, 6, 8, 30, tzinfo=dt.UTC)
 
-    recent = scheduling.recent_series_start(starts_at, zone, rule, now)
+    recent = recurrence.recent_series_start(starts_at, zone, rule, now)
 
     assert occurrences(recent, rule, zone, now) == occurrences(starts_at, rule, zone, now)
 
@@ -52,15 +52,15 @@ def test_series_with_a_count_are_not_moved_and_days_taken_from_their_start_are_k
     starts_at = dt.datetime(2025, 1, 6, 8, 30, tzinfo=dt.UTC)
     now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 
-    assert scheduling.recent_series_start(
+    assert recurrence.recent_series_start(
         starts_at, "UTC", "FREQ=WEEKLY;BYDAY=MO", now
     ) > now - dt.timedelta(days=9)
     assert (
-        scheduling.recent_series_start(starts_at, "UTC", "FREQ=WEEKLY;COUNT=80", now) == starts_at
+        recurrence.recent_series_start(starts_at, "UTC", "FREQ=WEEKLY;COUNT=80", now) == starts_at
     )
-    assert scheduling.recent_series_start(
+    assert recurrence.recent_series_start(
         starts_at, "UTC", "FREQ=MONTHLY;BYDAY=1WE", now
     ) > now - dt.timedelta(days=63)
-    monthly = scheduling.recent_series_start(starts_at, "UTC", "FREQ=MONTHLY", now)
+    monthly = recurrence.recent_series_start(starts_at, "UTC", "FREQ=MONTHLY", now)
     assert monthly > now - dt.timedelta(days=63) and monthly.day == starts_at.day
-    assert scheduling.recent_series_start(starts_at, "UTC", "", now) == starts_at
+    assert recurrence.recent_series_start(starts_at, "UTC", "", now) == starts_at

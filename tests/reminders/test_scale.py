@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from governance import reminders
-from governance.domain import scheduling
+from governance.domain import recurrence
 from governance.models import Reminder
 from governance.reminders import registry
 from governance.reminders.due import Sweep
@@ -122,9 +122,9 @@ def test_a_series_whose_next_occurrence_is_past_the_window_is_not_expanded(monke
                 recurrence="FREQ=WEEKLY;BYDAY=MO",
             )
     expanded = []
-    real = scheduling.meeting_occurrences
+    real = recurrence.meeting_occurrences
     monkeypatch.setattr(
-        scheduling, "meeting_occurrences", lambda **kw: expanded.append(kw) or real(**kw)
+        recurrence, "meeting_occurrences", lambda **kw: expanded.append(kw) or real(**kw)
     )
 
     with time_machine.travel(NOW, tick=False):

@@ -15,7 +15,7 @@ from governance.domain.models.common import (
     vendor_text_errors,
 )
 from governance.domain.models.vendors import Contact, Vendor
-from governance.domain.scheduling import check_meeting_rule, parse_rrule
+from governance.domain.recurrence import check_meeting_rule, parse_rrule
 
 
 def validate_rrule(value):
@@ -46,7 +46,7 @@ class Meeting(TimeStamped):
     """A (possibly recurring) meeting; ``starts_at`` is the first occurrence, in UTC.
 
     The wall-clock time is ``starts_at`` seen in ``time_zone``; occurrences keep that wall-clock
-    time across DST changes (see ``scheduling.meeting_occurrences``).
+    time across DST changes (see ``recurrence.meeting_occurrences``).
     """
 
     Kind = MeetingKind

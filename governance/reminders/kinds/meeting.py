@@ -16,7 +16,7 @@ from django.db.models import Case, DurationField, Exists, F, OuterRef, Q, Value,
 from django.utils import timezone
 
 from governance import selectors
-from governance.domain import ical, scheduling
+from governance.domain import ical, recurrence
 from governance.models import Meeting, Reminder, Vendor
 from governance.reminders import messages, registry
 from governance.reminders.due import Due, chunks, lacking, reminders_of
@@ -81,27 +81,27 @@ def due(sweep):
     )
     expanded = {}
     occurring = []
-    for pk, vendor_id, owner_id, starts_at, duration, zone, recurrence, upcoming, saved in rows:
-        stored = recurrence and saved <= now and upcoming is not None and now <= upcoming
+    for pk, vendor_id, owner_id, starts_at, duration, zone, rule, upcoming, saved in rows:
+        stored = rule and saved <= now and upcoming is not None and now <= upcoming
         if stored and upcoming > horizon - MIN_SPACING:
             # A series `single` let through: its stored next occurrence is its only one here.
             occurring.append((pk, vendor_id, owner_id, [upcoming]))
             continue
         key = (
-            scheduling.recent_series_start(starts_at, zone, recurrence, now),
+            recurrence.recent_series_start(starts_at, zone, rule, now),
             duration,
             zone,
-            recurrence,
+            rule,
         )
         if key not in expanded:
             try:
                 expanded[key] = [
                     occurrence.starts_at
-                    for occurrence in scheduling.meeting_occurrences(
+                    for occurrence in recurrence.meeting_occurrences(
                         starts_at=key[0],
                         duration_minutes=duration,
                         time_zone=zone,
-                        recurrence=recurrence,
+                        recurrence=rule,
                         start=now,
                         end=horizon + dt.timedelta(microseconds=1),
                     )
