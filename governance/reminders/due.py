@@ -69,6 +69,28 @@ class Sweep:
 # --- date-based kinds ----------------------------------------------------------------------
 
 
+def dated_objects(sweep, kind, queryset, date_field, *, recipients, vendor="vendor_id"):
+    """The reminders of ``kind`` due for the objects of ``queryset`` dated by ``date_field``
+    (a field or an annotation): those whose date falls in the kind's window and that the
+    outbox does not hold yet, for each of ``recipients`` (user id fields)."""
+    first, last = date_window(sweep, kind)
+    queryset = queryset.filter(**{f"{date_field}__gte": first, f"{date_field}__lte": last})
+    queryset = not_yet_reminded(
+        queryset,
+        kind,
+        occurrence=Midnight(date_field),
+        recipients=recipients,
+        lead_bound=date_lead_bound(date_field, sweep, kind),
+    )
+    rows = queryset.order_by().values_list("pk", vendor, date_field, *recipients)
+    return dated(
+        kind,
+        queryset.model,
+        ((pk, vendor_id, day, tuple(people)) for pk, vendor_id, day, *people in rows),
+        sweep,
+    )
+
+
 def dated(kind, model, rows, sweep):
     """Date-based reminders from ``(object_id, vendor_id, due_date, recipient_ids)`` rows.
 

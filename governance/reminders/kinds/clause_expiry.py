@@ -3,39 +3,19 @@
 from governance.models import Reminder, SecurityClause, Vendor
 from governance.reminders import messages, registry
 from governance.reminders.due import (
-    Midnight,
-    date_lead_bound,
-    date_window,
-    dated,
+    dated_objects,
     midnight,
-    not_yet_reminded,
 )
 
 KIND = Reminder.Kind.CLAUSE_EXPIRY
 
 
 def due(sweep):
-    first, last = date_window(sweep, KIND)
     # clause_expires_on_idx
-    clauses = (
-        SecurityClause.objects.filter(expires_on__gte=first, expires_on__lte=last)
-        .exclude(status=SecurityClause.Status.MISSING)
-        .exclude(vendor__status=Vendor.Status.ENDED)
+    clauses = SecurityClause.objects.exclude(status=SecurityClause.Status.MISSING).exclude(
+        vendor__status=Vendor.Status.ENDED
     )
-    clauses = not_yet_reminded(
-        clauses,
-        KIND,
-        occurrence=Midnight("expires_on"),
-        recipients=("vendor__owner_id",),
-        lead_bound=date_lead_bound("expires_on", sweep, KIND),
-    )
-    rows = clauses.order_by().values_list("pk", "vendor_id", "expires_on", "vendor__owner_id")
-    return dated(
-        KIND,
-        SecurityClause,
-        ((pk, vendor, day, (owner,)) for pk, vendor, day, owner in rows),
-        sweep,
-    )
+    return dated_objects(sweep, KIND, clauses, "expires_on", recipients=("vendor__owner_id",))
 
 
 def still_due(reminder, clause):

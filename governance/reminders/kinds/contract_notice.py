@@ -7,37 +7,21 @@ from governance.reminders import messages, registry
 from governance.reminders.due import (
     DATE_MARGIN,
     DaysBefore,
-    Midnight,
-    date_lead_bound,
-    date_window,
-    dated,
+    dated_objects,
     midnight,
-    not_yet_reminded,
 )
 
 KIND = Reminder.Kind.CONTRACT_NOTICE
 
 
 def due(sweep):
-    first, last = date_window(sweep, KIND)
     # vendor_contract_end_idx narrows to contracts not yet ended; the deadline is computed.
     vendors = (
         Vendor.objects.exclude(status=Vendor.Status.ENDED)
         .filter(contract_end__gte=sweep.today - DATE_MARGIN)
         .annotate(deadline=DaysBefore("contract_end", "renewal_notice_days"))
-        .filter(deadline__gte=first, deadline__lte=last)
     )
-    vendors = not_yet_reminded(
-        vendors,
-        KIND,
-        occurrence=Midnight("deadline"),
-        recipients=("owner_id",),
-        lead_bound=date_lead_bound("deadline", sweep, KIND),
-    )
-    rows = vendors.order_by().values_list("pk", "deadline", "owner_id")
-    return dated(
-        KIND, Vendor, ((pk, pk, deadline, (owner,)) for pk, deadline, owner in rows), sweep
-    )
+    return dated_objects(sweep, KIND, vendors, "deadline", recipients=("owner_id",), vendor="pk")
 
 
 def still_due(reminder, vendor):

@@ -4,12 +4,8 @@ owner and the relationship owner."""
 from governance.models import Goal, Reminder, Vendor
 from governance.reminders import messages, registry
 from governance.reminders.due import (
-    Midnight,
-    date_lead_bound,
-    date_window,
-    dated,
+    dated_objects,
     midnight,
-    not_yet_reminded,
 )
 
 KIND = Reminder.Kind.GOAL_DUE
@@ -17,26 +13,12 @@ OPEN_STATUSES = tuple(status for status in Goal.Status if status not in Goal.CLO
 
 
 def due(sweep):
-    first, last = date_window(sweep, KIND)
     # goal_status_due_idx
-    goals = Goal.objects.filter(
-        status__in=OPEN_STATUSES, due_date__gte=first, due_date__lte=last
-    ).exclude(vendor__status=Vendor.Status.ENDED)
-    goals = not_yet_reminded(
-        goals,
-        KIND,
-        occurrence=Midnight("due_date"),
-        recipients=("owner_id", "vendor__owner_id"),
-        lead_bound=date_lead_bound("due_date", sweep, KIND),
+    goals = Goal.objects.filter(status__in=OPEN_STATUSES).exclude(
+        vendor__status=Vendor.Status.ENDED
     )
-    rows = goals.order_by().values_list(
-        "pk", "vendor_id", "due_date", "owner_id", "vendor__owner_id"
-    )
-    return dated(
-        KIND,
-        Goal,
-        ((pk, vendor, day, (owner, vendor_owner)) for pk, vendor, day, owner, vendor_owner in rows),
-        sweep,
+    return dated_objects(
+        sweep, KIND, goals, "due_date", recipients=("owner_id", "vendor__owner_id")
     )
 
 

@@ -4,38 +4,20 @@ owner."""
 from governance.models import Reminder, Review, Vendor
 from governance.reminders import messages, registry
 from governance.reminders.due import (
-    Midnight,
-    date_lead_bound,
-    date_window,
-    dated,
+    dated_objects,
     midnight,
-    not_yet_reminded,
 )
 
 KIND = Reminder.Kind.REVIEW_UPCOMING
 
 
 def due(sweep):
-    first, last = date_window(sweep, KIND)
     # review_status_sched_idx: the open reviews in the window.
-    reviews = Review.objects.filter(
-        status__in=Review.OPEN_STATUSES, scheduled_for__gte=first, scheduled_for__lte=last
-    ).exclude(vendor__status=Vendor.Status.ENDED)
-    reviews = not_yet_reminded(
-        reviews,
-        KIND,
-        occurrence=Midnight("scheduled_for"),
-        recipients=("reviewer_id", "vendor__owner_id"),
-        lead_bound=date_lead_bound("scheduled_for", sweep, KIND),
+    reviews = Review.objects.filter(status__in=Review.OPEN_STATUSES).exclude(
+        vendor__status=Vendor.Status.ENDED
     )
-    rows = reviews.order_by().values_list(
-        "pk", "vendor_id", "scheduled_for", "reviewer_id", "vendor__owner_id"
-    )
-    return dated(
-        KIND,
-        Review,
-        ((pk, vendor, day, (reviewer, owner)) for pk, vendor, day, reviewer, owner in rows),
-        sweep,
+    return dated_objects(
+        sweep, KIND, reviews, "scheduled_for", recipients=("reviewer_id", "vendor__owner_id")
     )
 
 
