@@ -91,24 +91,24 @@ def incidents_with_breach_flags(queryset, *, now=None):
     """
     now = now or timezone.now()
     return queryset.annotate(
-        response_breached=ExpressionWrapper(
-            # Each branch tests for NULL explicitly, so the flag is True or False, never NULL
-            # (``acknowledged_at > due`` alone is NULL while unacknowledged).
-            Q(response_due_at__isnull=False)
-            & (
-                Q(acknowledged_at__isnull=False, acknowledged_at__gt=F("response_due_at"))
-                | Q(acknowledged_at__isnull=True, response_due_at__lt=now)
-            ),
-            output_field=BooleanField(),
+        response_breached=_breached("response_due_at", "acknowledged_at", now),
+        resolution_breached=_breached("resolution_due_at", "resolved_at", now),
+    )
+
+
+def _breached(due, done, now):
+    """True when the target ``due`` passed without ``done``, or ``done`` came after it.
+
+    Each branch tests for NULL explicitly, so the flag is True or False, never NULL
+    (``done > due`` alone is NULL while not done).
+    """
+    return ExpressionWrapper(
+        Q(**{f"{due}__isnull": False})
+        & (
+            Q(**{f"{done}__isnull": False, f"{done}__gt": F(due)})
+            | Q(**{f"{done}__isnull": True, f"{due}__lt": now})
         ),
-        resolution_breached=ExpressionWrapper(
-            Q(resolution_due_at__isnull=False)
-            & (
-                Q(resolved_at__isnull=False, resolved_at__gt=F("resolution_due_at"))
-                | Q(resolved_at__isnull=True, resolution_due_at__lt=now)
-            ),
-            output_field=BooleanField(),
-        ),
+        output_field=BooleanField(),
     )
 
 

@@ -37,14 +37,7 @@ def vendor_create(*, owner, managers=None, **data):
     """Create a vendor, with its assigned ``managers`` when given; an empty review cadence
     takes the default of the vendor's tier. All or nothing."""
     _check_owner(owner)
-    vendor = Vendor(owner=owner)
-    assign_fields(vendor, data, VENDOR_FIELDS)
-    if not vendor.review_cadence:
-        vendor.review_cadence = scheduling.default_cadence_for_tier(vendor.tier)
-    validated_save(vendor)
-    if managers is not None:
-        vendor_managers_set(vendor, managers=managers)
-    return vendor
+    return _vendor_save(Vendor(owner=owner), managers=managers, data=data)
 
 
 @use_case
@@ -52,6 +45,10 @@ def vendor_update(vendor, *, managers=None, **data):
     """Change a vendor and, when given, replace its assigned ``managers``. All or nothing."""
     if "owner" in data and getattr(data["owner"], "pk", None) != vendor.owner_id:
         _check_owner(data["owner"])
+    return _vendor_save(vendor, managers=managers, data=data)
+
+
+def _vendor_save(vendor, *, managers, data):
     assign_fields(vendor, data, VENDOR_FIELDS)
     if not vendor.review_cadence:
         vendor.review_cadence = scheduling.default_cadence_for_tier(vendor.tier)
@@ -87,6 +84,13 @@ def vendor_delete(vendor):
     are given another role (deleting them with it would leave accounts without a profile).
     The foreign keys PROTECT both too, so no other door can delete it silently.
     """
+    vendor_check_deletable(vendor)
+    vendor.delete()
+
+
+def vendor_check_deletable(vendor):
+    """Raise the ``ValidationError`` saying why ``vendor_delete`` would refuse ``vendor``, if
+    it would: for a page to explain before anyone confirms."""
     history = vendor_history_counts(vendor)
     if history:
         listed = ", ".join(f"{count} {name}" for name, count in history.items())
@@ -102,7 +106,6 @@ def vendor_delete(vendor):
             "them another role first, or set the vendor's status to ended, which closes "
             "their portal."
         )
-    vendor.delete()
 
 
 @use_case
