@@ -1,12 +1,16 @@
-"""What every resource's viewset shares: role checks, history naming the user, refetching."""
+"""What every resource's viewset shares: role checks, history naming the user, refetching,
+deleting through a service."""
 
+from django.core.exceptions import ValidationError
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 from simple_history.models import HistoricalRecords
 
+from governance import services
 from governance.domain import access
 
 from .. import filters
+from ..exceptions import Conflict
 from ..permissions import RolePermission
 from ..scoping import VendorScopedQuerysetMixin
 
@@ -43,7 +47,13 @@ class GovernanceAPIMixin:
 
 
 class VendorScopedViewSet(GovernanceAPIMixin, VendorScopedQuerysetMixin, viewsets.ModelViewSet):
-    """CRUD on objects of visible vendors; the response shows the object as the list would."""
+    """CRUD on objects of visible vendors; the response shows the object as the list would.
+
+    ``delete_with``: the service that deletes one (a record with no rule of its own beyond
+    its foreign keys by default).
+    """
+
+    delete_with = staticmethod(services.record_delete)
 
     def perform_create(self, serializer):
         vendor = serializer.validated_data.get("vendor")
@@ -55,6 +65,13 @@ class VendorScopedViewSet(GovernanceAPIMixin, VendorScopedQuerysetMixin, viewset
     def perform_update(self, serializer):
         serializer.save()
         serializer.instance = self.refetch(serializer.instance)
+
+    def perform_destroy(self, instance):
+        try:
+            self.delete_with(instance)
+        except ValidationError as error:
+            # Refused for what still depends on it: a conflict with the current state.
+            raise Conflict(" ".join(error.messages)) from error
 
     def refetch(self, instance):
         """The saved object re-read with the list's annotations and fresh prefetches."""

@@ -22,6 +22,4 @@ class ClauseViewSet(VendorScopedViewSet):
     search_fields = ["requirement", "clause_type"]
     ordering_fields = ["expires_on", "next_verification_due", "clause_type", "status", "vendor"]
     ordering = ["vendor", "clause_type"]
-
-    def perform_destroy(self, instance):
-        services.clause_delete(instance)
+    delete_with = staticmethod(services.clause_delete)

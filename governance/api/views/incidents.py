@@ -27,9 +27,7 @@ class SLATargetViewSet(VendorScopedViewSet):
     search_fields = ["vendor__name"]
     ordering_fields = ["vendor", "priority", "response_minutes", "resolution_minutes"]
     ordering = ["vendor", "priority"]
-
-    def perform_destroy(self, instance):
-        services.sla_target_delete(instance)
+    delete_with = staticmethod(services.sla_target_delete)
 
 
 @extend_schema_view(

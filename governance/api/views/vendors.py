@@ -1,6 +1,5 @@
 """Vendors (with their managers, history and scorecard) and their contacts."""
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -12,7 +11,6 @@ from governance.models import Contact, Vendor
 from governance.selectors import history as change_history
 
 from .. import filters, serializers
-from ..exceptions import Conflict
 from ..permissions import HistoryPermission, RolePermission
 from .base import VendorScopedViewSet
 
@@ -38,6 +36,7 @@ class VendorViewSet(VendorScopedViewSet):
     queryset = Vendor.objects.all()
     vendor_lookup = ""
     serializer_class = serializers.VendorSerializer
+    delete_with = staticmethod(services.vendor_delete)
     filterset_class = filters.VendorFilter
     search_fields = ["name", "notes"]
     ordering_fields = [
@@ -71,10 +70,7 @@ class VendorViewSet(VendorScopedViewSet):
 
     def perform_destroy(self, instance):
         self.check_may_assign(instance)
-        try:
-            services.vendor_delete(instance)
-        except ValidationError as error:
-            raise Conflict(" ".join(error.messages)) from error
+        super().perform_destroy(instance)
 
     @extend_schema(
         summary="A vendor's change history",
