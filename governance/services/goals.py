@@ -43,9 +43,22 @@ def goal_save(goal):
 def goal_check_in_add(*, goal, date, value, note="", author=None):
     """Record progress; the goal's current value becomes that of its latest check-in."""
     check_in = GoalCheckIn(goal=goal, date=date, value=value, note=note, author=author)
+    return goal_check_in_save(check_in)
+
+
+@use_case
+def goal_check_in_save(check_in):
+    """Save a check-in, new or changed; the goal's current value follows its latest one."""
     validated_save(check_in)
-    goal_refresh_current_value(goal)
+    goal_refresh_current_value(check_in.goal)
     return check_in
+
+
+@use_case
+def goal_check_in_delete(check_in):
+    """Delete a check-in; the goal's current value follows its latest remaining one."""
+    check_in.delete()
+    goal_refresh_current_value(check_in.goal)
 
 
 @use_case

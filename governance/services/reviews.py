@@ -125,6 +125,21 @@ def review_refresh_overall_score(review):
 
 
 @use_case
+def review_score_save(score):
+    """Save one criterion's score; the review's overall score follows."""
+    validated_save(score)
+    review_refresh_overall_score(score.review)
+    return score
+
+
+@use_case
+def review_score_delete(score):
+    """Delete one criterion's score; the review's overall score follows."""
+    score.delete()
+    review_refresh_overall_score(score.review)
+
+
+@use_case
 def review_complete(review, *, today=None, now=None):
     """Complete a review and schedule the next one; returns the next review.
 

@@ -4,6 +4,7 @@ import functools
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from governance.services import figures
 
@@ -62,3 +63,17 @@ def use_case(function):
             return function(*args, **kwargs)
 
     return run
+
+
+@use_case
+def record_delete(instance):
+    """Delete ``instance`` (and what its foreign keys cascade to), for a record whose deletion
+    has no rule beyond those keys. One that other records protect is a ``ValidationError``
+    naming them, whichever door asks, not a database error."""
+    try:
+        instance.delete()
+    except ProtectedError as error:
+        kinds = sorted({str(row._meta.verbose_name_plural) for row in error.protected_objects})
+        raise ValidationError(
+            f"{instance} cannot be deleted: {', '.join(kinds)} refer to it."
+        ) from error

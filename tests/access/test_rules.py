@@ -226,7 +226,8 @@ def test_an_administrator_makes_a_user_a_vendor_representative_in_the_admin(worl
     with_vendor = browser.post(url, {**data, "profile-0-vendor": world.other.vendor.pk})
 
     assert without_vendor.status_code == 200
-    assert "Choose the vendor this representative belongs to." in without_vendor.content.decode()
+    # The model's rule, in its own words: the admin's form only maps the fields.
+    assert "A vendor representative belongs to exactly one" in without_vendor.content.decode()
     assert with_vendor.status_code == 302
     viewer = type(viewer).objects.get(pk=viewer.pk)
     assert access.portal_vendor(viewer) == world.other.vendor

@@ -207,9 +207,7 @@ def test_an_external_id_cannot_be_changed_to_one_already_taken(api, vendor):
     response = api.patch(f"/api/v1/incidents/{other.pk}/", {"external_id": "INC-1"})
 
     assert response.status_code == 400
-    assert response.json() == {
-        "external_id": ["This vendor already has an incident with this id."]
-    }
+    assert response.json() == {"external_id": ["This vendor already has an incident with this id."]}
     other.refresh_from_db()
     assert other.external_id == "INC-2"
 

@@ -325,8 +325,12 @@ def test_the_admin_refuses_a_meeting_duration_past_a_day_with_a_form_error(
 
     response = admin_client.post(f"/admin/governance/meeting/{meeting.pk}/change/", data)
 
+    # The model's rule refuses it, on the field; the page, with the meeting's next
+    # occurrences as saved, renders.
     assert response.status_code == 200
     assert "duration_minutes" in response.context["adminform"].form.errors
+    meeting.refresh_from_db()
+    assert meeting.duration_minutes != int(minutes)
 
 
 # --- lone surrogates in JSON typed into a form --------------------------------------------------

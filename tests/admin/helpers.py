@@ -1,0 +1,89 @@
+"""What the admin tests share: admin URLs, a portfolio with a row of every kind, messages."""
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone
+
+from governance import services
+from governance.models import ActionItem, GoalCheckIn, Reminder, Review, ReviewScore
+from tests.factories import (
+    ClauseFactory,
+    ContactFactory,
+    GoalFactory,
+    IncidentFactory,
+    MeetingFactory,
+    ReviewFactory,
+    SLATargetFactory,
+    VendorFactory,
+)
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def portfolio(count, owner):
+    """``count`` vendors, each with one row of every kind the admin lists."""
+    review_type = ContentType.objects.get_for_model(Review)
+    for _ in range(count):
+        vendor = VendorFactory(owner=owner)
+        contact = ContactFactory(vendor=vendor, is_primary=True)
+        SLATargetFactory(vendor=vendor, priority="P1")
+        review = ReviewFactory(vendor=vendor, reviewer=owner)
+        ReviewScore.objects.create(review=review, criterion="quality", score=4)
+        ActionItem.objects.create(review=review, description="Share the patch calendar")
+        goal = GoalFactory(vendor=vendor, owner=owner, vendor_owner=contact)
+        GoalCheckIn.objects.create(goal=goal, date=dt.date(2026, 2, 1), value=70)
+        meeting = MeetingFactory(vendor=vendor)
+        meeting.attendees.add(owner)
+        meeting.contacts.add(contact)
+        services.agenda_propose(meeting=meeting, author=owner, text="Review the patch window")
+        services.incident_save(IncidentFactory.build(vendor=vendor))
+        ClauseFactory(vendor=vendor)
+        Reminder.objects.create(
+            kind=Reminder.Kind.REVIEW_UPCOMING,
+            content_type=review_type,
+            object_id=review.pk,
+            vendor=vendor,
+            occurrence=timezone.now(),
+            lead_time=dt.timedelta(days=3),
+            recipient=owner,
+            status=Reminder.Status.FAILED,
+            attempts=5,
+            last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+        )
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def vendor_form(owner, **overrides):
+    """The vendor add form as a browser sends it, with one SLA target row."""
+    data = {
+        "name": "Bluepeak Networks GmbH",
+        "services": ["network_management", "security"],
+        "tier": "critical",
+        "status": "active",
+        "owner": owner.pk,
+        "notes": "",
+        "contract_start": "2026-01-01",
+        "contract_end": "2028-12-31",
+        "renewal_notice_days": "90",
+        "annual_value": "1200000",
+        "currency": "EUR",
+        "country": "DE",
+        "time_zone": "Europe/Berlin",
+        "review_cadence": "",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+        "sla_targets-TOTAL_FORMS": "1",
+        "sla_targets-INITIAL_FORMS": "0",
+        "sla_targets-0-priority": "P1",
+        "sla_targets-0-response_minutes": "15",
+        "sla_targets-0-resolution_minutes": "240",
+    }
+    data.update(overrides)
+    return data
