@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
 from devtools import demo
+from devtools.demo import builder, portfolio
 from governance import selectors, services
 from governance.domain import scheduling
 from governance.models import (
@@ -315,15 +316,15 @@ def test_the_same_seed_gives_the_same_portfolio(seeded):
 
 
 def test_a_failure_half_way_leaves_nothing_seeded(monkeypatch):
-    monkeypatch.setattr(demo, "CHUNK_VENDORS", 2)
-    original = demo._Builder._clauses
+    monkeypatch.setattr(portfolio, "CHUNK_VENDORS", 2)
+    original = builder._Builder._clauses
 
     def fail_on_the_fourth_vendor(self, chunk, rng, index, vendor, domain):
         if index == 3:
             raise RuntimeError("disk full")
         return original(self, chunk, rng, index, vendor, domain)
 
-    monkeypatch.setattr(demo._Builder, "_clauses", fail_on_the_fourth_vendor)
+    monkeypatch.setattr(builder._Builder, "_clauses", fail_on_the_fourth_vendor)
 
     with pytest.raises(RuntimeError, match="disk full"):
         _seed()
