@@ -7,7 +7,6 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
-    Q,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -33,12 +32,7 @@ def sla_compliance(vendors, *, start, end, now=None):
         )
         .values("vendor_id")
         .annotate(
-            met=Count("id", filter=Q(resolved_at__lte=F("resolution_due_at"))),
-            breached=Count(
-                "id",
-                filter=Q(resolved_at__gt=F("resolution_due_at"))
-                | Q(resolved_at__isnull=True, resolution_due_at__lt=now),
-            ),
+            **_met_and_breached(now),
         )
         .order_by()
     )
@@ -49,6 +43,17 @@ def sla_compliance(vendors, *, start, end, now=None):
             "compliance": _percent(row["met"], row["met"] + row["breached"]),
         }
         for row in rows
+    }
+
+
+def _met_and_breached(now):
+    """Counts of resolution targets met and breached (incidents within their target, or
+    without one, count neither way)."""
+    return {
+        "met": Count("id", filter=Incident.target_met("resolution_due_at", "resolved_at")),
+        "breached": Count(
+            "id", filter=Incident.target_breached("resolution_due_at", "resolved_at", now)
+        ),
     }
 
 
@@ -63,12 +68,7 @@ def sla_compliance_by_month(vendor, *, months=12, now=None):
         .annotate(month=TruncMonth("opened_at"))
         .values("month")
         .annotate(
-            met=Count("id", filter=Q(resolved_at__lte=F("resolution_due_at"))),
-            breached=Count(
-                "id",
-                filter=Q(resolved_at__gt=F("resolution_due_at"))
-                | Q(resolved_at__isnull=True, resolution_due_at__lt=now),
-            ),
+            **_met_and_breached(now),
         )
         .order_by("month")
     )
@@ -97,19 +97,7 @@ def incidents_with_breach_flags(queryset, *, now=None):
 
 
 def _breached(due, done, now):
-    """True when the target ``due`` passed without ``done``, or ``done`` came after it.
-
-    Each branch tests for NULL explicitly, so the flag is True or False, never NULL
-    (``done > due`` alone is NULL while not done).
-    """
-    return ExpressionWrapper(
-        Q(**{f"{due}__isnull": False})
-        & (
-            Q(**{f"{done}__isnull": False, f"{done}__gt": F(due)})
-            | Q(**{f"{done}__isnull": True, f"{due}__lt": now})
-        ),
-        output_field=BooleanField(),
-    )
+    return ExpressionWrapper(Incident.target_breached(due, done, now), output_field=BooleanField())
 
 
 def open_incidents(vendors, *, now=None):

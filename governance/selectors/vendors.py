@@ -53,11 +53,8 @@ def _sla_counts(vendor_ref, start, end, now):
         opened_at__lt=end,
         resolution_due_at__isnull=False,
     )
-    met = in_window.filter(resolved_at__isnull=False, resolved_at__lte=F("resolution_due_at"))
-    breached = in_window.filter(
-        Q(resolved_at__gt=F("resolution_due_at"))
-        | Q(resolved_at__isnull=True, resolution_due_at__lt=now)
-    )
+    met = in_window.filter(Incident.target_met("resolution_due_at", "resolved_at"))
+    breached = in_window.filter(Incident.target_breached("resolution_due_at", "resolved_at", now))
     return count_subquery(met), count_subquery(breached)
 
 

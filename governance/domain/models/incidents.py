@@ -169,6 +169,23 @@ class Incident(TimeStamped):
         """True when the resolution target passed without a resolution (as of ``now``)."""
         return _breached(self.resolution_due_at, self.resolved_at, now)
 
+    # The same rules for the database, as filters on a target's ``due`` field and the field
+    # that meets it (``acknowledged_at`` or ``resolved_at``). Each branch tests for NULL, so a
+    # flag built from them is True or False, never NULL.
+    @staticmethod
+    def target_breached(due, done, now):
+        """Filter: the target ``due`` passed without ``done`` (as of ``now``), or ``done`` came
+        after it; as ``resolution_breached_at`` decides for one incident."""
+        return Q(**{f"{due}__isnull": False}) & (
+            Q(**{f"{done}__isnull": False, f"{done}__gt": F(due)})
+            | Q(**{f"{done}__isnull": True, f"{due}__lt": now})
+        )
+
+    @staticmethod
+    def target_met(due, done):
+        """Filter: ``done`` came by the target ``due``."""
+        return Q(**{f"{done}__isnull": False, f"{done}__lte": F(due)})
+
 
 def _breached(due, done, now):
     if due is None:
