@@ -167,6 +167,7 @@ from governance.models import Incident, SLATarget
 
 tag = os.environ["SMOKE_TAG"]
 owner = get_user_model().objects.create_user(f"owner-{tag}", f"owner-{tag}@example.com")
+services.user_role_set(owner, role="manager")  # a new account is a viewer: it may own none
 vendor = services.vendor_create(
     owner=owner, name=f"Smoke {tag}", services=["hosting"], tier="high", status="active"
 )
