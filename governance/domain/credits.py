@@ -14,6 +14,8 @@ Pure arithmetic on ``Decimal``; the counts come from the database (``services.cr
 - A month with no incident that met or breached its target owes nothing.
 """
 
+import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 CENTS = Decimal("0.01")
@@ -80,3 +82,18 @@ def credit_due(*, fee, bands, per_breach, cap_percent, met, breached, breaches_b
     total += per_breach_amount(per_breach, breaches_by_priority)
     cap = fee * Decimal(cap_percent) / HUNDRED
     return to_cents(min(total, cap))
+
+
+MONTH_MESSAGE = "Use a month as YYYY-MM, between 1900-01 and 2199-12."
+
+
+def parse_month(text):
+    """The first day of the month written ``YYYY-MM``; ``ValueError`` (``MONTH_MESSAGE``) for
+    anything else or a month outside the stored window."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text or "")
+    if not match:
+        raise ValueError(MONTH_MESSAGE)
+    year, month = int(match[1]), int(match[2])
+    if not (1900 <= year <= 2199 and 1 <= month <= 12):
+        raise ValueError(MONTH_MESSAGE)
+    return dt.date(year, month, 1)

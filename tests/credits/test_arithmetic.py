@@ -1,6 +1,9 @@
 """The credit arithmetic (governance.domain.credits): bands, per-breach, cap, rounding."""
 
+import datetime as dt
 from decimal import Decimal
+
+import pytest
 
 from governance.domain import credits
 
@@ -74,3 +77,10 @@ def test_the_fee_is_the_policys_or_the_annual_value_over_twelve():
     assert credits.monthly_fee(None, Decimal("1000.00")) == Decimal("83.33")
     assert credits.monthly_fee(None, Decimal("1000.06")) == Decimal("83.34")
     assert credits.monthly_fee(None, None) == Decimal("0.00")
+
+
+def test_a_month_is_written_year_dash_month():
+    assert credits.parse_month("2026-03") == dt.date(2026, 3, 1)
+    for text in ("2026-3", "2026-13", "2026-00", "1899-12", "2200-01", "2026-03-01", "", None):
+        with pytest.raises(ValueError, match="YYYY-MM"):
+            credits.parse_month(text)
