@@ -339,6 +339,9 @@ GOVERNANCE_DEFAULT_USER_TIME_ZONE = env("DEFAULT_USER_TIME_ZONE", default="UTC")
 # promotes people in the admin.
 GOVERNANCE_NEW_USER_ROLE = env("NEW_USER_ROLE", default="viewer")
 GOVERNANCE_SLA_WINDOW_DAYS = 90
+# Hours we have to notify the supervisory authority of a breach of personal data, from
+# becoming aware of it (GDPR article 33: 72); the clock of governance.domain.notification.
+GOVERNANCE_AUTHORITY_NOTIFICATION_HOURS = env.int("AUTHORITY_NOTIFICATION_HOURS", default=72)
 
 # --- Reminders (governance/reminders/) --------------------------------------------------------
 # Site lead times per kind, over each kind's defaults (governance/reminders/kinds/); each user

@@ -27,6 +27,8 @@ RANGE_MESSAGE = "Use a date between 1900-01-01 and 2199-12-31."
 MAX_NOTICE_DAYS = 3660
 # An SLA target, in minutes (ten years): every due time derived from it stays readable.
 MAX_SLA_MINUTES = 10 * 366 * 24 * 60
+# A breach-notification window, in hours (a leap year).
+MAX_NOTIFICATION_HOURS = 366 * 24
 
 # JSON values (lists of services, clause parameters, reminder preferences) are small: a
 # deeper or larger one is an attack on the parser, not data.

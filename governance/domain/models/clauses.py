@@ -1,6 +1,7 @@
 """Security clauses of the contract and the clause types a tier requires."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -38,17 +39,37 @@ class SecurityClauseStatus(models.TextChoices):
     NON_COMPLIANT = "non_compliant", "Non-compliant"
 
 
+# What only a breach-notification clause states; any other keeps each at its empty value.
+NOTIFICATION_ONLY_FIELDS = {"notification_hours": None, "notify_whom": "", "notify_how": ""}
+
+
 class SecurityClause(TimeStamped):
     Status = SecurityClauseStatus
     # A clause counts towards coverage when it is in force in one of these statuses.
     COVERING_STATUSES = (Status.AGREED, Status.VERIFIED)
-    constraint_fields = {"clause_expires_after_effective": "expires_on"}
+    constraint_fields = {
+        "clause_expires_after_effective": "expires_on",
+        "clause_notification_hours_positive": "notification_hours",
+        "clause_notification_only_breach": "clause_type",
+    }
 
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="clauses")
     clause_type = models.CharField(max_length=32, choices=ClauseType)
     requirement = bounds.TextField(blank=True)
-    # Type-specific parameters, e.g. {"notification_hours": 24} for breach notification.
+    # Further type-specific parameters, e.g. {"min_tls": "1.2"} for encryption.
     parameters = bounds.JSONField(default=dict, blank=True)
+    # Breach notification only: the vendor's window, from detection, and to whom and how.
+    notification_hours = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, "Give the window in whole hours, at least 1."),
+            bounds.at_most(bounds.MAX_NOTIFICATION_HOURS, "Use at most 8784 hours (a year)."),
+        ],
+        help_text="Hours from detection within which the vendor must notify us.",
+    )
+    notify_whom = bounds.LineField(max_length=200, blank=True)
+    notify_how = bounds.LineField(max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=Status, default=Status.MISSING)
     evidence_url = models.URLField(max_length=500, blank=True)
     evidence_file = models.FileField(
@@ -95,6 +116,17 @@ class SecurityClause(TimeStamped):
                 name="clause_type_valid", condition=Q(clause_type__in=ClauseType.values)
             ),
             models.CheckConstraint(
+                name="clause_notification_hours_positive",
+                condition=Q(notification_hours__isnull=True) | Q(notification_hours__gt=0),
+                violation_error_message="Give the window in whole hours, at least 1.",
+            ),
+            models.CheckConstraint(
+                name="clause_notification_only_breach",
+                condition=Q(clause_type=ClauseType.BREACH_NOTIFICATION)
+                | Q(**NOTIFICATION_ONLY_FIELDS),
+                violation_error_message="Only a breach-notification clause states these.",
+            ),
+            models.CheckConstraint(
                 name="clause_status_valid",
                 condition=Q(status__in=SecurityClauseStatus.values),
             ),
@@ -112,10 +144,15 @@ class SecurityClause(TimeStamped):
         return reverse("governance:vendor-detail", args=[self.vendor_id]) + "#clauses"
 
     def clean(self):
+        errors = {}
         if not isinstance(self.parameters, dict):
-            raise ValidationError(
-                {"parameters": 'Enter a JSON object such as {"notification_hours": 24}.'}
-            )
+            errors["parameters"] = 'Enter a JSON object such as {"min_tls": "1.2"}.'
+        if self.clause_type != ClauseType.BREACH_NOTIFICATION:
+            for name, empty in NOTIFICATION_ONLY_FIELDS.items():
+                if getattr(self, name) != empty:
+                    errors[name] = "Only a breach-notification clause states this."
+        if errors:
+            raise ValidationError(errors)
 
 
 # The clause set each tier requires by default (editable afterwards as RequiredClause rows).

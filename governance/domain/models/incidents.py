@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from governance.domain import bounds
 from governance.domain.models.common import Service, TimeStamped
+from governance.domain.models.meetings import Meeting, MeetingKind
 from governance.domain.models.vendors import Vendor
 
 
@@ -76,15 +77,45 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class IncidentCategory(models.TextChoices):
+    SERVICE = "service", "Service"
+    SECURITY = "security", "Security"
+
+
+# What only a security incident records; a service incident keeps each at its empty value.
+SECURITY_ONLY_FIELDS = {
+    "detected_at": None,
+    "vendor_notified_at": None,
+    "notified_by": "",
+    "personal_data_affected": False,
+    "systems_affected": "",
+    "data_involved": "",
+    "contained_at": None,
+    "authority_notified_at": None,
+    "postmortem_meeting": None,
+}
+
+
 class Incident(TimeStamped):
-    """An SLA incident; due times are derived from the vendor's SLA target by the services."""
+    """An SLA incident; due times are derived from the vendor's SLA target by the services.
+
+    A security incident also records the vendor's detection and notification (its clock, see
+    ``governance.domain.notification``), containment, and our notification of the authority.
+    Its closure is ``resolved_at``, as for any incident.
+    """
 
     Status = IncidentStatus
+    Category = IncidentCategory
     OPEN_STATUSES = (Status.OPEN, Status.ACKNOWLEDGED)
     constraint_fields = {
         "incident_external_id_unique_per_vendor": "external_id",
         "incident_resolved_after_opened": "resolved_at",
         "incident_acknowledged_after_opened": "acknowledged_at",
+        "incident_security_detected": "detected_at",
+        "incident_security_fields_only_on_security": "category",
+        "incident_notified_after_detected": "vendor_notified_at",
+        "incident_contained_after_detected": "contained_at",
+        "incident_resolved_after_detected": "resolved_at",
     }
 
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="incidents")
@@ -98,6 +129,34 @@ class Incident(TimeStamped):
     resolved_at = bounds.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status, default=Status.OPEN)
     root_cause = bounds.TextField(blank=True)
+    category = models.CharField(max_length=16, choices=Category, default=Category.SERVICE)
+    # Security incidents only (SECURITY_ONLY_FIELDS).
+    detected_at = bounds.DateTimeField(
+        null=True, blank=True, help_text="When the vendor detected the incident."
+    )
+    vendor_notified_at = bounds.DateTimeField(
+        null=True, blank=True, help_text="When the vendor notified us."
+    )
+    # Free text, not a Contact: whoever calls is often not a recorded contact, and the name
+    # must outlive the contact's record.
+    notified_by = bounds.LineField(
+        max_length=200, blank=True, help_text="Who at the vendor notified us."
+    )
+    personal_data_affected = models.BooleanField(default=False)
+    systems_affected = bounds.TextField(blank=True)
+    data_involved = bounds.TextField(blank=True)
+    contained_at = bounds.DateTimeField(null=True, blank=True)
+    authority_notified_at = bounds.DateTimeField(
+        null=True, blank=True, help_text="When we notified the supervisory authority."
+    )
+    postmortem_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="postmortem_of",
+        help_text="The post-incident review: a post-mortem meeting with this vendor.",
+    )
     # Derived from the SLA target when the incident is written (services.incident_*).
     response_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution_due_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -130,6 +189,41 @@ class Incident(TimeStamped):
                 name="incident_status_valid",
                 condition=Q(status__in=IncidentStatus.values),
             ),
+            models.CheckConstraint(
+                name="incident_category_valid",
+                condition=Q(category__in=IncidentCategory.values),
+            ),
+            models.CheckConstraint(
+                name="incident_security_detected",
+                condition=~Q(category=IncidentCategory.SECURITY) | Q(detected_at__isnull=False),
+                violation_error_message="A security incident records when it was detected.",
+            ),
+            models.CheckConstraint(
+                name="incident_security_fields_only_on_security",
+                condition=Q(category=IncidentCategory.SECURITY) | Q(**SECURITY_ONLY_FIELDS),
+                violation_error_message="Only a security incident records these details.",
+            ),
+            models.CheckConstraint(
+                name="incident_notified_after_detected",
+                condition=Q(vendor_notified_at__isnull=True)
+                | Q(detected_at__isnull=True)
+                | Q(vendor_notified_at__gte=F("detected_at")),
+                violation_error_message="The vendor cannot notify us before it detected it.",
+            ),
+            models.CheckConstraint(
+                name="incident_contained_after_detected",
+                condition=Q(contained_at__isnull=True)
+                | Q(detected_at__isnull=True)
+                | Q(contained_at__gte=F("detected_at")),
+                violation_error_message="An incident cannot be contained before it was detected.",
+            ),
+            models.CheckConstraint(
+                name="incident_resolved_after_detected",
+                condition=Q(resolved_at__isnull=True)
+                | Q(detected_at__isnull=True)
+                | Q(resolved_at__gte=F("detected_at")),
+                violation_error_message="An incident cannot be closed before it was detected.",
+            ),
         ]
         indexes = [
             # The incident lists, newest first.
@@ -158,8 +252,29 @@ class Incident(TimeStamped):
             errors["opened_at"] = "An incident cannot open in the future."
         if self.resolved_at is not None and self.resolved_at > latest:
             errors["resolved_at"] = "Cannot be in the future."
+        if self.category == IncidentCategory.SECURITY:
+            errors.update(self._security_errors(latest))
+        else:
+            for name, empty in SECURITY_ONLY_FIELDS.items():
+                if getattr(self, _attname(name)) != empty:
+                    errors[name] = "Only a security incident records this."
         if errors:
             raise ValidationError(errors)
+
+    def _security_errors(self, latest):
+        errors = {}
+        if self.detected_at is None:
+            errors["detected_at"] = "A security incident records when it was detected."
+        for name in ("detected_at", "vendor_notified_at", "contained_at", "authority_notified_at"):
+            value = getattr(self, name)
+            if value is not None and value > latest:
+                errors[name] = "Cannot be in the future."
+        meeting = self.postmortem_meeting if self.postmortem_meeting_id else None
+        if meeting is not None and (
+            meeting.vendor_id != self.vendor_id or meeting.kind != MeetingKind.POSTMORTEM
+        ):
+            errors["postmortem_meeting"] = "Choose a post-mortem meeting with this vendor."
+        return errors
 
     def response_breached_at(self, now):
         """True when the response target passed without an acknowledgement (as of ``now``)."""
@@ -185,6 +300,10 @@ class Incident(TimeStamped):
     def target_met(due, done):
         """Filter: ``done`` came by the target ``due``."""
         return Q(**{f"{done}__isnull": False, f"{done}__lte": F(due)})
+
+
+def _attname(name):
+    return "postmortem_meeting_id" if name == "postmortem_meeting" else name
 
 
 def _breached(due, done, now):
