@@ -1,0 +1,122 @@
+"""The two clocks of a security incident: pure arithmetic on times, no database.
+
+The vendor's clock runs from detection for the window of the breach-notification clause in
+force at detection; ours (the supervisory authority's) runs from our awareness for the hours
+of ``GOVERNANCE_AUTHORITY_NOTIFICATION_HOURS``, and only when personal data is affected.
+
+A window is counted in elapsed hours, so across a change to or from summer time a 24-hour
+window ends an hour later or earlier on the wall clock. Which clause is in force is a matter
+of calendar days (a contract's effective and expiry dates), judged on the detection's date in
+the vendor's time zone.
+"""
+
+import dataclasses
+import datetime as dt
+
+from django.db import models
+
+from governance.domain.models.incidents import IncidentCategory
+from governance.domain.zones import zone_or_utc
+
+
+class NotificationStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    ON_TIME = "on_time", "On time"
+    LATE = "late", "Late"
+    OVERDUE = "overdue", "Overdue"
+    NO_CLAUSE = "no_clause", "No clause in force"
+
+
+@dataclasses.dataclass(frozen=True)
+class Clock:
+    """One notification clock as of a moment.
+
+    ``due_at`` is None only for ``no_clause``. ``left`` is the time left while ``running``;
+    ``late_by`` how late the notification came (``late``) or how far past the deadline it is
+    still missing (``overdue``).
+    """
+
+    status: str
+    due_at: dt.datetime | None = None
+    left: dt.timedelta | None = None
+    late_by: dt.timedelta | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ClauseVersion:
+    """A breach-notification clause as it stood from ``recorded_at`` (None: deleted then)."""
+
+    recorded_at: dt.datetime
+    clause: object | None
+
+
+def _after(moment, hours):
+    # In UTC: Python adds a timedelta to the wall clock of a moment's own zone, which across
+    # a change of summer time would give an hour more or less than elapsed.
+    return moment.astimezone(dt.UTC) + dt.timedelta(hours=hours)
+
+
+def clock(due_at, done_at, now):
+    """The status of a deadline ``due_at`` met at ``done_at`` (None: not yet), as of ``now``.
+
+    A notification exactly at the deadline is on time.
+    """
+    if done_at is not None:
+        if done_at <= due_at:
+            return Clock(NotificationStatus.ON_TIME, due_at)
+        return Clock(NotificationStatus.LATE, due_at, late_by=done_at - due_at)
+    if now <= due_at:
+        return Clock(NotificationStatus.RUNNING, due_at, left=due_at - now)
+    return Clock(NotificationStatus.OVERDUE, due_at, late_by=now - due_at)
+
+
+def detection_day(detected_at, time_zone):
+    """The calendar day of a detection in the vendor's time zone."""
+    return detected_at.astimezone(zone_or_utc(time_zone)).date()
+
+
+def clause_in_force_at(versions, detected_at, time_zone):
+    """The clause version in force at detection, or None.
+
+    ``versions`` are one vendor's breach-notification clause versions, oldest first. The one
+    that counts is the version on file at detection (a clause recorded only afterwards is
+    taken as first recorded); it must be in force on the detection day: agreed or verified,
+    effective by then and not yet expired.
+    """
+    on_file = [version for version in versions if version.recorded_at <= detected_at]
+    chosen = on_file[-1] if on_file else next(iter(versions), None)
+    if chosen is None or chosen.clause is None:
+        return None
+    clause = chosen.clause
+    day = detection_day(detected_at, time_zone)
+    if clause.effective_date is not None and clause.effective_date > day:
+        return None
+    return clause if clause.is_in_force(day) else None
+
+
+def vendor_clock(incident, clause, now):
+    """The vendor's notification clock of a security incident against ``clause`` (the one in
+    force at detection, or None), as of ``now``; None for a service incident."""
+    if incident.category != IncidentCategory.SECURITY or incident.detected_at is None:
+        return None
+    if clause is None or not clause.notification_hours:
+        return Clock(NotificationStatus.NO_CLAUSE)
+    due_at = _after(incident.detected_at, clause.notification_hours)
+    return clock(due_at, incident.vendor_notified_at, now)
+
+
+def awareness(incident):
+    """When we became aware of a security incident: the vendor's notification, or the
+    opening of the incident here if that came first (we found it, or recorded it, before
+    the vendor told us)."""
+    moments = [incident.opened_at, incident.vendor_notified_at]
+    return min(moment for moment in moments if moment is not None)
+
+
+def authority_clock(incident, hours, now):
+    """Our clock towards the supervisory authority (``hours`` from awareness), as of ``now``;
+    None unless a security incident affects personal data."""
+    if incident.category != IncidentCategory.SECURITY or not incident.personal_data_affected:
+        return None
+    due_at = _after(awareness(incident), hours)
+    return clock(due_at, incident.authority_notified_at, now)
