@@ -97,3 +97,17 @@ def parse_month(text):
     if not (1900 <= year <= 2199 and 1 <= month <= 12):
         raise ValueError(MONTH_MESSAGE)
     return dt.date(year, month, 1)
+
+
+# A period of SLA compliance: at most this many days (a decade), so one count stays cheap.
+MAX_PERIOD_DAYS = 3660
+
+
+def period_errors(start, end):
+    """``{field: message}`` for a period from ``start`` to ``end`` (both included) that ends
+    before it starts or is longer than ``MAX_PERIOD_DAYS``."""
+    if end < start:
+        return {"end": "The period cannot end before it starts."}
+    if (end - start).days >= MAX_PERIOD_DAYS:
+        return {"end": f"Use a period of at most {MAX_PERIOD_DAYS} days."}
+    return {}

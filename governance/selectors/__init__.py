@@ -19,6 +19,11 @@ from governance.domain.health import (
     vendor_health,
 )
 from governance.selectors.clauses import clause_coverage
+from governance.selectors.credits import (
+    credit_policy_of,
+    credit_statements,
+    sla_compliance_for_period,
+)
 from governance.selectors.dashboard import (
     expiring_clauses,
     goals_at_risk,
@@ -65,6 +70,8 @@ __all__ = [
     "clause_coverage_percent",
     "count_subquery",
     "counted_rows",
+    "credit_policy_of",
+    "credit_statements",
     "expiring_clauses",
     "goals_at_risk",
     "goals_on_track_percent",
@@ -81,6 +88,7 @@ __all__ = [
     "reviews_due",
     "sla_compliance",
     "sla_compliance_by_month",
+    "sla_compliance_for_period",
     "sla_compliance_percent",
     "sla_window",
     "upcoming_occurrences",

@@ -14,6 +14,11 @@ from governance.services.clauses import (
     clause_save,
     clause_verify,
 )
+from governance.services.credits import (
+    credit_policy_save,
+    credit_statement_compute,
+    credit_statement_status_set,
+)
 from governance.services.goals import (
     GOAL_FIELDS,
     goal_check_in_add,
@@ -95,6 +100,9 @@ __all__ = [
     "clause_save",
     "clause_verify",
     "contact_save",
+    "credit_policy_save",
+    "credit_statement_compute",
+    "credit_statement_status_set",
     "goal_check_in_add",
     "goal_check_in_delete",
     "goal_check_in_save",

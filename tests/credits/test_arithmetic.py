@@ -84,3 +84,10 @@ def test_a_month_is_written_year_dash_month():
     for text in ("2026-3", "2026-13", "2026-00", "1899-12", "2200-01", "2026-03-01", "", None):
         with pytest.raises(ValueError, match="YYYY-MM"):
             credits.parse_month(text)
+
+
+def test_a_period_ends_on_or_after_its_start_and_spans_at_most_a_decade():
+    day = dt.date(2026, 3, 1)
+    assert credits.period_errors(day, day) == {}
+    assert "end" in credits.period_errors(day, day - dt.timedelta(days=1))
+    assert "end" in credits.period_errors(day, day + dt.timedelta(days=3660))

@@ -17,6 +17,13 @@ from governance.domain.models.common import (
     validate_services,
     validate_time_zone,
 )
+from governance.domain.models.credits import (
+    CreditPolicy,
+    CreditStatement,
+    CreditStatus,
+    validate_bands,
+    validate_per_breach,
+)
 from governance.domain.models.figures import (
     RowCount,
     VendorFigures,
@@ -76,6 +83,9 @@ __all__ = [
     "Cadence",
     "ClauseType",
     "Contact",
+    "CreditPolicy",
+    "CreditStatement",
+    "CreditStatus",
     "Goal",
     "GoalCheckIn",
     "GoalDirection",
@@ -109,8 +119,10 @@ __all__ = [
     "country_validator",
     "currency_validator",
     "time_zone_choices",
+    "validate_bands",
     "validate_lead_times",
     "validate_muted_kinds",
+    "validate_per_breach",
     "validate_rrule",
     "validate_services",
     "validate_time_zone",
