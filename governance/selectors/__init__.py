@@ -42,6 +42,10 @@ from governance.selectors.meetings import (
     meetings_with_next,
     upcoming_occurrences,
 )
+from governance.selectors.notification import (
+    IncidentClocks,
+    notification_clocks,
+)
 from governance.selectors.scoping import (
     count_subquery,
     counted_rows,
@@ -65,6 +69,7 @@ __all__ = [
     "HEALTH_WEIGHTS",
     "MEASURED_GOAL_STATUSES",
     "TIER_RANK",
+    "IncidentClocks",
     "Scorecard",
     "clause_coverage",
     "clause_coverage_percent",
@@ -82,6 +87,7 @@ __all__ = [
     "meetings_with_next",
     "next_meetings",
     "next_review_dates",
+    "notification_clocks",
     "open_incidents",
     "review_score_history",
     "review_score_percent",
