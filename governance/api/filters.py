@@ -13,6 +13,7 @@ from django_filters.widgets import BooleanWidget
 from rest_framework.filters import OrderingFilter, SearchFilter
 
 from governance import models as domain
+from governance.domain import credits
 from governance.domain.bounds import RANGE_MESSAGE, in_window
 
 from .scoping import visible_vendors
@@ -241,8 +242,11 @@ class IncidentFilter(VendorScopedFilterSet):
             "status": ["exact", "in"],
             "priority": ["exact", "in"],
             "service": ["exact"],
+            "category": ["exact"],
+            "personal_data_affected": ["exact"],
             "opened_at": ["gte", "lte"],
             "resolved_at": ["gte", "lte"],
+            "detected_at": ["gte", "lte"],
         }
 
 
@@ -255,6 +259,37 @@ class ClauseFilter(VendorScopedFilterSet):
             "expires_on": ["gte", "lte"],
             "next_verification_due": ["gte", "lte"],
         }
+
+
+class MonthFormField(forms.CharField):
+    """A month as YYYY-MM, cleaned to its first day."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return credits.parse_month(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class MonthFilter(filters.Filter):
+    field_class = MonthFormField
+
+
+class CreditPolicyFilter(VendorScopedFilterSet):
+    class Meta:
+        model = domain.CreditPolicy
+        fields = []
+
+
+class CreditStatementFilter(VendorScopedFilterSet):
+    month = MonthFilter(help_text="A month, YYYY-MM.")
+
+    class Meta:
+        model = domain.CreditStatement
+        fields = {"status": ["exact", "in"]}
 
 
 class ReminderFilter(VendorScopedFilterSet):

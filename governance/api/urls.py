@@ -19,6 +19,8 @@ router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("sla-targets", views.SLATargetViewSet, basename="sla-target")
 router.register("incidents", views.IncidentViewSet, basename="incident")
 router.register("clauses", views.ClauseViewSet, basename="clause")
+router.register("credit-policies", views.CreditPolicyViewSet, basename="credit-policy")
+router.register("credit-statements", views.CreditStatementViewSet, basename="credit-statement")
 router.register("reminders", views.ReminderViewSet, basename="reminder")
 router.register("users", views.UserViewSet, basename="user")
 
@@ -29,6 +31,11 @@ urlpatterns = [
     path("v1/auth/logout/", views.TokenRevokeView.as_view(), name="logout"),
     path("v1/auth/logout-all/", views.TokenRevokeAllView.as_view(), name="logout-all"),
     path("v1/goals/<int:goal_id>/check-ins/", check_ins, name="goal-check-ins"),
+    path(
+        "v1/vendors/<int:pk>/sla-compliance/",
+        views.VendorSLAComplianceView.as_view(),
+        name="vendor-sla-compliance",
+    ),
     path("v1/", include(router.urls)),
     # Internal users only, like every operation it describes.
     path(

@@ -5,6 +5,13 @@ They map fields and errors only: the rules are the domain's (see ``base``).
 
 from .auth import TokenObtainSerializer, TokenSerializer, TokensRevokedSerializer, UserSerializer
 from .clauses import ClauseSerializer
+from .credits import (
+    CreditComputeSerializer,
+    CreditPolicySerializer,
+    CreditStatementSerializer,
+    PeriodSerializer,
+    SLAComplianceSerializer,
+)
 from .goals import CheckInSerializer, GoalSerializer
 from .history import HistoryChangeSerializer, HistoryEntrySerializer, HistoryQuerySerializer
 from .incidents import IncidentSerializer, SLATargetSerializer
@@ -33,6 +40,9 @@ __all__ = [
     "CheckInSerializer",
     "ClauseSerializer",
     "ContactSerializer",
+    "CreditComputeSerializer",
+    "CreditPolicySerializer",
+    "CreditStatementSerializer",
     "GoalSerializer",
     "HealthPartsSerializer",
     "HistoryChangeSerializer",
@@ -42,11 +52,13 @@ __all__ = [
     "MeetingSerializer",
     "OccurrenceRangeSerializer",
     "OccurrenceSerializer",
+    "PeriodSerializer",
     "ReminderSerializer",
     "ReviewCompletionSerializer",
     "ReviewHistoryEntrySerializer",
     "ReviewScoreSerializer",
     "ReviewSerializer",
+    "SLAComplianceSerializer",
     "SLATargetSerializer",
     "ScorecardClausesSerializer",
     "ScorecardGoalsSerializer",

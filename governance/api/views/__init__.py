@@ -10,6 +10,7 @@ from .auth import (
     not_found,
 )
 from .clauses import ClauseViewSet
+from .credits import CreditPolicyViewSet, CreditStatementViewSet, VendorSLAComplianceView
 from .goals import GoalCheckInViewSet, GoalViewSet
 from .incidents import IncidentViewSet, SLATargetViewSet
 from .meetings import MeetingViewSet
@@ -20,6 +21,8 @@ from .vendors import ContactViewSet, VendorViewSet
 __all__ = [
     "ClauseViewSet",
     "ContactViewSet",
+    "CreditPolicyViewSet",
+    "CreditStatementViewSet",
     "DocsView",
     "GoalCheckInViewSet",
     "GoalViewSet",
@@ -32,6 +35,7 @@ __all__ = [
     "TokenRevokeAllView",
     "TokenRevokeView",
     "UserViewSet",
+    "VendorSLAComplianceView",
     "VendorViewSet",
     "not_found",
 ]
