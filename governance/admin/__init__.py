@@ -14,6 +14,7 @@ same handful of queries whatever its length.
 from governance.admin import (
     base,
     clauses,
+    credits,
     goals,
     incidents,
     meetings,
@@ -26,6 +27,7 @@ from governance.admin import (
 __all__ = [
     "base",
     "clauses",
+    "credits",
     "goals",
     "incidents",
     "meetings",

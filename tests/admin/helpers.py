@@ -1,13 +1,21 @@
 """What the admin tests share: admin URLs, a portfolio with a row of every kind, messages."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
 from governance import services
-from governance.models import ActionItem, GoalCheckIn, Reminder, Review, ReviewScore
+from governance.models import (
+    ActionItem,
+    CreditPolicy,
+    GoalCheckIn,
+    Reminder,
+    Review,
+    ReviewScore,
+)
 from tests.factories import (
     ClauseFactory,
     ContactFactory,
@@ -42,6 +50,8 @@ def portfolio(count, owner):
         services.agenda_propose(meeting=meeting, author=owner, text="Review the patch window")
         services.incident_save(IncidentFactory.build(vendor=vendor))
         ClauseFactory(vendor=vendor)
+        services.credit_policy_save(CreditPolicy(vendor=vendor, monthly_fee=Decimal(1000)))
+        services.credit_statement_compute(vendor, month=timezone.localdate())
         Reminder.objects.create(
             kind=Reminder.Kind.REVIEW_UPCOMING,
             content_type=review_type,

@@ -11,6 +11,8 @@ from governance import services
 from governance.models import (
     ActionItem,
     Contact,
+    CreditPolicy,
+    CreditStatement,
     Goal,
     Incident,
     Reminder,
@@ -56,7 +58,18 @@ def test_every_admin_page_renders_with_data_present(admin_client, admin_user, rf
 @pytest.mark.parametrize("vendors", [3, 30])
 @pytest.mark.parametrize(
     "model",
-    [Vendor, Contact, Review, ActionItem, Goal, Incident, SecurityClause, Reminder],
+    [
+        Vendor,
+        Contact,
+        Review,
+        ActionItem,
+        Goal,
+        Incident,
+        SecurityClause,
+        Reminder,
+        CreditPolicy,
+        CreditStatement,
+    ],
     ids=lambda model: model._meta.label,
 )
 def test_a_changelist_runs_a_bounded_number_of_queries(
