@@ -23,9 +23,7 @@ class DateTimeField(serializers.DateTimeField):
             raise
 
 
-@extend_schema_field(
-    {"type": "object", "additionalProperties": {}, "example": {"notification_hours": 24}}
-)
+@extend_schema_field({"type": "object", "additionalProperties": {}, "example": {"min_tls": "1.2"}})
 class JSONObjectField(serializers.JSONField):
     """A JSON value documented as an object (the model requires one, e.g. clause parameters)."""
 

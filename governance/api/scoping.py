@@ -10,7 +10,7 @@ from django.db.models import Q
 from rest_framework import serializers
 
 from governance import selectors
-from governance.models import Contact
+from governance.models import Contact, Meeting
 
 
 def visible_vendors(request):
@@ -69,3 +69,10 @@ class VisibleContactField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return scoped_to(Contact.objects.all(), "vendor", visible_vendors(self.context["request"]))
+
+
+class VisibleMeetingField(serializers.PrimaryKeyRelatedField):
+    """A meeting by id, among the meetings of the vendors the user may see."""
+
+    def get_queryset(self):
+        return scoped_to(Meeting.objects.all(), "vendor", visible_vendors(self.context["request"]))

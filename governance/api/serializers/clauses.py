@@ -14,7 +14,7 @@ from .base import VendorRecordSerializer
 class ClauseSerializer(VendorRecordSerializer):
     parameters = JSONObjectField(
         required=False,
-        help_text='Type-specific parameters, e.g. {"notification_hours": 24}.',
+        help_text='Further type-specific parameters, e.g. {"min_tls": "1.2"}.',
     )
     evidence_file = serializers.SerializerMethodField(
         help_text="Where to download the uploaded evidence (uploaded via the web UI): a "
@@ -30,6 +30,9 @@ class ClauseSerializer(VendorRecordSerializer):
             "clause_type",
             "requirement",
             "parameters",
+            "notification_hours",
+            "notify_whom",
+            "notify_how",
             "status",
             "evidence_url",
             "evidence_file",
@@ -40,6 +43,14 @@ class ClauseSerializer(VendorRecordSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            "notification_hours": {
+                "help_text": "Breach notification only: the hours from detection within which "
+                "the vendor must notify us (1 to 8784)."
+            },
+            "notify_whom": {"help_text": "Breach notification only: whom the vendor notifies."},
+            "notify_how": {"help_text": "Breach notification only: how (channel, form)."},
+        }
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_evidence_file(self, clause):
