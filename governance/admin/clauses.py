@@ -22,6 +22,7 @@ class SecurityClauseAdmin(AdministratorsOnly, admin.ModelAdmin):
         "vendor",
         "clause_type",
         "status",
+        "notification_hours",
         "effective_date",
         "expires_on",
         "last_verified_on",

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from governance import selectors, services
 from governance.admin.base import AdministratorsOnly, Writes
 from governance.admin.filters import ConditionFilter
+from governance.domain.notification import describe_clock
 from governance.models import Incident, SLATarget
 
 
@@ -58,22 +59,33 @@ class IncidentAdmin(AdministratorsOnly, admin.ModelAdmin):
         "vendor",
         "priority",
         "status",
+        "category",
         "opened_at",
         "response_due_at",
         "response_sla_breached",
         "resolution_due_at",
         "resolution_sla_breached",
     ]
-    list_filter = ["status", "priority", BreachFilter, "service", "vendor__tier"]
+    list_filter = [
+        "category",
+        "status",
+        "priority",
+        BreachFilter,
+        "service",
+        "personal_data_affected",
+        "vendor__tier",
+    ]
     search_fields = ["external_id", "title", "vendor__name"]
     date_hierarchy = "opened_at"
-    autocomplete_fields = ["vendor"]
+    autocomplete_fields = ["vendor", "postmortem_meeting"]
     list_select_related = ["vendor"]
     readonly_fields = [
         "response_due_at",
         "resolution_due_at",
         "response_sla_breached",
         "resolution_sla_breached",
+        "vendor_notification",
+        "authority_notification",
     ]
     fieldsets = [
         (
@@ -86,6 +98,7 @@ class IncidentAdmin(AdministratorsOnly, admin.ModelAdmin):
                     "description",
                     ("priority", "service"),
                     "status",
+                    "category",
                 ]
             },
         ),
@@ -100,12 +113,37 @@ class IncidentAdmin(AdministratorsOnly, admin.ModelAdmin):
             },
         ),
         (None, {"fields": ["root_cause"]}),
+        (
+            "Security incident (only when the category is security)",
+            {
+                "fields": [
+                    "detected_at",
+                    ("vendor_notified_at", "notified_by"),
+                    "personal_data_affected",
+                    "systems_affected",
+                    "data_involved",
+                    "contained_at",
+                    "authority_notified_at",
+                    "postmortem_meeting",
+                    "vendor_notification",
+                    "authority_notification",
+                ]
+            },
+        ),
     ]
     show_full_result_count = False
     writes = Writes(services.incident_save, services.record_delete)
 
     def get_queryset(self, request):
         return selectors.incidents_with_breach_flags(super().get_queryset(request))
+
+    @admin.display(description="Vendor's notification clock")
+    def vendor_notification(self, incident):
+        return _clock_text(incident, "vendor")
+
+    @admin.display(description="Authority notification clock")
+    def authority_notification(self, incident):
+        return _clock_text(incident, "authority")
 
     @admin.display(description="Response breached", boolean=True, ordering="response_breached")
     def response_sla_breached(self, incident):
@@ -118,3 +156,16 @@ class IncidentAdmin(AdministratorsOnly, admin.ModelAdmin):
         if hasattr(incident, "resolution_breached"):
             return incident.resolution_breached
         return incident.resolution_breached_at(timezone.now())
+
+
+def _clock_text(incident, side):
+    """One clock of a saved incident, in words (the change page shows one incident)."""
+    if incident.pk is None:
+        return "-"
+    clock = getattr(selectors.notification_clocks([incident])[incident.pk], side)
+    if clock is None:
+        return "-"
+    if clock.due_at is None:
+        return describe_clock(clock)
+    due = formats.localize(timezone.localtime(clock.due_at))
+    return f"{describe_clock(clock)} (due {due})"

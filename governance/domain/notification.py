@@ -120,3 +120,25 @@ def authority_clock(incident, hours, now):
         return None
     due_at = _after(awareness(incident), hours)
     return clock(due_at, incident.authority_notified_at, now)
+
+
+def span_text(span):
+    """A duration as people say it: ``2 d 3 h``, ``5 h 10 min``, ``12 min``."""
+    minutes = int(span.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"
+
+
+def describe_clock(clock):
+    """A clock's status in words, with the time left or how late: ``Running, 14 h left``."""
+    label = NotificationStatus(clock.status).label
+    if clock.left is not None:
+        return f"{label}, {span_text(clock.left)} left"
+    if clock.late_by is not None:
+        return f"{label} by {span_text(clock.late_by)}"
+    return label

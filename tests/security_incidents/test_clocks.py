@@ -10,6 +10,7 @@ from governance.domain.notification import (
     NotificationStatus,
     authority_clock,
     clause_in_force_at,
+    describe_clock,
     vendor_clock,
 )
 from governance.models import ClauseType, Incident, SecurityClause
@@ -188,3 +189,21 @@ def test_the_authority_notified_after_the_hours_is_late():
     clock = authority_clock(late, 72, notified)
 
     assert (clock.status, clock.late_by) == (NotificationStatus.LATE, dt.timedelta(hours=8))
+
+
+@pytest.mark.parametrize(
+    ("hours_after_detection", "words"),
+    [(10, "Running, 14 h left"), (24, "Running, 0 min left"), (50, "Overdue by 1 d 2 h")],
+)
+def test_a_clock_in_words(hours_after_detection, words):
+    now = DETECTED + dt.timedelta(hours=hours_after_detection)
+
+    assert describe_clock(vendor_clock(incident(), clause(24), now)) == words
+
+
+def test_a_late_notification_in_words():
+    notified = DETECTED + dt.timedelta(hours=25, minutes=5)
+
+    clock = vendor_clock(incident(vendor_notified_at=notified), clause(24), notified)
+
+    assert describe_clock(clock) == "Late by 1 h 5 min"
