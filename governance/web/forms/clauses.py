@@ -15,6 +15,9 @@ class ClauseForm(UIModelForm):
             "clause_type",
             "status",
             "requirement",
+            "notification_hours",
+            "notify_whom",
+            "notify_how",
             "parameters",
             "evidence_url",
             "evidence_file",
@@ -23,8 +26,20 @@ class ClauseForm(UIModelForm):
             "last_verified_on",
             "next_verification_due",
         ]
-        labels = {"evidence_url": "Evidence link", "evidence_file": "Evidence document"}
-        help_texts = {"parameters": 'JSON object, e.g. {"notification_hours": 24}.'}
+        labels = {
+            "evidence_url": "Evidence link",
+            "evidence_file": "Evidence document",
+            "notification_hours": "Notification window (hours)",
+            "notify_whom": "Notify whom",
+            "notify_how": "Notify how",
+        }
+        help_texts = {
+            "parameters": 'Further terms as a JSON object, e.g. {"min_tls": "1.2"}.',
+            "notification_hours": "Breach notification only: hours from the vendor's "
+            "detection of an incident to its notification.",
+            "notify_whom": "Breach notification only.",
+            "notify_how": "Breach notification only: channel and form.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils import timezone
 
-from governance.models import Incident, SLATarget
+from governance.domain.models.incidents import SECURITY_ONLY_FIELDS
+from governance.models import Incident, Meeting, SLATarget
 from governance.web.forms.base import DateTimeLocalInput, UIForm, UIModelForm
 
 
@@ -32,6 +33,7 @@ class IncidentForm(UIModelForm):
         model = Incident
         fields = [
             "title",
+            "category",
             "external_id",
             "priority",
             "service",
@@ -41,20 +43,53 @@ class IncidentForm(UIModelForm):
             "resolved_at",
             "description",
             "root_cause",
+            *SECURITY_ONLY_FIELDS,
         ]
-        labels = {"external_id": "Ticket id", "service": "Service affected"}
+        labels = {
+            "external_id": "Ticket id",
+            "service": "Service affected",
+            "detected_at": "Detected by the vendor at",
+            "vendor_notified_at": "Vendor notified us at",
+            "authority_notified_at": "We notified the authority at",
+            "postmortem_meeting": "Post-incident review",
+        }
         help_texts = {
             "external_id": "The ticketing system's key (optional, unique per vendor).",
             "opened_at": "In your time zone.",
+            "resolved_at": "For a security incident, its closure.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_at"].initial = _this_minute
+        # Left out, an incident is what it was, a service incident when new.
+        self.fields["category"].required = False
         if not self.instance.pk:
             # A new incident is open: the rest is recorded as it goes on.
             for name in ("status", "acknowledged_at", "resolved_at", "root_cause"):
                 del self.fields[name]
+        if self._category() != Incident.Category.SECURITY:
+            # A service incident records none of them (the model refuses them).
+            for name in SECURITY_ONLY_FIELDS:
+                del self.fields[name]
+        else:
+            # Offered: this vendor's post-mortems (the model refuses any other).
+            self.fields["postmortem_meeting"].queryset = Meeting.objects.filter(
+                vendor_id=self.instance.vendor_id, kind=Meeting.Kind.POSTMORTEM
+            )
+
+    def clean_category(self):
+        return self.cleaned_data.get("category") or self.instance.category
+
+    @property
+    def security_fields_shown(self):
+        return "detected_at" in self.fields
+
+    def _category(self):
+        """The category the form is about: as submitted, as asked for, or as stored."""
+        if self.is_bound:
+            return self.data.get(self.add_prefix("category")) or self.instance.category
+        return self.initial.get("category", self.instance.category)
 
 
 class ResolveForm(UIForm):

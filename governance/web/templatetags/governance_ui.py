@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from governance import selectors
 from governance.domain import access
+from governance.domain.notification import NotificationStatus, describe_clock
 from governance.models import Service
 
 register = template.Library()
@@ -217,3 +219,45 @@ def page_of(context, record):
     if context.get("portal"):
         return reverse(f"governance:portal:{kind}-detail", args=[record.pk])
     return reverse(f"governance:{kind}-detail", args=[record.vendor_id, record.pk])
+
+
+# --- security incidents' notification clocks ---------------------------------------------
+
+CLOCK_TONES = {
+    NotificationStatus.RUNNING: "neutral",
+    NotificationStatus.ON_TIME: "good",
+    NotificationStatus.LATE: "poor",
+    NotificationStatus.OVERDUE: "poor",
+    NotificationStatus.NO_CLAUSE: "fair",
+}
+
+
+@register.simple_tag
+def attach_notification_clocks(incidents):
+    """Give each incident of a table its clocks (``incident.notification``): the clocks of
+    the whole table in two queries (``selectors.notification_clocks``); renders nothing."""
+    incidents = list(incidents)
+    clocks = selectors.notification_clocks(incidents)
+    for incident in incidents:
+        incident.notification = clocks[incident.pk]
+    return ""
+
+
+@register.inclusion_tag("governance/incidents/_clocks.html")
+def notification_clocks(incident):
+    """An incident's clocks as badges: the vendor's, then ours towards the authority."""
+    clocks = getattr(incident, "notification", None)
+    if clocks is None:  # one row on its own (an htmx swap, a detail page)
+        clocks = selectors.notification_clocks([incident])[incident.pk]
+    badges = []
+    for who, clock in (("Vendor", clocks.vendor), ("Authority", clocks.authority)):
+        if clock is not None:
+            badges.append(
+                {
+                    "who": who,
+                    "tone": CLOCK_TONES[clock.status],
+                    "words": describe_clock(clock),
+                    "due_at": clock.due_at,
+                }
+            )
+    return {"badges": badges}

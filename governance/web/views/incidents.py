@@ -98,6 +98,13 @@ class IncidentFormView(RecordFormView):
             text += " Its resolution target has already passed."
         return text
 
+    def form_kwargs(self):
+        kwargs = super().form_kwargs()
+        if self.adding and self.request.GET.get("category") == Incident.Category.SECURITY:
+            # "Log a security incident": the form with the security fields.
+            kwargs["initial"] = {"category": Incident.Category.SECURITY}
+        return kwargs
+
     def extra_context(self):
         return {"sla_targets": list(self.vendor.sla_targets.all())}
 
