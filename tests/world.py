@@ -12,6 +12,7 @@ whose relationship has ended.
 """
 
 import datetime as dt
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -22,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from governance import services
-from governance.models import Reminder, Review, Role, UserProfile
+from governance.models import CreditPolicy, Reminder, Review, Role, UserProfile
 from tests.factories import (
     ClauseFactory,
     ContactFactory,
@@ -91,6 +92,15 @@ def furnish(vendor, *, internal, rep):
         evidence_url="https://example.com/nda.pdf",
         evidence_file=ContentFile(b"%PDF-1.4 signed NDA", name="nda.pdf"),
     )
+    credit_policy = services.credit_policy_save(
+        CreditPolicy(
+            vendor=vendor,
+            monthly_fee=Decimal("1000.00"),
+            bands=[{"below_percent": 99, "credit_percent": 5}],
+            per_breach={"P1": 100},
+        )
+    )
+    credit_statement = services.credit_statement_compute(vendor, month=NOW.date(), now=NOW)
     reminder = Reminder.objects.create(
         kind=Reminder.Kind.REVIEW_UPCOMING,
         content_type=ContentType.objects.get_for_model(Review),
@@ -112,6 +122,8 @@ def furnish(vendor, *, internal, rep):
         target=target,
         incident=incident,
         clause=clause,
+        credit_policy=credit_policy,
+        credit_statement=credit_statement,
         reminder=reminder,
     )
 

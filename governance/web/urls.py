@@ -9,6 +9,7 @@ from governance.web.views import (
     calendar,
     clauses,
     contacts,
+    credits,
     dashboard,
     goals,
     history,
@@ -67,6 +68,14 @@ vendor_patterns = [
     ),
     *record_paths("contact", index=contacts.contact_list, form=contacts.ContactFormView.as_view()),
     path("reminders/", reminders.reminder_list, name="reminder-list"),
+    path("credits/", credits.credit_list, name="credit-list"),
+    path("credits/compute/", credits.credit_compute, name="credit-compute"),
+    path("credits/policy/", credits.CreditPolicyFormView.as_view(), name="credit-policy-edit"),
+    path(
+        "credits/<int:credit_statement_pk>/status/",
+        credits.CreditStatusFormView.as_view(),
+        name="credit-statement-edit",
+    ),
 ]
 
 urlpatterns = [

@@ -638,6 +638,28 @@ WEB = [
         target=_own("clause"),
     ),
     Door(
+        "web credit-policy-edit",
+        "owner",
+        _w("credits/policy/"),
+        shows=_vendor_pages("credits"),
+        target=_own("credit_policy"),
+    ),
+    Door(
+        "web credit-compute",
+        "owner",
+        _w("credits/compute/"),
+        baseline=lambda w: {"month": "2026-02"},
+        kinds={"month": Kind("text")},
+        shows=_vendor_pages("credits"),
+    ),
+    Door(
+        "web credit-statement-edit",
+        "owner",
+        lambda w: f"/vendors/{w.own.vendor.pk}/credits/{w.own.credit_statement.pk}/status/",
+        shows=_vendor_pages("credits"),
+        target=_own("credit_statement"),
+    ),
+    Door(
         "web preferences",
         "owner",
         lambda w: "/account/preferences/",
@@ -866,6 +888,35 @@ API = [
         lambda w: _vendor_of(w, clause_type="soc2", status="negotiating"),
         "clauses",
     ),
+    *_api_doors(
+        "credit-policies",
+        api_serializers.CreditPolicySerializer,
+        "credit_policy",
+        lambda w: _vendor_of(w, monthly_fee="500"),
+        "credits",
+    ),
+    *[
+        Door(
+            f"api credit-statements {method.upper()}",
+            "api",
+            _api_object("credit-statements", "credit_statement"),
+            method=method,
+            baseline=lambda w: {"status": "none", "status_note": ""},
+            serializer=api_serializers.CreditStatementSerializer,
+            shows=_vendor_pages("credits"),
+            target=_own("credit_statement"),
+        )
+        for method in ("put", "patch")
+    ],
+    Door(
+        "api credit-statements compute",
+        "api",
+        _api("credit-statements/compute/"),
+        baseline=lambda w: _vendor_of(w, month="2026-02"),
+        serializer=api_serializers.CreditComputeSerializer,
+        kinds={"month": Kind("text")},
+        shows=_vendor_pages("credits"),
+    ),
     Door(
         "api vendor managers PUT",
         "api",
@@ -1026,6 +1077,8 @@ ADMIN = [
         _own_vendor(clause_type="soc2", status="negotiating"),
         "clauses",
     ),
+    *_admin_doors("governance_creditpolicy", "credit_policy", None, "credits"),
+    *_admin_doors("governance_creditstatement", "credit_statement", None, "credits"),
     Door(
         "admin governance_requiredclause add",
         "admin",

@@ -28,6 +28,7 @@ READ_ONLY = {
     "governance:incident-list",
     "governance:clause-list",
     "governance:clause-evidence",
+    "governance:credit-list",
     "governance:contact-list",
     "governance:reminder-list",
     "governance:user-feed",
