@@ -140,3 +140,19 @@ def test_the_incident_list_with_clocks_costs_the_same_for_few_and_many(
         owner_client.get(url)
 
     assert len(many) == len(few)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_csv_export_carries_the_security_details(owner_client, vendor):
+    security_incident(vendor, NOW - dt.timedelta(hours=2), notified_by="Their CISO")
+
+    response = owner_client.get(
+        reverse("governance:incident-list", args=[vendor.pk]) + "?export=csv"
+    )
+
+    header, row = response.content.decode().splitlines()[:2]
+    assert header.endswith(
+        "Category,Detected,Vendor notified,Notified by,Personal data affected,Contained,"
+        "Authority notified"
+    )
+    assert ",security," in row and "Their CISO" in row

@@ -33,6 +33,13 @@ CSV_HEADER = [
     "Response breached",
     "Resolution breached",
     "Root cause",
+    "Category",
+    "Detected",
+    "Vendor notified",
+    "Notified by",
+    "Personal data affected",
+    "Contained",
+    "Authority notified",
 ]
 
 
@@ -51,6 +58,13 @@ def _csv_row(incident):
         incident.response_breached,
         incident.resolution_breached,
         incident.root_cause,
+        incident.category,
+        incident.detected_at,
+        incident.vendor_notified_at,
+        incident.notified_by,
+        incident.personal_data_affected,
+        incident.contained_at,
+        incident.authority_notified_at,
     ]
 
 
