@@ -26,6 +26,8 @@ from governance.models import (
     ActionItem,
     AgendaProposal,
     Contact,
+    CreditPolicy,
+    CreditStatement,
     Goal,
     GoalCheckIn,
     Incident,
@@ -74,6 +76,8 @@ KINDS = {
         Kind("slatarget", SLATarget, "vendor"),
         Kind("incident", Incident, "vendor"),
         Kind("securityclause", SecurityClause, "vendor"),
+        Kind("creditpolicy", CreditPolicy, "vendor"),
+        Kind("creditstatement", CreditStatement, "vendor"),
     )
 }
 
@@ -129,6 +133,8 @@ def _sources(vendor_id):
         "slatarget": _history(SLATarget).filter(vendor_id=vendor_id),
         "incident": _history(Incident).filter(vendor_id=vendor_id),
         "securityclause": _history(SecurityClause).filter(vendor_id=vendor_id),
+        "creditpolicy": _history(CreditPolicy).filter(vendor_id=vendor_id),
+        "creditstatement": _history(CreditStatement).filter(vendor_id=vendor_id),
     }
 
 

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from governance import services
-from governance.models import Incident, Role
+from governance.models import CreditPolicy, Incident, Role
 from tests.api.conftest import client_for
-from tests.factories import ContactFactory, VendorFactory
+from tests.factories import ContactFactory, IncidentFactory, VendorFactory
 from tests.world import build, person
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +231,31 @@ def test_api_changes_name_their_user_even_without_the_history_middleware(vendor,
     from simple_history.models import HistoricalRecords
 
     assert not hasattr(HistoricalRecords.context, "request")
+
+
+def test_a_credit_statements_status_change_is_in_the_vendors_history(vendor, owner, auditor):
+    vendor.annual_value = 12000
+    vendor.save()
+    services.credit_policy_save(
+        CreditPolicy(vendor=vendor, bands=[{"below_percent": 99, "credit_percent": 10}])
+    )
+    with at(0):
+        IncidentFactory(
+            vendor=vendor,
+            opened_at=T0 - dt.timedelta(days=5),
+            resolution_due_at=T0 - dt.timedelta(days=5),
+        )
+        statement = services.credit_statement_compute(vendor, month=T0.date())
+    assert statement.status == "due"
+    api = client_for(owner)
+    with at(10):
+        response = api.patch(
+            f"/api/v1/credit-statements/{statement.pk}/", {"status": "claimed"}, format="json"
+        )
+        assert response.status_code == 200
+
+    entry = history(client_for(auditor), vendor, "?kind=creditstatement")["results"][0]
+
+    assert (entry["action"], entry["user_name"]) == ("changed", "owner")
+    assert change(entry, "status")["before_text"] == "Due"
+    assert change(entry, "status")["after_text"] == "Claimed"
