@@ -96,6 +96,17 @@ SECURITY_ONLY_FIELDS = {
 }
 
 
+def _after_detection(field, name, message):
+    """A constraint: ``field``, when recorded, is not before the detection."""
+    return models.CheckConstraint(
+        name=name,
+        condition=Q(**{f"{field}__isnull": True})
+        | Q(detected_at__isnull=True)
+        | Q(**{f"{field}__gte": F("detected_at")}),
+        violation_error_message=message,
+    )
+
+
 class Incident(TimeStamped):
     """An SLA incident; due times are derived from the vendor's SLA target by the services.
 
@@ -203,26 +214,20 @@ class Incident(TimeStamped):
                 condition=Q(category=IncidentCategory.SECURITY) | Q(**SECURITY_ONLY_FIELDS),
                 violation_error_message="Only a security incident records these details.",
             ),
-            models.CheckConstraint(
-                name="incident_notified_after_detected",
-                condition=Q(vendor_notified_at__isnull=True)
-                | Q(detected_at__isnull=True)
-                | Q(vendor_notified_at__gte=F("detected_at")),
-                violation_error_message="The vendor cannot notify us before it detected it.",
+            _after_detection(
+                "vendor_notified_at",
+                "incident_notified_after_detected",
+                "The vendor cannot notify us before it detected it.",
             ),
-            models.CheckConstraint(
-                name="incident_contained_after_detected",
-                condition=Q(contained_at__isnull=True)
-                | Q(detected_at__isnull=True)
-                | Q(contained_at__gte=F("detected_at")),
-                violation_error_message="An incident cannot be contained before it was detected.",
+            _after_detection(
+                "contained_at",
+                "incident_contained_after_detected",
+                "An incident cannot be contained before it was detected.",
             ),
-            models.CheckConstraint(
-                name="incident_resolved_after_detected",
-                condition=Q(resolved_at__isnull=True)
-                | Q(detected_at__isnull=True)
-                | Q(resolved_at__gte=F("detected_at")),
-                violation_error_message="An incident cannot be closed before it was detected.",
+            _after_detection(
+                "resolved_at",
+                "incident_resolved_after_detected",
+                "An incident cannot be closed before it was detected.",
             ),
         ]
         indexes = [
