@@ -7,6 +7,9 @@ from governance.domain.models import (
 
 # Weights of the parts of the health figure; a part with no data drops out and the others
 # are re-weighted, so a new vendor is not punished for what has not happened yet.
+# The scorecard's security figures (incidents notified on time) are not a part: a vendor
+# has few security incidents, so one late notification swings the share wildly, and a
+# vendor without any must look neither better nor worse for it.
 HEALTH_WEIGHTS = {"reviews": 0.3, "sla": 0.3, "goals": 0.2, "clauses": 0.2}
 
 # Goals whose status says how they are going (proposed/agreed/dropped do not count).

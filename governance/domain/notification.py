@@ -70,6 +70,17 @@ def clock(due_at, done_at, now):
     return Clock(NotificationStatus.OVERDUE, due_at, late_by=now - due_at)
 
 
+def notified_on_time_percent(on_time, late, overdue):
+    """The share (0-100) of ended vendor clocks that ended on time; None when none has ended.
+
+    A running clock has not ended yet, and ``no_clause`` had no clock: neither counts.
+    """
+    ended = on_time + late + overdue
+    if not ended:
+        return None
+    return round(100.0 * on_time / ended, 1)
+
+
 def detection_day(detected_at, time_zone):
     """The calendar day of a detection in the vendor's time zone."""
     return detected_at.astimezone(zone_or_utc(time_zone)).date()

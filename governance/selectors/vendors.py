@@ -24,6 +24,7 @@ from governance.domain.health import (
     health_parts,
     health_score,
 )
+from governance.domain.notification import NotificationStatus, notified_on_time_percent
 from governance.domain.tiers import TIERS
 from governance.models import (
     Goal,
@@ -33,6 +34,7 @@ from governance.models import (
     SecurityClause,
     Vendor,
 )
+from governance.selectors.notification import notification_clocks
 from governance.selectors.scoping import count_subquery, vendors_for
 
 
@@ -141,12 +143,42 @@ class Scorecard:
     next_review_date: dt.date | None
     generated_at: dt.datetime
     notes: list = field(default_factory=list)
+    security: dict = field(default_factory=dict)
+
+
+def _security_figures(vendor, start, end, now):
+    """The vendor's security incidents opened in [start, end) and their notification clocks.
+
+    Three queries (the incidents, then ``notification_clocks``'s two), one with none.
+    ``notified_on_time_percent`` is None (no data, not 0) while no clock has ended.
+    """
+    incidents = list(
+        Incident.objects.filter(
+            vendor=vendor,
+            category=Incident.Category.SECURITY,
+            opened_at__gte=start,
+            opened_at__lt=end,
+        )
+    )
+    clocks = notification_clocks(incidents, now=now)
+    statuses = [c.vendor.status for c in clocks.values() if c.vendor is not None]
+    counts = {status.value: statuses.count(status) for status in NotificationStatus}
+    return {
+        "window_days": settings.GOVERNANCE_SLA_WINDOW_DAYS,
+        "incidents": len(incidents),
+        "with_status": len(statuses),
+        **counts,
+        "notified_on_time_percent": notified_on_time_percent(
+            counts["on_time"], counts["late"], counts["overdue"]
+        ),
+    }
 
 
 def vendor_scorecard(vendor, *, now=None):
     """The scorecard of one vendor, with the health figure and every part it is made of."""
     now = now or timezone.now()
     annotated = vendors_with_metrics(Vendor.objects.filter(pk=vendor.pk), now=now).get()
+    start, end = sla_window(now)
     parts = health_parts(annotated)
     history = list(
         Review.objects.filter(
@@ -201,6 +233,7 @@ def vendor_scorecard(vendor, *, now=None):
         },
         next_review_date=annotated.next_review_date,
         generated_at=now,
+        security=_security_figures(vendor, start, end, now),
     )
 
 

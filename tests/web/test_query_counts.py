@@ -172,8 +172,10 @@ def test_the_dashboard_and_vendor_list_cost_the_same_at_5_and_200_vendors(
 
 
 VENDOR_PAGES = {
-    "vendor-detail": 32,
-    "vendor-scorecard": 23,
+    # Both one more than before issue 14: the scorecard's security incidents (plus their
+    # clocks' two queries when there are any; these records have none).
+    "vendor-detail": 33,
+    "vendor-scorecard": 24,
     "goal-list": 8,
     "review-list": 9,
     "meeting-list": 9,

@@ -141,6 +141,28 @@ class ScorecardClausesSerializer(serializers.Serializer):
     coverage = PercentField()
 
 
+class ScorecardSecuritySerializer(serializers.Serializer):
+    window_days = serializers.IntegerField()
+    incidents = serializers.IntegerField(
+        help_text="Security incidents opened in the window (the SLA figure's)."
+    )
+    with_status = serializers.IntegerField(
+        help_text="Of those, how many have a vendor notification status."
+    )
+    running = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    no_clause = serializers.IntegerField(
+        help_text="Security incidents with no breach-notification clause in force at detection "
+        "(a finding; not counted in the share)."
+    )
+    notified_on_time_percent = PercentField(
+        help_text="On time among on time, late and overdue; null while no clock has ended. "
+        "Not a part of the health figure."
+    )
+
+
 @extend_schema_serializer(deprecate_fields=["health"])
 class ScorecardSerializer(serializers.Serializer):
     """A vendor's scorecard (``selectors.Scorecard``): derived, never typed in."""
@@ -172,6 +194,7 @@ class ScorecardSerializer(serializers.Serializer):
     sla = ScorecardSLASerializer()
     goals = ScorecardGoalsSerializer()
     clauses = ScorecardClausesSerializer()
+    security = ScorecardSecuritySerializer()
     next_review_date = serializers.DateField(allow_null=True)
     generated_at = serializers.DateTimeField()
     notes = serializers.ListField(child=serializers.CharField())
