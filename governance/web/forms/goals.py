@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from governance.models import Goal, GoalCheckIn
+from governance.services import GOAL_FIELDS
 from governance.web.forms.base import (
     UIModelForm,
     UserChoiceField,
@@ -16,20 +17,8 @@ class GoalForm(UIModelForm):
 
     class Meta(UIModelForm.Meta):
         model = Goal
-        fields = [
-            "title",
-            "description",
-            "metric",
-            "unit",
-            "baseline",
-            "target_value",
-            "direction",
-            "owner",
-            "vendor_owner",
-            "start_date",
-            "due_date",
-            "status",
-        ]
+        # The vendor comes from the page, not the form.
+        fields = [name for name in GOAL_FIELDS if name != "vendor"]
         labels = {"target_value": "Target", "vendor_owner": "Vendor-side owner"}
 
     def __init__(self, *args, **kwargs):
