@@ -22,7 +22,8 @@ MEASURED_GOAL_STATUSES = (
 GOOD_GOAL_STATUSES = (Goal.Status.ON_TRACK, Goal.Status.ACHIEVED)
 
 
-def _percent(part, whole):
+def share_percent(part, whole):
+    """``part`` as a share (0-100, one decimal) of ``whole``; None when ``whole`` is nothing."""
     if not whole:
         return None
     return round(100.0 * part / whole, 1)
@@ -30,16 +31,16 @@ def _percent(part, whole):
 
 def sla_compliance_percent(vendor):
     """SLA compliance (0-100) over the window from an annotated vendor; None with no data."""
-    return _percent(vendor.sla_met_90d, vendor.sla_met_90d + vendor.sla_breached_90d)
+    return share_percent(vendor.sla_met_90d, vendor.sla_met_90d + vendor.sla_breached_90d)
 
 
 def clause_coverage_percent(vendor):
     """Share (0-100) of the tier's required clause types in force; None if none required."""
-    return _percent(vendor.clauses_covered, vendor.clauses_required)
+    return share_percent(vendor.clauses_covered, vendor.clauses_required)
 
 
 def goals_on_track_percent(vendor):
-    return _percent(vendor.goals_good, vendor.goals_measured)
+    return share_percent(vendor.goals_good, vendor.goals_measured)
 
 
 def review_score_percent(score):

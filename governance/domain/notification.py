@@ -15,6 +15,7 @@ import datetime as dt
 
 from django.db import models
 
+from governance.domain.health import share_percent
 from governance.domain.models.incidents import IncidentCategory
 from governance.domain.zones import zone_or_utc
 
@@ -75,10 +76,7 @@ def notified_on_time_percent(on_time, late, overdue):
 
     A running clock has not ended yet, and ``no_clause`` had no clock: neither counts.
     """
-    ended = on_time + late + overdue
-    if not ended:
-        return None
-    return round(100.0 * on_time / ended, 1)
+    return share_percent(on_time, on_time + late + overdue)
 
 
 def detection_day(detected_at, time_zone):

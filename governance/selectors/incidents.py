@@ -11,7 +11,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from governance.domain.health import _percent
+from governance.domain.health import share_percent
 from governance.models import (
     Incident,
 )
@@ -40,7 +40,7 @@ def sla_compliance(vendors, *, start, end, now=None):
         row["vendor_id"]: {
             "met": row["met"],
             "breached": row["breached"],
-            "compliance": _percent(row["met"], row["met"] + row["breached"]),
+            "compliance": share_percent(row["met"], row["met"] + row["breached"]),
         }
         for row in rows
     }
@@ -77,7 +77,7 @@ def sla_compliance_by_month(vendor, *, months=12, now=None):
             "month": row["month"],
             "met": row["met"],
             "breached": row["breached"],
-            "compliance": _percent(row["met"], row["met"] + row["breached"]),
+            "compliance": share_percent(row["met"], row["met"] + row["breached"]),
         }
         for row in rows
     ]
