@@ -2,10 +2,11 @@
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 
 from governance.domain import credits
-from governance.models import CreditPolicy, CreditStatement, Incident
+from governance.models import CreditPolicy, CreditStatement, Incident, Vendor
 from governance.selectors.incidents import _met_and_breached, sla_compliance
 
 
@@ -37,19 +38,45 @@ def sla_compliance_for_period(vendor, *, start, end, now=None):
 def sla_counts_by_priority(vendor, *, start, end, now=None):
     """``{priority: {"met": n, "breached": n}}`` for ``vendor``'s incidents opened in
     ``[start, end)``, as of ``now`` (the met/breached rule of ``Incident``). One query."""
+    return sla_counts_by_vendor_and_priority([vendor], start=start, end=end, now=now).get(
+        vendor.pk, {}
+    )
+
+
+def sla_counts_by_vendor_and_priority(vendors, *, start, end, now=None):
+    """``{vendor_id: {priority: {"met": n, "breached": n}}}`` for the incidents of ``vendors``
+    (a queryset, used as a subquery, or a list) opened in ``[start, end)``, as of ``now``.
+    One grouped query, whatever the number of vendors; a vendor with no counted incident is
+    absent."""
     now = now or timezone.now()
     rows = (
         Incident.objects.filter(
-            vendor=vendor,
+            vendor__in=vendors,
             opened_at__gte=start,
             opened_at__lt=end,
             resolution_due_at__isnull=False,
         )
-        .values("priority")
+        .values("vendor_id", "priority")
         .annotate(**_met_and_breached(now))
         .order_by()
     )
-    return {row["priority"]: {"met": row["met"], "breached": row["breached"]} for row in rows}
+    counts = {}
+    for row in rows:
+        counts.setdefault(row["vendor_id"], {})[row["priority"]] = {
+            "met": row["met"],
+            "breached": row["breached"],
+        }
+    return counts
+
+
+def credit_policies_for_month(month, *, vendors=None):
+    """The credit policies (with their vendor) whose statement for the month beginning on
+    ``month`` is computed: those of ``vendors`` (a queryset or a list), or by default of every
+    vendor that is not ended, or whose contract ended no earlier than that month (its last
+    month still has a statement)."""
+    if vendors is None:
+        vendors = Vendor.objects.filter(~Q(status=Vendor.Status.ENDED) | Q(contract_end__gte=month))
+    return CreditPolicy.objects.filter(vendor__in=vendors).select_related("vendor").order_by()
 
 
 def credit_policy_of(vendor):
