@@ -15,7 +15,15 @@ class UserProfileForm(forms.ModelForm):
 
     class Meta:
         model = UserProfile
-        fields = ["role", "vendor", "time_zone", "digest_enabled", "muted_kinds", "lead_times"]
+        fields = [
+            "role",
+            "vendor",
+            "time_zone",
+            "digest_enabled",
+            "security_contact",
+            "muted_kinds",
+            "lead_times",
+        ]
         help_texts = {
             "role": "Administrators manage everything and use this admin (with staff status); "
             "managers edit the vendors they own or are assigned to and read the rest; viewers "

@@ -241,6 +241,17 @@ def internal_users():
     return _active_users().filter(_with_roles(INTERNAL_ROLES))
 
 
+def security_contacts():
+    """The organisation's security contacts: internal users who asked for every vendor's
+    security notification clocks."""
+    return internal_users().filter(profile__security_contact=True)
+
+
+def administrators():
+    """Active administrators: where a missed security notification deadline escalates."""
+    return _active_users().filter(_with_roles({Role.ADMINISTRATOR}))
+
+
 def action_item_owner_candidates(vendor_id):
     """Who an action item of a review of ``vendor_id`` may be assigned to.
 

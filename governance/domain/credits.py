@@ -111,3 +111,14 @@ def period_errors(start, end):
     if (end - start).days >= MAX_PERIOD_DAYS:
         return {"end": f"Use a period of at most {MAX_PERIOD_DAYS} days."}
     return {}
+
+
+def month_closes_on(month):
+    """The first day after the month of the date ``month``: when its statement can be final."""
+    return (dt.date(month.year, month.month, 28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def claim_deadline(month, claim_window_days):
+    """The last day on which the credit of ``month`` can be claimed: ``claim_window_days``
+    after the month's last day."""
+    return month_closes_on(month) + dt.timedelta(days=claim_window_days - 1)

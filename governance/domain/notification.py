@@ -131,6 +131,34 @@ def authority_clock(incident, hours, now):
     return clock(due_at, incident.authority_notified_at, now)
 
 
+# The reminders of a running clock: at the deadline, with three quarters of its window gone,
+# with half gone; as the share of the window still left then.
+REMINDER_STAGES = ((0, "deadline"), (0.25, "three quarters"), (0.5, "half time"))
+
+
+def stage_leads(started_at, due_at):
+    """The lead times (before ``due_at``) of a clock's reminders, shortest first."""
+    window = max(due_at - started_at, dt.timedelta(0))
+    return tuple(window * share for share, _name in REMINDER_STAGES)
+
+
+def stage_due(started_at, due_at, now):
+    """The lead time of the clock's reminder current at ``now``: the nearest stage that has
+    come (one reminder, not a burst of those a late sweep missed); None before half time."""
+    passed = [lead for lead in stage_leads(started_at, due_at) if due_at - lead <= now]
+    return min(passed) if passed else None
+
+
+def stage_name(started_at, due_at, lead):
+    """``half time``, ``three quarters`` or ``deadline``: the stage of lead time ``lead``;
+    "" when the clock's window changed since."""
+    leads = stage_leads(started_at, due_at)
+    for stage_lead, (_share, name) in zip(leads, REMINDER_STAGES, strict=True):
+        if stage_lead == lead:
+            return name
+    return ""
+
+
 def span_text(span):
     """A duration as people say it: ``2 d 3 h``, ``5 h 10 min``, ``12 min``."""
     minutes = int(span.total_seconds() // 60)

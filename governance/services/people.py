@@ -55,7 +55,13 @@ def profile_for(user):
     return profile
 
 
-PROFILE_FIELDS = ("time_zone", "digest_enabled", "muted_kinds", "lead_times")
+PROFILE_FIELDS = (
+    "time_zone",
+    "digest_enabled",
+    "muted_kinds",
+    "lead_times",
+    "security_contact",
+)
 
 
 @use_case

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from governance.domain import bounds, credits
@@ -219,6 +220,9 @@ class CreditStatement(TimeStamped):
 
     def __str__(self):
         return f"{self.vendor} {self.month:%Y-%m}"
+
+    def get_absolute_url(self):
+        return reverse("governance:credit-list", args=[self.vendor_id])
 
     @staticmethod
     def first_of_month(day):

@@ -74,6 +74,12 @@ class UserProfile(models.Model):
     )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     digest_enabled = models.BooleanField(default=False)
+    # One of the organisation's security contacts: gets every vendor's security notification
+    # clocks (internal users only; a representative's flag is ignored).
+    security_contact = models.BooleanField(
+        default=False,
+        help_text="Receive the notification clocks of every vendor's security incidents.",
+    )
     # Reminder kinds this user does not want, e.g. ["goal_due"].
     muted_kinds = bounds.JSONField(default=list, blank=True, validators=[validate_muted_kinds])
     # Per-kind lead times overriding the site defaults, e.g. {"review_upcoming": [7, 1]}.

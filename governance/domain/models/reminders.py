@@ -19,6 +19,10 @@ class ReminderKind(models.TextChoices):
     SLA_WARNING = "sla_warning", "SLA warning"
     SLA_BREACH = "sla_breach", "SLA breach"
     DIGEST = "digest", "Weekly digest"
+    SECURITY_CLOCK = "security_clock", "Security notification clock"
+    SECURITY_ESCALATION = "security_escalation", "Security notification missed (escalation)"
+    CREDIT_DUE = "credit_due", "Service credit due"
+    CREDIT_CLAIM = "credit_claim", "Service credit claim window closing"
 
 
 class ReminderStatus(models.TextChoices):
@@ -44,6 +48,7 @@ class Reminder(models.Model):
         Kind.CLAUSE_EXPIRY,
         Kind.GOAL_DUE,
         Kind.CONTRACT_NOTICE,
+        Kind.CREDIT_CLAIM,
     )
 
     kind = models.CharField(max_length=20, choices=Kind)

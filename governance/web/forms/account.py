@@ -11,6 +11,12 @@ from governance.web.forms.base import TimeZoneField, UIForm
 class PreferencesForm(UIForm):
     time_zone = TimeZoneField(help_text="Every date and time is shown in this time zone.")
     digest_enabled = forms.BooleanField(required=False, label="Send me the weekly digest")
+    security_contact = forms.BooleanField(
+        required=False,
+        label="I am a security contact",
+        help_text="Send me the notification clocks of every vendor's security incidents "
+        "(half time, three quarters, deadline).",
+    )
     muted_kinds = forms.MultipleChoiceField(
         choices=lambda: [(kind.code, kind.label) for kind in reminders.registry.mutable_kinds()],
         required=False,
@@ -18,12 +24,16 @@ class PreferencesForm(UIForm):
         label="Reminders I do not want",
     )
 
-    def __init__(self, *args, profile, **kwargs):
+    def __init__(self, *args, profile, internal=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.profile = profile
+        if not internal:
+            # Security clocks are internal: a representative is never a security contact.
+            del self.fields["security_contact"]
         self.initial.update(
             time_zone=profile.time_zone,
             digest_enabled=profile.digest_enabled,
+            security_contact=profile.security_contact,
             muted_kinds=list(profile.muted_kinds or []),
         )
         for kind in Reminder.LEAD_TIME_KINDS:
@@ -66,12 +76,15 @@ class PreferencesForm(UIForm):
 
     def profile_data(self):
         """The preferences for ``services.profile_update``."""
-        return {
+        data = {
             "time_zone": self.cleaned_data["time_zone"],
             "digest_enabled": self.cleaned_data["digest_enabled"],
             "muted_kinds": list(self.cleaned_data["muted_kinds"]),
             "lead_times": self.cleaned_data["lead_times"],
         }
+        if "security_contact" in self.fields:
+            data["security_contact"] = self.cleaned_data["security_contact"]
+        return data
 
 
 _LEAD_TIMES = UserProfile._meta.get_field("lead_times")

@@ -16,7 +16,9 @@ from governance.web.views.base import account_view
 @account_view
 def preferences(request):
     profile = access.profile_of(request.user)
-    form = PreferencesForm(request.POST or None, profile=profile)
+    form = PreferencesForm(
+        request.POST or None, profile=profile, internal=access.is_internal(request.user)
+    )
     saved = request.method == "POST" and form.save_with(
         lambda: services.profile_update(copy(profile), **form.profile_data())
     )
