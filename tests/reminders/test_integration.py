@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 import zoneinfo
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,8 +28,23 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from governance import reminders, services
-from governance.models import Incident, Reminder
-from tests.factories import MeetingFactory, ReviewFactory, SLATargetFactory
+from governance.domain import credits
+from governance.models import (
+    ClauseType,
+    CreditPolicy,
+    CreditStatement,
+    Incident,
+    Reminder,
+    Role,
+)
+from tests.factories import (
+    ClauseFactory,
+    IncidentFactory,
+    MeetingFactory,
+    ReviewFactory,
+    SLATargetFactory,
+    UserFactory,
+)
 from tests.reminders.smtp import SMTPServer, free_port, wait_for
 
 pytestmark = [
@@ -421,3 +437,91 @@ def test_a_meeting_after_a_dst_change_is_reminded_24_hours_before_its_local_time
     [event] = calendar.walk("VEVENT")
     assert event.decoded("DTSTART") == occurrence
     assert event["DTSTART"].to_ical() == local_start.strftime("%Y%m%dT090000").encode()
+
+
+def test_security_clocks_their_escalation_and_credit_reminders_arrive_once_each(
+    lab, smtp, vendor, member
+):
+    """Issue 14's four kinds through the real worker to the SMTP server, each exactly once."""
+    now = timezone.now()
+    services.profile_update(member.profile, security_contact=True)
+    admin = UserFactory(username="admin", role=Role.ADMINISTRATOR)
+    services.profile_update(admin.profile, time_zone="UTC")
+    ClauseFactory(vendor=vendor, clause_type=ClauseType.BREACH_NOTIFICATION, notification_hours=24)
+    half_time = IncidentFactory(
+        vendor=vendor,
+        category=Incident.Category.SECURITY,
+        detected_at=now - dt.timedelta(hours=13),
+        opened_at=now - dt.timedelta(hours=12),
+    )
+    missed = IncidentFactory(
+        vendor=vendor,
+        category=Incident.Category.SECURITY,
+        detected_at=now - dt.timedelta(hours=30),
+        opened_at=now - dt.timedelta(hours=29),
+    )
+    today = local_today()
+    month = CreditStatement.first_of_month(today.replace(day=1) - dt.timedelta(days=1))
+    # The claim window ends in a week: the 7-day reminder is the current one.
+    window = (today + dt.timedelta(days=7) - credits.month_closes_on(month)).days + 1
+    vendor.annual_value = Decimal("120000.00")
+    vendor.save()
+    services.credit_policy_save(CreditPolicy(vendor=vendor, claim_window_days=window))
+    statement = CreditStatement.objects.create(
+        vendor=vendor,
+        month=month,
+        met=9,
+        breached=1,
+        credit_due=Decimal("500.00"),
+        status=CreditStatement.Status.DUE,
+    )
+
+    result = reminders.sweep()
+
+    # Half time of one clock and the deadline of the other (owner, security contact), the
+    # escalation (administrator), the credit due and its claim window (owner).
+    assert result.created == 7
+    wait_for_status(lab, Reminder.Status.SENT, 7)
+    assert reminders.sweep().created == 0
+    settle()
+    ids = smtp.message_ids()
+    assert len(ids) == len(set(ids)) == 7
+    subjects = sorted((message["To"], message["Subject"]) for message in smtp.messages())
+    ref = lambda incident: incident.external_id  # noqa: E731
+    assert subjects == sorted(
+        [
+            *(
+                (
+                    to,
+                    f"Notification clock at half time: security incident {ref(half_time)} "
+                    "at Acme Hosting",
+                )
+                for to in ("owner@example.com", "member@example.com")
+            ),
+            *(
+                (
+                    to,
+                    f"Notification deadline reached: security incident {ref(missed)} "
+                    "at Acme Hosting",
+                )
+                for to in ("owner@example.com", "member@example.com")
+            ),
+            (
+                "admin@example.com",
+                f"Escalation: notification deadline missed for security incident {ref(missed)} "
+                "at Acme Hosting",
+            ),
+            (
+                "owner@example.com",
+                f"Service credit due from Acme Hosting for {month:%B %Y}: 500.00 EUR",
+            ),
+            (
+                "owner@example.com",
+                f"Claim the {month:%B %Y} service credit from Acme Hosting in 7 days "
+                f"({today + dt.timedelta(days=7):%-d %b %Y})",
+            ),
+        ]
+    )
+    assert statement.pk in Reminder.objects.filter(kind=Reminder.Kind.CREDIT_CLAIM).values_list(
+        "object_id", flat=True
+    )

@@ -13,8 +13,8 @@ import pytest
 import time_machine
 
 from governance import services
-from governance.reminders import registry
 from governance.models import ClauseType, CreditPolicy, CreditStatement, Incident, Reminder, Role
+from governance.reminders import registry
 from tests.factories import ClauseFactory, IncidentFactory, UserFactory, VendorFactory
 from tests.reminders.conftest import recipients_of, set_profile
 
