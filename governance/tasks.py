@@ -14,7 +14,7 @@ from celery.utils import uuid
 from governance import reminders
 from governance.infra import broker
 from governance.infra import credentials as security
-from governance.services import figures
+from governance.services import credits, figures
 
 log = logging.getLogger(__name__)
 
@@ -68,3 +68,13 @@ def refresh_figures():
 def delete_expired_tokens():
     """Delete expired API tokens (beat runs this hourly); returns how many."""
     return security.tokens_delete_expired()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def close_credit_month():
+    """Compute last month's credit statements on the first days of a month (beat runs this
+    daily; on other days it does nothing). Safe to run twice: a statement whose figures are
+    unchanged is only stamped, and a status set by hand stays while its amount does."""
+    closed = credits.credit_month_close()
+    if closed is not None:
+        log.info("Credit statements computed for last month: %d vendors", len(closed))

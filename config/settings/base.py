@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -405,6 +406,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.refresh_figures",
         "schedule": GOVERNANCE_FIGURES_REFRESH_SECONDS,
         "options": {"expires": GOVERNANCE_FIGURES_REFRESH_SECONDS},
+    },
+    # Last month's service credit statements, on the first days of a month (the task does
+    # nothing on the others); 02:15 UTC, any hour would do.
+    "governance-credit-month-close": {
+        "task": "governance.tasks.close_credit_month",
+        "schedule": crontab(minute=15, hour=2),
+        "options": {"expires": 3600},
     },
     # Expired API tokens already open nothing; this deletes their rows.
     "governance-expired-tokens-delete": {

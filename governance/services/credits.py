@@ -1,5 +1,7 @@
 """Service credits: policies and the monthly statements computed under them."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -97,6 +99,28 @@ def credit_statements_compute_month(month, *, now=None, vendors=None):
             written.append((statement, before is not None))
     _save(statements, written)
     return statements
+
+
+# The days of a month (1 to this one) on which the month before is computed again: incidents
+# still in flight at its end resolve or pass their target over the following days. Past them
+# a month changes only when someone recomputes it (web, API, admin, the command).
+CLOSE_DAYS = 3
+
+
+def credit_month_close(*, now=None):
+    """On the first ``CLOSE_DAYS`` days of a month (in the current time zone), compute the
+    statements of the month before for every vendor with a policy; returns them, or None on
+    any other day. Safe to run any number of times (``credit_statements_compute_month``)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if today.day > CLOSE_DAYS:
+        return None
+    return credit_statements_compute_month(previous_month(today), now=now)
+
+
+def previous_month(day):
+    """The first day of the month before ``day``'s."""
+    return CreditStatement.first_of_month(day.replace(day=1) - dt.timedelta(days=1))
 
 
 def _apply(statement, policy, counts):
