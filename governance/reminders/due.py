@@ -13,6 +13,7 @@ import operator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
@@ -226,6 +227,29 @@ def not_yet_reminded(queryset, kind, *, occurrence, recipients, lead_bound=None)
         lead_bound="reminder_lead_bound" if lead_bound is not None else None,
     )
     return queryset.filter(lacking(rows, recipients))
+
+
+def not_in_outbox(kind, model, dues):
+    """``dues`` (of ``kind``, about ``model``) less those the outbox holds already.
+
+    For the kinds whose due time is worked out in Python (a notification clock, a claim
+    window) and so cannot be matched against the outbox in the query that reads their
+    objects: one query per batch of objects.
+    """
+    dues = list(dues)
+    held = set()
+    content_type = ContentType.objects.get_for_model(model)
+    for batch in chunks({due.object_id for due in dues}, settings.GOVERNANCE_REMINDER_BATCH_SIZE):
+        held.update(
+            Reminder.objects.filter(
+                kind=kind, content_type=content_type, object_id__in=batch
+            ).values_list("object_id", "occurrence", "lead_time", "recipient_id")
+        )
+    return [
+        due
+        for due in dues
+        if (due.object_id, due.occurrence, due.lead_time, due.recipient_id) not in held
+    ]
 
 
 def chunks(items, size):

@@ -1,6 +1,7 @@
 """The sweep reads per kind with a fixed number of queries, whatever the volume."""
 
 import datetime as dt
+import math
 
 import pytest
 import time_machine
@@ -9,7 +10,14 @@ from django.test.utils import CaptureQueriesContext
 
 from governance import reminders
 from governance.domain import recurrence
-from governance.models import Reminder
+from governance.models import (
+    ClauseType,
+    CreditPolicy,
+    CreditStatement,
+    Incident,
+    Reminder,
+    Role,
+)
 from governance.reminders import registry
 from governance.reminders.due import Sweep
 from tests.factories import (
@@ -24,12 +32,17 @@ from tests.factories import (
 from tests.reminders.conftest import NOW, set_profile
 
 pytestmark = pytest.mark.django_db
+# The reminders each vendor of ``build_portfolio`` is due.
+PER_VENDOR = 17
 DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
 
 
 def build_portfolio(count):
-    """``count`` vendors, each with one reminder of every kind due at NOW."""
+    """``count`` vendors, each with one reminder of every kind due at NOW (an administrator
+    gets the escalations)."""
+    admin = UserFactory(username="scale-admin", role=Role.ADMINISTRATOR)
+    set_profile(admin)
     for number in range(count):
         owner = UserFactory()
         set_profile(owner, digest_enabled=True, lead_times={"goal_due": [7, 1]})
@@ -47,6 +60,26 @@ def build_portfolio(count):
             vendor=vendor,
             opened_at=NOW - dt.timedelta(hours=1),
             response_due_at=NOW - dt.timedelta(minutes=number + 1),
+        )
+        # A breach clause of 24 hours: one clock at half time, one past its deadline
+        # (deadline to the owner, escalation to the administrator).
+        ClauseFactory(
+            vendor=vendor, clause_type=ClauseType.BREACH_NOTIFICATION, notification_hours=24
+        )
+        for hours in (13, 30):
+            IncidentFactory(
+                vendor=vendor,
+                category=Incident.Category.SECURITY,
+                detected_at=NOW - hours * HOUR,
+                opened_at=NOW - hours * HOUR,
+            )
+        # March closed with a credit due whose claim window ends in a week.
+        CreditPolicy.objects.create(vendor=vendor, monthly_fee=1000, claim_window_days=7)
+        CreditStatement.objects.create(
+            vendor=vendor,
+            month=dt.date(2026, 3, 1),
+            credit_due=100,
+            status=CreditStatement.Status.DUE,
         )
 
 
@@ -69,9 +102,9 @@ def test_the_sweep_reads_with_the_same_queries_for_3_or_30_vendors(
     with django_assert_max_num_queries(few), time_machine.travel(NOW, tick=False):
         again = reminders.sweep(enqueue=False)
 
-    assert created == 27 * 12
+    assert created == 27 * PER_VENDOR
     assert again.created == 0
-    assert Reminder.objects.count() == 30 * 12
+    assert Reminder.objects.count() == 30 * PER_VENDOR
 
 
 def test_a_second_sweep_only_reads():
@@ -95,8 +128,8 @@ def test_rows_are_inserted_in_batches(settings):
         reminders.sweep(enqueue=False)
 
     inserts = [q for q in queries if q["sql"].lstrip().upper().startswith("INSERT")]
-    assert len(inserts) == 36 // 4
-    assert Reminder.objects.count() == 36
+    assert len(inserts) == math.ceil(3 * PER_VENDOR / 4)
+    assert Reminder.objects.count() == 3 * PER_VENDOR
 
 
 def test_after_a_sweep_no_kind_reads_an_object_whose_reminder_is_in_the_outbox():

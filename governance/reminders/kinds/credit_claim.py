@@ -3,7 +3,7 @@ day (lead times, like every dated reminder), to the relationship owner."""
 
 from governance.models import CreditStatement, Reminder
 from governance.reminders import registry
-from governance.reminders.due import dated, midnight
+from governance.reminders.due import dated, midnight, not_in_outbox
 from governance.reminders.kinds import _credits
 
 KIND = Reminder.Kind.CREDIT_CLAIM
@@ -14,7 +14,7 @@ def due(sweep):
         (pk, vendor_id, deadline, (owner_id,))
         for pk, vendor_id, owner_id, _month, deadline in _credits.open_claims(sweep)
     )
-    return dated(KIND, CreditStatement, rows, sweep)
+    return not_in_outbox(KIND, CreditStatement, dated(KIND, CreditStatement, rows, sweep))
 
 
 def still_due(reminder, statement):

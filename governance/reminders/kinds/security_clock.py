@@ -5,20 +5,24 @@ relationship owner and the organisation's security contacts."""
 from governance.domain import access, notification
 from governance.models import Incident, Reminder
 from governance.reminders import registry
-from governance.reminders.due import Due
+from governance.reminders.due import Due, not_in_outbox
 from governance.reminders.kinds import _security
 
 KIND = Reminder.Kind.SECURITY_CLOCK
 
 
 def due(sweep):
-    contacts = None
-    for incident, states in _security.unanswered_clocks(sweep):
-        if contacts is None:
-            contacts = list(access.security_contacts().values_list("pk", flat=True))
-            sweep.recipients.load([*contacts])
+    return not_in_outbox(KIND, Incident, _due(sweep))
+
+
+def _due(sweep):
+    unanswered = list(_security.unanswered_clocks(sweep))
+    if not unanswered:
+        return
+    contacts = list(access.security_contacts().values_list("pk", flat=True))
+    sweep.recipients.load([*contacts, *(incident.vendor.owner_id for incident, _ in unanswered)])
+    for incident, states in unanswered:
         people = [incident.vendor.owner_id, *contacts]
-        sweep.recipients.load(people)
         for state in states:
             lead = notification.stage_due(state.started_at, state.due_at, sweep.now)
             if lead is None:

@@ -7,7 +7,7 @@ import datetime as dt
 from governance.domain import access
 from governance.models import Incident, Reminder
 from governance.reminders import registry
-from governance.reminders.due import Due
+from governance.reminders.due import Due, not_in_outbox
 from governance.reminders.kinds import _security
 
 KIND = Reminder.Kind.SECURITY_ESCALATION
@@ -15,6 +15,10 @@ NO_LEAD = dt.timedelta(0)  # sent when the deadline passes
 
 
 def due(sweep):
+    return not_in_outbox(KIND, Incident, _due(sweep))
+
+
+def _due(sweep):
     admins = None
     for incident, states in _security.unanswered_clocks(sweep):
         passed = {state.due_at for state in states if state.due_at < sweep.now}
