@@ -11,11 +11,14 @@ from django.utils import timezone
 
 from governance import selectors, services
 from governance.domain import access, scheduling
+from governance.domain.notification import describe_clock
 from governance.models import ActionItem, Goal, Incident, Review, ReviewScore, Vendor
+from governance.selectors.vendor_obligations import credit_card, credits_in_period, ticking_clocks
 from governance.web import charts
 from governance.web.csv_export import csv_response, wants_csv
 from governance.web.forms import VendorFilterForm, VendorForm
 from governance.web.pages import PAGE_SIZE, paginate
+from governance.web.templatetags.governance_ui import CLOCK_TONES
 from governance.web.views.base import editable_vendor_for, internal_view, vendor_for
 from governance.web.views.editing import RecordFormView
 
@@ -225,9 +228,31 @@ def vendor_detail(request, pk):
         "limit": WORKSPACE_LIMIT,
         "can_edit": can_edit,
         "can_view_history": access.can_view_history(request.user),
+        "clock_rows": _clock_rows(ticking_clocks(vendor, now=now)),
+        "credit_card": credit_card(vendor, now=now),
         **vendor_charts(vendor, now),
     }
     return render(request, "governance/vendors/detail.html", context)
+
+
+def _clock_rows(rows):
+    """The clocks card's rows: each incident with its vendor and authority clock in words."""
+    return [
+        {
+            "incident": row.incident,
+            "clocks": [
+                None
+                if clock is None
+                else {
+                    "tone": CLOCK_TONES[clock.status],
+                    "words": describe_clock(clock),
+                    "due_at": clock.due_at,
+                }
+                for clock in (row.vendor, row.authority)
+            ],
+        }
+        for row in rows
+    ]
 
 
 @internal_view
@@ -236,10 +261,13 @@ def vendor_scorecard(request, pk):
     vendor = vendor_for(request, pk)
     now = timezone.now()
     scorecard = selectors.vendor_scorecard(vendor, now=now)
+    start, end = selectors.sla_window(now)
     context = {
         "vendor": vendor,
         "scorecard": scorecard,
         "notice_deadline": _notice_deadline(vendor),
+        # The months the scorecard's SLA window touches.
+        "credits": credits_in_period(vendor, start=start, end=end),
         "goals": list(
             vendor.goals.filter(status__in=Goal.ACTIVE_STATUSES).select_related("owner")[:8]
         ),
