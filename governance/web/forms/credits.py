@@ -1,10 +1,11 @@
-"""Service credits: a vendor's credit policy, a statement's status, the month to compute."""
+"""Service credits: a vendor's credit policy, a statement's status, the month to compute,
+the period to show SLA compliance for."""
 
 from django import forms
 
-from governance.domain import credits
+from governance.domain import bounds, credits
 from governance.models import CreditPolicy, CreditStatement
-from governance.web.forms.base import UIForm, UIModelForm
+from governance.web.forms.base import DateInput, UIForm, UIModelForm
 
 
 class CreditPolicyForm(UIModelForm):
@@ -52,3 +53,30 @@ class CreditComputeForm(UIForm):
             return credits.parse_month(self.cleaned_data["month"])
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
+
+
+class CreditPeriodForm(forms.Form):
+    """A period of SLA compliance, both days included, from the credits page's query
+    (``?start=YYYY-MM-DD&end=YYYY-MM-DD``): the API's rules (``credits.period_errors``)."""
+
+    start = forms.DateField(widget=DateInput(), label="From")
+    end = forms.DateField(widget=DateInput(), label="To (included)")
+
+    def clean_start(self):
+        return _in_window(self.cleaned_data["start"])
+
+    def clean_end(self):
+        return _in_window(self.cleaned_data["end"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if "start" in cleaned and "end" in cleaned:
+            for name, message in credits.period_errors(cleaned["start"], cleaned["end"]).items():
+                self.add_error(name, message)
+        return cleaned
+
+
+def _in_window(value):
+    if not bounds.in_window(value):
+        raise forms.ValidationError(bounds.RANGE_MESSAGE)
+    return value

@@ -3,11 +3,17 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance import selectors, services
 from governance.models import CreditPolicy, CreditStatement
-from governance.web.forms.credits import CreditComputeForm, CreditPolicyForm, CreditStatusForm
+from governance.web.forms.credits import (
+    CreditComputeForm,
+    CreditPeriodForm,
+    CreditPolicyForm,
+    CreditStatusForm,
+)
 from governance.web.pages import act
 from governance.web.views.base import (
     editable_vendor_for,
@@ -21,12 +27,14 @@ from governance.web.views.editing import RecordFormView
 CSV_HEADER = [
     "Month",
     "Compliance %",
-    "Met",
-    "Breached",
+    "Targets met",
+    "Targets breached",
+    "Breaches by priority",
     "Credit due",
     "Currency",
     "Status",
     "Note",
+    "Computed at",
 ]
 
 
@@ -36,11 +44,20 @@ def _csv_row(statement):
         statement.compliance_percent,
         statement.met,
         statement.breached,
+        _breaches_text(statement.breaches_by_priority),
         statement.credit_due,
         statement.currency,
-        statement.status,
+        statement.get_status_display(),
         statement.status_note,
+        statement.computed_at,
     ]
+
+
+def _breaches_text(by_priority):
+    """``P1: 2, P3: 1``: the priorities with a breach, in order; "" with none."""
+    if not isinstance(by_priority, dict):
+        return ""
+    return ", ".join(f"{priority}: {count}" for priority, count in sorted(by_priority.items()))
 
 
 def _credits_url(vendor):
@@ -50,6 +67,21 @@ def _credits_url(vendor):
 @internal_view
 def credit_list(request, pk):
     vendor = vendor_for(request, pk)
+    asked = "start" in request.GET or "end" in request.GET
+    today = timezone.localdate()
+    period_form = CreditPeriodForm(
+        request.GET if asked else None,
+        initial={"start": today.replace(day=1), "end": today},
+        auto_id="period_%s",
+    )
+    period = None
+    if asked and period_form.is_valid():
+        start, end = period_form.cleaned_data["start"], period_form.cleaned_data["end"]
+        period = {
+            "start": start,
+            "end": end,
+            **selectors.sla_compliance_for_period(vendor, start=start, end=end),
+        }
     return section_page(
         request,
         vendor,
@@ -57,7 +89,12 @@ def credit_list(request, pk):
         title="Service credits",
         items=selectors.credit_statements([vendor]).order_by("-month"),
         csv=(CSV_HEADER, _csv_row),
-        extra={"policy": selectors.credit_policy_of(vendor), "compute_form": CreditComputeForm()},
+        extra={
+            "policy": selectors.credit_policy_of(vendor),
+            "compute_form": CreditComputeForm(),
+            "period_form": period_form,
+            "period": period,
+        },
     )
 
 
