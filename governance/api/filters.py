@@ -175,6 +175,12 @@ class ContactFilter(VendorScopedFilterSet):
         fields = {"is_primary": ["exact"]}
 
 
+class EscalationContactFilter(VendorScopedFilterSet):
+    class Meta:
+        model = domain.EscalationContact
+        fields = {"level": ["exact"], "topic": ["exact"], "side": ["exact"]}
+
+
 class GoalFilter(VendorScopedFilterSet):
     owner = filters.ModelChoiceFilter(queryset=_users, help_text="The internal owner's user id.")
 

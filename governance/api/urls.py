@@ -21,6 +21,9 @@ router.register("incidents", views.IncidentViewSet, basename="incident")
 router.register("clauses", views.ClauseViewSet, basename="clause")
 router.register("credit-policies", views.CreditPolicyViewSet, basename="credit-policy")
 router.register("credit-statements", views.CreditStatementViewSet, basename="credit-statement")
+router.register(
+    "escalation-contacts", views.EscalationContactViewSet, basename="escalation-contact"
+)
 router.register("reminders", views.ReminderViewSet, basename="reminder")
 router.register("users", views.UserViewSet, basename="user")
 

@@ -19,6 +19,10 @@ from governance.services.credits import (
     credit_statement_compute,
     credit_statement_status_set,
 )
+from governance.services.escalation import (
+    ESCALATION_FIELDS,
+    escalation_contact_save,
+)
 from governance.services.goals import (
     GOAL_FIELDS,
     goal_check_in_add,
@@ -84,6 +88,7 @@ from governance.services.vendors import (
 
 __all__ = [
     "CONFLICT_MESSAGE",
+    "ESCALATION_FIELDS",
     "GOAL_FIELDS",
     "MEETING_FIELDS",
     "NEW_USER_ROLES",
@@ -101,6 +106,7 @@ __all__ = [
     "clause_verify",
     "contact_save",
     "credit_policy_save",
+    "escalation_contact_save",
     "credit_statement_compute",
     "credit_statement_status_set",
     "goal_check_in_add",

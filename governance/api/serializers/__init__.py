@@ -12,6 +12,7 @@ from .credits import (
     PeriodSerializer,
     SLAComplianceSerializer,
 )
+from .escalation import EscalationContactSerializer
 from .goals import CheckInSerializer, GoalSerializer
 from .history import HistoryChangeSerializer, HistoryEntrySerializer, HistoryQuerySerializer
 from .incidents import IncidentSerializer, SLATargetSerializer
@@ -44,6 +45,7 @@ __all__ = [
     "CreditComputeSerializer",
     "CreditPolicySerializer",
     "CreditStatementSerializer",
+    "EscalationContactSerializer",
     "GoalSerializer",
     "HealthPartsSerializer",
     "HistoryChangeSerializer",

@@ -11,6 +11,7 @@ from .auth import (
 )
 from .clauses import ClauseViewSet
 from .credits import CreditPolicyViewSet, CreditStatementViewSet, VendorSLAComplianceView
+from .escalation import EscalationContactViewSet
 from .goals import GoalCheckInViewSet, GoalViewSet
 from .incidents import IncidentViewSet, SLATargetViewSet
 from .meetings import MeetingViewSet
@@ -24,6 +25,7 @@ __all__ = [
     "CreditPolicyViewSet",
     "CreditStatementViewSet",
     "DocsView",
+    "EscalationContactViewSet",
     "GoalCheckInViewSet",
     "GoalViewSet",
     "IncidentViewSet",

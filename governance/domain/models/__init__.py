@@ -24,6 +24,12 @@ from governance.domain.models.credits import (
     validate_bands,
     validate_per_breach,
 )
+from governance.domain.models.escalation import (
+    EscalationContact,
+    EscalationLevel,
+    EscalationSide,
+    EscalationTopic,
+)
 from governance.domain.models.figures import (
     RowCount,
     VendorFigures,
@@ -86,6 +92,10 @@ __all__ = [
     "CreditPolicy",
     "CreditStatement",
     "CreditStatus",
+    "EscalationContact",
+    "EscalationLevel",
+    "EscalationSide",
+    "EscalationTopic",
     "Goal",
     "GoalCheckIn",
     "GoalDirection",

@@ -1,17 +1,22 @@
-"""A security notification deadline passed with nothing recorded: escalated to the
-administrators, once per deadline (the owner and security contacts had the clock's own
-reminders). Not mutable: a missed legal or contractual deadline must reach somebody."""
+"""A security notification deadline passed with nothing recorded: escalated once per
+deadline to the next level, our side of the vendor's escalation path for security at the
+management level, or the administrators where the vendor has none (the owner and security
+contacts had the clock's own reminders). Not mutable: a missed legal or contractual
+deadline must reach somebody."""
 
 import datetime as dt
 
 from governance.domain import access
-from governance.models import Incident, Reminder
+from governance.models import EscalationContact, Incident, Reminder
 from governance.reminders import registry
 from governance.reminders.due import Due, not_in_outbox
 from governance.reminders.kinds import _security
+from governance.selectors.escalation import escalation_user_ids
 
 KIND = Reminder.Kind.SECURITY_ESCALATION
 NO_LEAD = dt.timedelta(0)  # sent when the deadline passes
+# The clock's own reminders reach the operational level (owner, security contacts).
+ESCALATION_LEVEL = EscalationContact.Level.MANAGEMENT
 
 
 def due(sweep):
@@ -19,16 +24,24 @@ def due(sweep):
 
 
 def _due(sweep):
-    admins = None
-    for incident, states in _security.unanswered_clocks(sweep):
-        passed = {state.due_at for state in states if state.due_at < sweep.now}
-        if not passed:
-            continue
-        if admins is None:
-            admins = list(access.administrators().values_list("pk", flat=True))
-            sweep.recipients.load(admins)
-        for due_at in sorted(passed):
-            for recipient in sweep.recipients.each(admins, KIND):
+    overdue = [
+        (incident, sorted({state.due_at for state in states if state.due_at < sweep.now}))
+        for incident, states in _security.unanswered_clocks(sweep)
+    ]
+    overdue = [(incident, passed) for incident, passed in overdue if passed]
+    if not overdue:
+        return
+    paths = escalation_user_ids(
+        {incident.vendor_id for incident, _ in overdue},
+        topic=EscalationContact.Topic.SECURITY,
+        level=ESCALATION_LEVEL,
+    )
+    admins = list(access.administrators().values_list("pk", flat=True))
+    sweep.recipients.load([*admins, *(pk for ids in paths.values() for pk in ids)])
+    for incident, passed in overdue:
+        people = paths.get(incident.vendor_id) or admins
+        for due_at in passed:
+            for recipient in sweep.recipients.each(people, KIND):
                 yield Due(
                     KIND,
                     Incident,
