@@ -212,6 +212,8 @@ WEB = [
     ),
     Probe("credits", "get", v("credits/"), READ),
     Probe("credits csv", "get", v("credits/?export=csv"), READ),
+    Probe("credits for a period", "get", v("credits/?start=2026-01-01&end=2026-03-31"), READ),
+    Probe("credits for a bad period", "get", v("credits/?start=2026-03-01&end=2026-01"), READ),
     Probe("credit policy", "get", v("credits/policy/"), WRITE),
     Probe(
         "compute credits",

@@ -253,7 +253,7 @@ def form_kinds(found):
 @dataclass
 class Door:
     """One way in: ``client`` (a persona, ``api`` for the owner's token, ``anonymous``)
-    sends ``method`` to ``url(world)``.
+    sends ``method`` to ``url(world)`` (``get``: the fields as the query string).
 
     The valid request to vary: ``baseline(world)``, else the form(s) on ``page(world)`` as
     rendered (``page`` defaults to ``url`` for web doors), updated with ``overrides(world)``.
@@ -658,6 +658,15 @@ WEB = [
         lambda w: f"/vendors/{w.own.vendor.pk}/credits/{w.own.credit_statement.pk}/status/",
         shows=_vendor_pages("credits"),
         target=_own("credit_statement"),
+    ),
+    # A query, not a form post: the period of SLA compliance on the credits page.
+    Door(
+        "web credit-list period",
+        "owner",
+        _w("credits/"),
+        method="get",
+        baseline=lambda w: {"start": "2026-01-01", "end": "2026-03-31"},
+        kinds={"start": Kind("date"), "end": Kind("date")},
     ),
     Door(
         "web preferences",
@@ -1265,6 +1274,8 @@ def send(door, world, clients, body):
     if door.api:
         encoded = json.dumps(body, allow_nan=True)
         return client.generic(door.method.upper(), url, encoded, content_type="application/json")
+    if door.method == "get":
+        return client.get(url, body)
     data = {}
     for name, value in body.items():
         if isinstance(value, tuple):  # an upload: (name, content, content type)
@@ -1275,7 +1286,10 @@ def send(door, world, clients, body):
 
 
 def accepted(door, response):
-    """Whether the request may have stored something (a redirect after a form, a 2xx API)."""
+    """Whether the request may have stored something (a redirect after a form, a 2xx API;
+    a query stores nothing)."""
+    if door.method == "get":
+        return False
     if door.api:
         return 200 <= response.status_code < 300
     return response.status_code == 302

@@ -76,7 +76,16 @@ def snapshot():
 # iCalendar content lines may hold a tab but no other control character (RFC 5545 3.1).
 ICS_CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 
-SECTIONS = ["contacts", "goals", "reviews", "meetings", "incidents", "clauses", "reminders"]
+SECTIONS = [
+    "contacts",
+    "goals",
+    "reviews",
+    "meetings",
+    "incidents",
+    "clauses",
+    "reminders",
+    "credits",
+]
 API_LISTS = [
     "vendors",
     "contacts",
@@ -231,6 +240,9 @@ class Outputs:
             for section in SECTIONS:
                 self.get(client, f"{base}{section}/")
                 self.get(client, f"{base}{section}/?export=csv", check=self.csv_rows)
+            # SLA compliance for a decade from the first day of the date window, and its last day.
+            for period in ["start=1900-01-01&end=1910-01-01", "start=2199-12-31&end=2199-12-31"]:
+                self.get(client, f"{base}credits/?{period}")
             for goal in vendor.goals.all():
                 self.get(client, f"{base}goals/{goal.pk}/")
                 self.get(client, f"{base}goals/{goal.pk}/edit/")
