@@ -3,10 +3,10 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from governance import reminders
-from governance.admin.base import EMPTY, AdministratorsOnly
+from governance import reminders, services
+from governance.admin.base import EMPTY, AdministratorsOnly, Writes
 from governance.domain import access
-from governance.models import Reminder
+from governance.models import Reminder, Snooze
 
 
 @admin.register(Reminder)
@@ -68,3 +68,22 @@ class ReminderAdmin(AdministratorsOnly, admin.ModelAdmin):
         self.message_user(
             request, f"{count} failed reminder(s) will be sent again.", messages.SUCCESS
         )
+
+
+@admin.register(Snooze)
+class SnoozeAdmin(AdministratorsOnly, admin.ModelAdmin):
+    """Who snoozed what, until when; people make their own (web UI, API), an administrator
+    may end one."""
+
+    list_display = ["user", "vendor", "content_type", "object_id", "until", "note", "created_at"]
+    list_filter = ["content_type"]
+    search_fields = ["user__username", "vendor__name", "note"]
+    list_select_related = ["user", "vendor", "content_type"]
+    show_full_result_count = False
+    writes = Writes(delete=services.snooze_end)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

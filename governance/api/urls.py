@@ -25,6 +25,7 @@ router.register(
     "escalation-contacts", views.EscalationContactViewSet, basename="escalation-contact"
 )
 router.register("reminders", views.ReminderViewSet, basename="reminder")
+router.register("snoozes", views.SnoozeViewSet, basename="snooze")
 router.register("users", views.UserViewSet, basename="user")
 
 check_ins = views.GoalCheckInViewSet.as_view({"get": "list", "post": "create"})

@@ -26,6 +26,7 @@ from governance.infra import broker
 from governance.models import Reminder
 from governance.reminders import registry
 from governance.reminders.due import Sweep, chunks
+from governance.reminders.snoozes import Held
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,13 @@ def sweep(now=None, *, enqueue=True):
 def due_reminders(now=None):
     """The reminders due at ``now`` that are not in the outbox yet (unsaved instances)."""
     context = Sweep.at(now or timezone.now())
-    due = [item for kind in registry.kinds() for item in kind.due(context)]
+    held = Held.on(context.today)
+    due = [
+        item
+        for kind in registry.kinds()
+        for item in kind.due(context)
+        if not held.holds(kind, item)
+    ]
     return _not_yet_created(due)
 
 

@@ -38,6 +38,9 @@ class Kind:
     related: tuple[str, ...] = ()
     # Whether people can mute it on their preferences page (the digest is switched on instead).
     can_mute: bool = True
+    # An escalation waits while anybody snoozed its object (they said they are handling it);
+    # any other reminder waits only for its own recipient's snooze.
+    escalates: bool = False
 
     @property
     def label(self):

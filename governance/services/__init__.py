@@ -75,6 +75,7 @@ from governance.services.saving import (
     record_delete,
     validated_save,
 )
+from governance.services.snoozes import snooze_end, snooze_set
 from governance.services.vendors import (
     VENDOR_FIELDS,
     contact_save,
@@ -106,9 +107,9 @@ __all__ = [
     "clause_verify",
     "contact_save",
     "credit_policy_save",
-    "escalation_contact_save",
     "credit_statement_compute",
     "credit_statement_status_set",
+    "escalation_contact_save",
     "goal_check_in_add",
     "goal_check_in_delete",
     "goal_check_in_save",
@@ -135,6 +136,8 @@ __all__ = [
     "review_score_save",
     "sla_target_delete",
     "sla_target_save",
+    "snooze_end",
+    "snooze_set",
     "user_role_set",
     "validated_save",
     "vendor_check_deletable",

@@ -24,6 +24,7 @@ from .reviews import (
     ReviewScoreSerializer,
     ReviewSerializer,
 )
+from .snoozes import SnoozeSerializer
 from .vendors import (
     ContactSerializer,
     HealthPartsSerializer,
@@ -68,6 +69,7 @@ __all__ = [
     "ScorecardSLASerializer",
     "ScorecardSecuritySerializer",
     "ScorecardSerializer",
+    "SnoozeSerializer",
     "TokenObtainSerializer",
     "TokenSerializer",
     "TokensRevokedSerializer",

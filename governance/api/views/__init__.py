@@ -17,6 +17,7 @@ from .incidents import IncidentViewSet, SLATargetViewSet
 from .meetings import MeetingViewSet
 from .reminders import ReminderViewSet
 from .reviews import ReviewViewSet
+from .snoozes import SnoozeViewSet
 from .vendors import ContactViewSet, VendorViewSet
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "ReminderViewSet",
     "ReviewViewSet",
     "SLATargetViewSet",
+    "SnoozeViewSet",
     "TokenObtainView",
     "TokenRevokeAllView",
     "TokenRevokeView",

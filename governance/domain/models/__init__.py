@@ -61,9 +61,12 @@ from governance.domain.models.people import (
     validate_muted_kinds,
 )
 from governance.domain.models.reminders import (
+    MAX_SNOOZE_DAYS,
+    SNOOZABLE_MODELS,
     Reminder,
     ReminderKind,
     ReminderStatus,
+    Snooze,
 )
 from governance.domain.models.reviews import (
     ActionItem,
@@ -82,6 +85,8 @@ from governance.domain.models.vendors import (
 
 __all__ = [
     "DEFAULT_REQUIRED_CLAUSES",
+    "MAX_SNOOZE_DAYS",
+    "SNOOZABLE_MODELS",
     "ActionItem",
     "ActionItemStatus",
     "AgendaProposal",
@@ -120,6 +125,7 @@ __all__ = [
     "SecurityClause",
     "SecurityClauseStatus",
     "Service",
+    "Snooze",
     "TimeStamped",
     "UserProfile",
     "Vendor",

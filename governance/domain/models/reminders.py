@@ -3,9 +3,12 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
+from governance.domain import bounds
 from governance.domain.models.vendors import Vendor
 
 
@@ -117,3 +120,65 @@ class Reminder(models.Model):
         """A stable Message-ID: a resend after a crash carries the same id (deduplicable)."""
         domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
         return f"<reminder-{self.pk}@{domain or 'localhost'}>"
+
+
+# What a person may snooze the reminders of (the models the reminder kinds are about, less
+# the digest's profile), by the name the API and the web UI use: app label and model name.
+SNOOZABLE_MODELS = {
+    "vendor": "governance.vendor",
+    "goal": "governance.goal",
+    "review": "governance.review",
+    "meeting": "governance.meeting",
+    "incident": "governance.incident",
+    "clause": "governance.securityclause",
+    "credit_statement": "governance.creditstatement",
+    "action_item": "governance.actionitem",
+}
+# A snooze lasts at most this long: a reminder silenced for good is a muted kind instead.
+MAX_SNOOZE_DAYS = 366
+
+
+class Snooze(models.Model):
+    """A person's reminders about one object held until a date (not sent before it).
+
+    While it lasts, the sweep creates none of that person's reminders about the object, the
+    digest leaves the object out, and escalations about it wait (the person said they are
+    handling it). From ``until`` on, what is still due is sent as usual.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="snoozes"
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.CASCADE, null=True, blank=True, related_name="snoozes"
+    )
+    until = models.DateField(help_text="Reminders resume on this day.")
+    note = bounds.LineField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["until", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"],
+                name="snooze_once_per_person_and_object",
+                violation_error_message="You already snoozed this; change that snooze instead.",
+            ),
+        ]
+        indexes = [
+            # The sweep's read: the snoozes still running.
+            models.Index(fields=["until"], name="snooze_until_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} snoozed {self.content_type.model} {self.object_id} until {self.until}"
+
+    def clean(self):
+        if self.content_type_id is not None:
+            label = f"{self.content_type.app_label}.{self.content_type.model}"
+            if label not in SNOOZABLE_MODELS.values():
+                raise ValidationError({"content_type": "This has no reminders to snooze."})

@@ -20,6 +20,7 @@ from governance.models import (
 )
 from governance.reminders import messages, registry
 from governance.reminders.due import DATE_MARGIN, Due, midnight, not_yet_reminded
+from governance.reminders.snoozes import snoozed_ids
 
 KIND = Reminder.Kind.DIGEST
 DAYS_AHEAD = 7
@@ -78,6 +79,7 @@ def _week_ahead(user, *, now, today, horizon):
     mine = Q(vendor__owner=user)
     reviews = (
         Review.objects.filter(mine | Q(reviewer=user), status__in=Review.OPEN_STATUSES)
+        .exclude(pk__in=snoozed_ids(user, Review, today))
         .filter(scheduled_for__lte=horizon)
         .select_related("vendor", "reviewer")
         .order_by("scheduled_for", "pk")
@@ -87,6 +89,7 @@ def _week_ahead(user, *, now, today, horizon):
     # One-off meetings in the week, and series that have started by its end.
     candidates = (
         Meeting.objects.filter(mine | Q(attendees=user))
+        .exclude(pk__in=snoozed_ids(user, Meeting, today))
         .filter(Q(recurrence="", starts_at__gte=now) | ~Q(recurrence=""), starts_at__lt=end)
         .exclude(vendor__status=Vendor.Status.ENDED)
         .select_related("vendor")
@@ -98,6 +101,7 @@ def _week_ahead(user, *, now, today, horizon):
     meetings.sort(key=lambda entry: (entry["starts_at"], entry["meeting"].pk))
     clauses = (
         SecurityClause.objects.filter(mine, expires_on__gte=today)
+        .exclude(pk__in=snoozed_ids(user, SecurityClause, today))
         .filter(expires_on__lte=today + dt.timedelta(days=30))
         .exclude(status=SecurityClause.Status.MISSING)
         .select_related("vendor")
@@ -105,6 +109,7 @@ def _week_ahead(user, *, now, today, horizon):
     )
     goals = (
         Goal.objects.filter(mine | Q(owner=user), due_date__gte=today, due_date__lte=horizon)
+        .exclude(pk__in=snoozed_ids(user, Goal, today))
         .exclude(status__in=Goal.CLOSED_STATUSES)
         .select_related("vendor")
         .distinct()
@@ -112,6 +117,7 @@ def _week_ahead(user, *, now, today, horizon):
     )
     incidents = (
         Incident.objects.filter(mine, status__in=Incident.OPEN_STATUSES)
+        .exclude(pk__in=snoozed_ids(user, Incident, today))
         .select_related("vendor")
         .order_by("opened_at", "pk")
     )

@@ -73,5 +73,6 @@ registry.register(
         message=message,
         related=("vendor", "vendor__owner"),
         can_mute=False,
+        escalates=True,
     )
 )
