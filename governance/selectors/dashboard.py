@@ -1,17 +1,29 @@
-"""What is due soon across vendors: reviews, incidents, clauses, goals, meetings, reminders."""
+"""What is due soon across vendors: reviews, incidents, clauses, goals, meetings, reminders,
+the notification clocks still running and the year's service credits."""
 
+import dataclasses
 import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
 
 from django.db.models import (
+    Count,
     F,
     Q,
+    Sum,
 )
 
+from governance.domain.credits import to_cents
+from governance.domain.notification import Clock
 from governance.models import (
+    CreditStatement,
     Goal,
+    Incident,
     Review,
     SecurityClause,
 )
+from governance.selectors.notification import notification_clocks
+from governance.selectors.vendor_obligations import CreditTotals, is_ticking
 
 
 def reviews_due(vendors, *, today, days=30):
@@ -76,3 +88,78 @@ def vendor_reminders(vendor):
         .select_related("recipient", "content_type")
         .order_by("-created_at", "-id")
     )
+
+
+# --- notification clocks -------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class RunningClock:
+    """One notification clock still waiting for its notification: ``whose`` is ``vendor``
+    (the vendor's notification to us) or ``authority`` (ours to the supervisory authority)."""
+
+    incident: Incident
+    whose: str
+    clock: Clock
+
+
+def running_notification_clocks(vendors, *, now):
+    """The clocks of ``vendors``' security incidents still waiting for a notification
+    (running or overdue), most urgent first: the most overdue, then the least time left.
+
+    Three queries however many there are: the incidents missing a notification (with their
+    vendor), then the two of ``notification_clocks``. Only incidents missing one are read,
+    whatever their status: a clock stops at the notification, not at the resolution.
+    """
+    incidents = list(
+        Incident.objects.filter(vendor__in=vendors, category=Incident.Category.SECURITY)
+        .filter(
+            Q(vendor_notified_at__isnull=True)
+            | Q(personal_data_affected=True, authority_notified_at__isnull=True)
+        )
+        .select_related("vendor")
+        .order_by("detected_at", "id")
+    )
+    clocks = notification_clocks(incidents, now=now)
+    running = []
+    for incident in incidents:
+        both = clocks[incident.pk]
+        for whose, clock in (("vendor", both.vendor), ("authority", both.authority)):
+            if is_ticking(clock):
+                running.append(RunningClock(incident, whose, clock))
+    # One order for both statuses: an overdue clock's deadline lies before any running one's.
+    running.sort(key=lambda item: (item.clock.due_at, item.incident.pk, item.whose))
+    return running
+
+
+# --- service credits -----------------------------------------------------------------------
+
+
+def portfolio_credit_totals(vendors, *, year):
+    """``[CreditTotals]`` (one per currency, by its code) of the statements of ``vendors``
+    for the months of ``year``: as ``vendor_obligations.credit_totals`` gives them for one
+    vendor, summed in the database across the portfolio. One query."""
+    rows = (
+        CreditStatement.objects.filter(
+            vendor__in=vendors, month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)
+        )
+        .values("currency", "status")
+        .annotate(total=Sum("credit_due"), count=Count("id"))
+        .order_by("currency", "status")
+    )
+    by_currency = defaultdict(dict)
+    for row in rows:
+        # Cents again: SQLite's SUM gives 40 for one 40.00.
+        by_currency[row["currency"]][row["status"]] = (to_cents(row["total"] or 0), row["count"])
+    return [
+        CreditTotals(
+            currency=currency,
+            statements=sum(count for _, count in statuses.values()),
+            earned=sum((total for total, _ in statuses.values()), Decimal("0.00")),
+            **{
+                status: statuses.get(status, (Decimal("0.00"), 0))[0]
+                for status in ("due", "claimed", "received", "waived")
+            },
+        )
+        for currency, statuses in by_currency.items()
+    ]

@@ -145,7 +145,9 @@ def queries(client, url):
 
 # The most queries any of these pages may run (session, user, profile, savepoints included).
 PORTFOLIO_PAGES = {
-    "/": 20,
+    # Two more since issue 14: the security incidents missing a notification (plus their
+    # clocks' two queries when there are any; these records have none) and the year's credits.
+    "/": 22,
     "/?export=csv": 6,
     "/vendors/": 8,
     "/vendors/?sort=health&tier=critical": 8,

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from governance import selectors
 from governance.domain import access
+from governance.domain.notification import describe_clock
 from governance.models import Vendor
+from governance.selectors.dashboard import portfolio_credit_totals, running_notification_clocks
 from governance.web.csv_export import csv_response, wants_csv
 from governance.web.views.base import internal_view
 from governance.web.views.vendors import with_health, with_health_one
@@ -28,6 +30,8 @@ NOTICE_AHEAD_DAYS = 120
 NOTICE_AHEAD = dt.timedelta(days=NOTICE_AHEAD_DAYS)
 MEETINGS_AHEAD_DAYS = 14
 MEETINGS_SHOWN = 10
+CLOCKS_SHOWN = 25
+CLOCK_NAMES = {"vendor": "Vendor's notification", "authority": "Our notification to the authority"}
 
 
 @dataclass
@@ -123,8 +127,17 @@ def _portfolio(request):
             occurrences.append((occurrence, meeting))
     occurrences.sort(key=lambda pair: (pair[0].starts_at, pair[1].pk))
 
+    clocks = running_notification_clocks(visible, now=now)
+
     context = {
         "today": today,
+        "clocks": [_clock_item(item, editable) for item in clocks[:CLOCKS_SHOWN]],
+        "clocks_total": len(clocks),
+        # Every vendor the user may see, ended ones too: a credit received from a vendor
+        # whose contract ended in March still counts in this year's totals.
+        "credit_totals": portfolio_credit_totals(
+            selectors.vendors_for(request.user), year=today.year
+        ),
         "vendors": vendors,
         "vendor_count": visible.count(),
         "reviews": reviews,
@@ -153,6 +166,29 @@ def _portfolio(request):
         },
     }
     return render(request, "governance/dashboard.html", context)
+
+
+@dataclass
+class ClockItem:
+    """A running or overdue notification clock, as the top of the dashboard lists it."""
+
+    name: str
+    overdue: bool
+    words: str
+    due_at: dt.datetime
+    incident: object
+    url: str
+
+
+def _clock_item(item, editable):
+    return ClockItem(
+        name=CLOCK_NAMES[item.whose],
+        overdue=item.clock.late_by is not None,
+        words=describe_clock(item.clock),
+        due_at=item.clock.due_at,
+        incident=item.incident,
+        url=_record_url(item.incident, "incident-edit", editable),
+    )
 
 
 def _total(shown, queryset):
