@@ -270,6 +270,22 @@ WEB = [
     Probe("portal meetings", "get", "/portal/meetings/", PORTAL_PAGE, per_vendor=False),
     Probe("portal incidents", "get", "/portal/incidents/", PORTAL_PAGE, per_vendor=False),
     Probe("portal action items", "get", "/portal/action-items/", PORTAL_PAGE, per_vendor=False),
+    Probe("portal credits", "get", "/portal/credits/", PORTAL_PAGE, per_vendor=False),
+    Probe("portal report form", "get", "/portal/incidents/new/", PORTAL_PAGE, per_vendor=False),
+    Probe(
+        "portal report incident",
+        "post",
+        "/portal/incidents/new/",
+        PORTAL_PAGE,
+        ok=(302,),
+        per_vendor=False,
+        data={
+            "title": "Mailbox takeover",
+            "priority": "P2",
+            "detected_at": "2026-03-10T09:00",
+            "notified_by": "Rita Rep",
+        },
+    ),
     Probe("portal goal", "get", lambda r: f"/portal/goals/{r.goal.pk}/", PORTAL),
     Probe(
         "portal check-in",

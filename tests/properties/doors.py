@@ -732,6 +732,22 @@ PORTAL = [
         target=_own("incident"),
     ),
     Door(
+        "portal security incident report",
+        "rep",
+        lambda w: "/portal/incidents/new/",
+        # The form as rendered, plus what a representative must type (no detection yet).
+        overrides=lambda w: {"title": "Mailbox takeover", "detected_at": "2026-03-10T09:00"},
+        shows=lambda w: [
+            "/portal/",
+            "/portal/incidents/",
+            *(
+                f"/portal/incidents/{pk}/"
+                for pk in w.own.vendor.incidents.values_list("pk", flat=True)
+            ),
+            "/",
+        ],
+    ),
+    Door(
         "portal action item status",
         "rep",
         lambda w: f"/portal/action-items/{w.own.action_item.pk}/status/",

@@ -297,7 +297,16 @@ class Outputs:
             # A door ended the relationship: the portal closed with it.
             self.get(client, "/portal/", ok=(403,))
             return
-        for suffix in ["", "goals/", "reviews/", "meetings/", "incidents/", "action-items/"]:
+        for suffix in [
+            "",
+            "goals/",
+            "reviews/",
+            "meetings/",
+            "incidents/",
+            "incidents/new/",
+            "credits/",
+            "action-items/",
+        ]:
             self.get(client, f"/portal/{suffix}")
         for goal in vendor.goals.all():
             self.get(client, f"/portal/goals/{goal.pk}/")

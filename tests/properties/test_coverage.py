@@ -41,6 +41,7 @@ READ_ONLY = {
     "governance:portal:incident-list",
     "governance:portal:incident-detail",
     "governance:portal:action-item-list",
+    "governance:portal:credit-list",
 }
 
 

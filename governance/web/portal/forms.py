@@ -3,8 +3,8 @@ whose rules (the domain's) come back as errors on these forms."""
 
 from django import forms
 
-from governance.models import ActionItem
-from governance.web.forms import UIForm
+from governance.models import ActionItem, Incident
+from governance.web.forms import UIForm, UIModelForm
 
 
 class AcknowledgeForm(UIForm):
@@ -35,3 +35,43 @@ class ResolveForm(UIForm):
 
 class ActionItemStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)
+
+
+class SecurityIncidentReportForm(UIModelForm):
+    """A vendor's report of a security incident. The vendor, the category and the times of
+    the report (opened, notified us) are the view's, never typed: the report is the
+    notification, so its moment is the server's clock."""
+
+    # The report's own time is not a field here: "notified before detected" is the
+    # detection's error (it lies in the future).
+    error_fields = {"vendor_notified_at": "detected_at"}
+
+    class Meta(UIModelForm.Meta):
+        model = Incident
+        fields = [
+            "title",
+            "priority",
+            "detected_at",
+            "description",
+            "personal_data_affected",
+            "systems_affected",
+            "data_involved",
+            "notified_by",
+        ]
+        labels = {
+            "detected_at": "You detected it at",
+            "personal_data_affected": "Personal data is affected",
+            "notified_by": "Reported by",
+        }
+        help_texts = {
+            "detected_at": "In your time zone. The notification window runs from here.",
+            "description": "What happened, what you know so far, what you are doing about it.",
+            "notified_by": "Whom we call back.",
+        }
+
+    def __init__(self, *args, reporter_name="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["detected_at"].required = True
+        self.fields["notified_by"].required = True
+        # The instance's empty value would win over the field's initial one.
+        self.initial["notified_by"] = reporter_name

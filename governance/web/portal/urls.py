@@ -12,12 +12,14 @@ urlpatterns = [
     *record_paths("goal", index=views.goal_list, detail=views.goal_detail),
     *record_paths("review", index=views.review_list, detail=views.review_detail),
     *record_paths("meeting", index=views.meeting_list, detail=views.meeting_detail),
+    path("incidents/new/", views.incident_report, name="incident-report"),
     *record_paths(
         "incident",
         index=views.incident_list,
         detail=views.incident_detail,
         actions={"acknowledge": views.incident_acknowledge, "resolve": views.incident_resolve},
     ),
+    *record_paths("credit", index=views.credit_list),
     *record_paths(
         "action-item", index=views.action_item_list, actions={"status": views.action_item_status}
     ),

@@ -18,15 +18,18 @@ from django.views.decorators.http import require_POST
 
 from governance import selectors, services
 from governance.domain import access
-from governance.models import ActionItem, Goal, Incident, Review, ReviewScore
+from governance.domain.notification import describe_clock
+from governance.models import ActionItem, CreditStatement, Goal, Incident, Review, ReviewScore
 from governance.web.pages import acknowledge_incident, paginate
 from governance.web.portal.forms import (
     AcknowledgeForm,
     ActionItemStatusForm,
     ProposalForm,
     ResolveForm,
+    SecurityIncidentReportForm,
 )
 from governance.web.progress import check_in_form, record_progress
+from governance.web.templatetags.governance_ui import CLOCK_TONES
 
 OVERVIEW_LIMIT = 5
 OPEN_ACTION_STATUSES = (ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS)
@@ -218,13 +221,45 @@ def meeting_detail(request, vendor, meeting_pk):
 # --- incidents -----------------------------------------------------------------------------
 
 
+def _vendor_clock(clock):
+    """The vendor's own notification clock, as the portal shows it (None: no clock runs).
+
+    Only the vendor's: our clock towards the supervisory authority is our obligation, not
+    theirs, and stays in the internal application.
+    """
+    if clock is None:
+        return None
+    return {
+        "tone": CLOCK_TONES[clock.status],
+        "words": describe_clock(clock),
+        "due_at": clock.due_at,
+    }
+
+
+def _with_vendor_clocks(incidents):
+    """``incidents`` (a list), each with ``vendor_clock``: two queries for all of them."""
+    clocks = selectors.notification_clocks(incidents, now=timezone.now())
+    for incident in incidents:
+        incident.vendor_clock = _vendor_clock(clocks[incident.pk].vendor)
+    return incidents
+
+
 @portal_view
 def incident_list(request, vendor):
     incidents = selectors.incidents_with_breach_flags(vendor.incidents.all()).order_by(
         "-opened_at", "-id"
     )
-    table = "governance/vendors/_incidents_table.html"
-    return _list(request, vendor, "Incidents", table, incidents)
+    page = paginate(request, incidents)
+    return _page(
+        request,
+        "list.html",
+        vendor,
+        title="Incidents",
+        table_template="portal/_incidents_table.html",
+        page=page,
+        rows=_with_vendor_clocks(list(page.object_list)),
+        can_report=True,
+    )
 
 
 def _incident(vendor, incident_pk):
@@ -233,10 +268,47 @@ def _incident(vendor, incident_pk):
     )
 
 
+def _incident_page(request, vendor, incident, form):
+    (incident,) = _with_vendor_clocks([incident])
+    return _page(request, "incident.html", vendor, incident=incident, form=form)
+
+
 @portal_view
 def incident_detail(request, vendor, incident_pk):
-    incident = _incident(vendor, incident_pk)
-    return _page(request, "incident.html", vendor, incident=incident, form=ResolveForm())
+    return _incident_page(request, vendor, _incident(vendor, incident_pk), ResolveForm())
+
+
+@portal_view
+def incident_report(request, vendor):
+    """Report a security incident of this vendor.
+
+    The report is the vendor's notification to us, so the server stamps its time (and the
+    incident's opening) now; the representative types when they detected it. Saved through
+    ``services.incident_save``, as every other door saves an incident.
+    """
+    now = timezone.now()
+    incident = Incident(
+        vendor=vendor,
+        category=Incident.Category.SECURITY,
+        opened_at=now,
+        vendor_notified_at=now,
+    )
+    form = SecurityIncidentReportForm(
+        request.POST or None,
+        instance=incident,
+        reporter_name=request.user.get_full_name() or request.user.get_username(),
+    )
+    reported = request.method == "POST" and form.save_with(
+        lambda: services.incident_save(form.instance, now=now)
+    )
+    if reported:
+        messages.success(
+            request,
+            f"Thank you: security incident “{reported.title}” was reported; "
+            f"we were notified at {timezone.localtime(now):%d %b %Y %H:%M}.",
+        )
+        return redirect("governance:portal:incident-detail", reported.pk)
+    return _page(request, "incident_report.html", vendor, form=form)
 
 
 @require_POST
@@ -265,7 +337,18 @@ def incident_resolve(request, vendor, incident_pk):
     if resolved:
         messages.success(request, f"Incident “{incident.title}” was resolved.")
         return redirect("governance:portal:incident-detail", incident.pk)
-    return _page(request, "incident.html", vendor, incident=incident, form=form)
+    return _incident_page(request, vendor, incident, form)
+
+
+# --- service credits -----------------------------------------------------------------------
+
+
+@portal_view
+def credit_list(request, vendor):
+    """The vendor's monthly credit statements: figures and status, never the status note
+    (internal: how we claimed it, why we waived it)."""
+    statements = CreditStatement.objects.filter(vendor=vendor).order_by("-month")
+    return _list(request, vendor, "Service credits", "portal/_credits_table.html", statements)
 
 
 # --- action items --------------------------------------------------------------------------
