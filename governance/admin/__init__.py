@@ -12,6 +12,7 @@ same handful of queries whatever its length.
 """
 
 from governance.admin import (
+    actions,
     base,
     clauses,
     credits,
@@ -26,6 +27,7 @@ from governance.admin import (
 )
 
 __all__ = [
+    "actions",
     "base",
     "clauses",
     "credits",

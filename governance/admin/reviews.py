@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from governance import services
-from governance.admin.base import AdministratorsOnly, CompactInline, Writes, vendor_column
+from governance.admin.base import AdministratorsOnly, CompactInline, Writes
 from governance.admin.filters import ConditionFilter
 from governance.models import ActionItem, Review, ReviewScore, ReviewScoreCriterion
 
@@ -46,7 +46,7 @@ class ActionItemInline(CompactInline):
     model = ActionItem
     fields = ["description", "owner", "due_date", "status"]
     autocomplete_fields = ["owner"]
-    writes = Writes(services.validated_save, services.record_delete)
+    writes = Writes(services.action_item_save, services.record_delete)
 
 
 class OverdueFilter(ConditionFilter):
@@ -116,16 +116,3 @@ class ReviewAdmin(AdministratorsOnly, admin.ModelAdmin):
                 f"Completed {completed} review(s) and scheduled the next one(s).",
                 messages.SUCCESS,
             )
-
-
-@admin.register(ActionItem)
-class ActionItemAdmin(AdministratorsOnly, admin.ModelAdmin):
-    list_display = ["__str__", "vendor", "owner", "due_date", "status"]
-    list_filter = ["status", "review__vendor__tier"]
-    search_fields = ["description", "review__vendor__name"]
-    date_hierarchy = "due_date"
-    autocomplete_fields = ["review", "owner"]
-    list_select_related = ["review__vendor", "owner"]
-    show_full_result_count = False
-    writes = Writes(services.validated_save, services.record_delete)
-    vendor = vendor_column("review__vendor")

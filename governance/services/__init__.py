@@ -9,6 +9,11 @@ Every service that changes data is a ``use_case`` (``services.saving``): one tra
 the derived figures of each vendor it touched refreshed once, at its end (``services.figures``).
 """
 
+from governance.services.actions import (
+    ACTION_ITEM_FIELDS,
+    action_item_save,
+    action_item_status_set,
+)
 from governance.services.clauses import (
     clause_delete,
     clause_save,
@@ -59,7 +64,6 @@ from governance.services.people import (
 )
 from governance.services.reviews import (
     RowErrors,
-    action_item_status_set,
     review_acknowledge,
     review_complete,
     review_refresh_overall_score,
@@ -88,6 +92,7 @@ from governance.services.vendors import (
 )
 
 __all__ = [
+    "ACTION_ITEM_FIELDS",
     "CONFLICT_MESSAGE",
     "ESCALATION_FIELDS",
     "GOAL_FIELDS",
@@ -97,6 +102,7 @@ __all__ = [
     "VENDOR_FIELDS",
     "Conflict",
     "RowErrors",
+    "action_item_save",
     "action_item_status_set",
     "agenda_proposal_decide",
     "agenda_propose",

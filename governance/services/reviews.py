@@ -12,6 +12,7 @@ from governance.models import (
     ReviewScore,
 )
 from governance.services import figures
+from governance.services.actions import check_action_item_owner
 from governance.services.saving import use_case, validated_save
 
 # --- reviews -------------------------------------------------------------------------------
@@ -40,7 +41,14 @@ def review_save(review, *, scores=None, action_items=None):
         _replace_rows(review, ReviewScore, scores, name="scores")
     if action_items is not None:
         _replace_rows(
-            review, ActionItem, action_items, name="action_items", check=_check_item_owner
+            review,
+            ActionItem,
+            [
+                {**row, "vendor_id": review.vendor_id, "source": ActionItem.Source.REVIEW}
+                for row in action_items
+            ],
+            name="action_items",
+            check=check_action_item_owner,
         )
     review_refresh_overall_score(review)
     return review
@@ -100,14 +108,6 @@ def _row_errors(instance, check):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
     return ValidationError(errors).message_dict if errors else {}
-
-
-def _check_item_owner(item):
-    owners = access.action_item_owner_candidates(item.review.vendor_id)
-    if item.owner_id is not None and not owners.filter(pk=item.owner_id).exists():
-        raise ValidationError(
-            {"owner": "Choose an internal user or a representative of this review's vendor."}
-        )
 
 
 def review_refresh_overall_score(review):
@@ -214,12 +214,3 @@ def review_acknowledge(review, *, by, comment="", at=None):
     review.vendor_acknowledged_by = by
     review.vendor_comment = comment.strip()
     return validated_save(review)
-
-
-@use_case
-def action_item_status_set(item, *, status):
-    """Move an action item along (open, in progress, done, cancelled)."""
-    if status not in ActionItem.Status.values:
-        raise ValidationError({"status": f"Unknown status {status!r}."})
-    item.status = status
-    return validated_save(item)

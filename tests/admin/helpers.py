@@ -11,6 +11,7 @@ from governance import services
 from governance.models import (
     ActionItem,
     CreditPolicy,
+    EscalationContact,
     GoalCheckIn,
     Reminder,
     Review,
@@ -52,6 +53,10 @@ def portfolio(count, owner):
         ClauseFactory(vendor=vendor)
         services.credit_policy_save(CreditPolicy(vendor=vendor, monthly_fee=Decimal(1000)))
         services.credit_statement_compute(vendor, month=timezone.localdate())
+        services.escalation_contact_save(
+            EscalationContact(vendor=vendor, level=1, topic="service", side="ours", user=owner)
+        )
+        services.snooze_set(owner, review, until=timezone.localdate() + dt.timedelta(days=5))
         Reminder.objects.create(
             kind=Reminder.Kind.REVIEW_UPCOMING,
             content_type=review_type,

@@ -19,6 +19,7 @@ from governance.models import (
     Review,
     SecurityClause,
     SLATarget,
+    Snooze,
     UserProfile,
     Vendor,
 )
@@ -38,7 +39,7 @@ REGISTERED = sorted(
     key=lambda model: model._meta.label,
 )
 # The ones with a change form (the reminder outbox is read-only).
-CHANGEABLE = [model for model in REGISTERED if model is not Reminder]
+CHANGEABLE = [model for model in REGISTERED if model not in (Reminder, Snooze)]
 # Session, user, profile, transaction, count(s), the page, filter choices: not the row count.
 CHANGELIST_MAX_QUERIES = 14
 

@@ -68,7 +68,14 @@ def add_records(vendor, owner, count, offset=0):
         ReviewScore(review=review, criterion="quality", score=3) for review in reviews
     )
     ActionItem.objects.bulk_create(
-        ActionItem(review=review, description="Follow up", owner=owner) for review in reviews
+        ActionItem(
+            vendor_id=review.vendor_id,
+            source="review",
+            review=review,
+            description="Follow up",
+            owner=owner,
+        )
+        for review in reviews
     )
     SLATarget.objects.get_or_create(
         vendor=vendor, priority="P1", defaults={"response_minutes": 30, "resolution_minutes": 240}

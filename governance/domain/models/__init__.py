@@ -1,5 +1,10 @@
 """The domain's models, one module per aggregate (Django finds them via ``governance.models``)."""
 
+from governance.domain.models.actions import (
+    ActionItem,
+    ActionItemSource,
+    ActionItemStatus,
+)
 from governance.domain.models.clauses import (
     DEFAULT_REQUIRED_CLAUSES,
     ClauseType,
@@ -69,8 +74,6 @@ from governance.domain.models.reminders import (
     Snooze,
 )
 from governance.domain.models.reviews import (
-    ActionItem,
-    ActionItemStatus,
     Review,
     ReviewScore,
     ReviewScoreCriterion,
@@ -88,6 +91,7 @@ __all__ = [
     "MAX_SNOOZE_DAYS",
     "SNOOZABLE_MODELS",
     "ActionItem",
+    "ActionItemSource",
     "ActionItemStatus",
     "AgendaProposal",
     "AgendaProposalStatus",

@@ -140,38 +140,3 @@ class ReviewScore(ConstraintFields, models.Model):
 
     def __str__(self):
         return f"{self.get_criterion_display()}: {self.score}"
-
-
-class ActionItemStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-class ActionItem(TimeStamped):
-    Status = ActionItemStatus
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="action_items")
-    description = bounds.TextField()
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="action_items",
-    )
-    due_date = bounds.DateField(null=True, blank=True)
-    status = models.CharField(max_length=16, choices=Status, default=Status.OPEN)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["due_date", "id"]
-        constraints = [
-            models.CheckConstraint(
-                name="action_item_status_valid",
-                condition=Q(status__in=ActionItemStatus.values),
-            ),
-        ]
-
-    def __str__(self):
-        return self.description[:60]

@@ -1,0 +1,175 @@
+"""One action-item register: every follow-up, whatever produced it (a review, a meeting, a
+security incident's post-incident review, or nothing but a decision to act)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from governance.domain import bounds
+from governance.domain.models.common import TimeStamped
+from governance.domain.models.incidents import Incident
+from governance.domain.models.meetings import Meeting
+from governance.domain.models.reviews import Review
+from governance.domain.models.vendors import Contact, Vendor
+
+
+class ActionItemStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ActionItemSource(models.TextChoices):
+    REVIEW = "review", "Review"
+    MEETING = "meeting", "Meeting"
+    INCIDENT = "incident", "Incident"
+    OTHER = "other", "Other"
+
+
+# The record each source names (none for ``other``).
+SOURCE_FIELDS = {
+    ActionItemSource.REVIEW: "review",
+    ActionItemSource.MEETING: "meeting",
+    ActionItemSource.INCIDENT: "incident",
+}
+
+
+def _source_matches():
+    """Each source names its record and no other; ``other`` names none."""
+    condition = Q(source=ActionItemSource.OTHER) & Q(
+        **{f"{name}__isnull": True for name in SOURCE_FIELDS.values()}
+    )
+    for source, field in SOURCE_FIELDS.items():
+        others = {f"{name}__isnull": True for name in SOURCE_FIELDS.values() if name != field}
+        condition |= Q(source=source, **{f"{field}__isnull": False}, **others)
+    return condition
+
+
+class ActionItem(TimeStamped):
+    """A follow-up of a vendor: what, who (one of our users, or one of the vendor's
+    contacts, or a representative of the vendor as a user), by when, and where it came from.
+    Its status changes are its history."""
+
+    Status = ActionItemStatus
+    Source = ActionItemSource
+    OPEN_STATUSES = (ActionItemStatus.OPEN, ActionItemStatus.IN_PROGRESS)
+    constraint_fields = {
+        "action_item_source_matches": ("source", "review", "meeting", "incident"),
+        "action_item_source_valid": "source",
+    }
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="action_items")
+    source = models.CharField(max_length=16, choices=Source, default=Source.OTHER)
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, null=True, blank=True, related_name="action_items"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="action_items"
+    )
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="action_items"
+    )
+    description = bounds.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    vendor_contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        help_text="The vendor's contact who owns it, when it is theirs to do.",
+    )
+    due_date = bounds.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status, default=Status.OPEN)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="action_item_status_valid",
+                condition=Q(status__in=ActionItemStatus.values),
+            ),
+            models.CheckConstraint(
+                name="action_item_source_valid",
+                condition=Q(source__in=ActionItemSource.values),
+            ),
+            models.CheckConstraint(
+                name="action_item_source_matches",
+                condition=_source_matches(),
+                violation_error_message="An item from a review, meeting or incident names "
+                "that record (and no other); one from elsewhere names none.",
+            ),
+        ]
+        indexes = [
+            # The register: open items by due date, overdue first.
+            models.Index(fields=["status", "due_date"], name="action_item_status_due_idx"),
+            models.Index(fields=["vendor", "status"], name="action_item_vendor_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.description[:60]
+
+    def get_absolute_url(self):
+        return reverse("governance:vendor-detail", args=[self.vendor_id]) + "#action-items"
+
+    @property
+    def source_id(self):
+        field = SOURCE_FIELDS.get(self.source)
+        return getattr(self, f"{field}_id") if field else None
+
+    @property
+    def source_record(self):
+        field = SOURCE_FIELDS.get(self.source)
+        return getattr(self, field) if field else None
+
+    def fill_from_source(self):
+        """An item naming one record (a review, a meeting, an incident) and no source comes
+        from that record, and belongs to its vendor when it names none."""
+        if self.source == ActionItemSource.OTHER:
+            named = [
+                source for source, field in SOURCE_FIELDS.items() if getattr(self, f"{field}_id")
+            ]
+            if len(named) == 1:
+                self.source = named[0]
+        record = self.source_record
+        if self.vendor_id is None and record is not None:
+            self.vendor_id = record.vendor_id
+
+    def save(self, *args, **kwargs):
+        self.fill_from_source()
+        super().save(*args, **kwargs)
+
+    def is_overdue_on(self, day):
+        """Open (or in progress) with its due date before ``day``."""
+        return (
+            self.status in self.OPEN_STATUSES and self.due_date is not None and self.due_date < day
+        )
+
+    def clean(self):
+        errors = {}
+        if self.vendor_id is not None:
+            for field in SOURCE_FIELDS.values():
+                record = getattr(self, field) if getattr(self, f"{field}_id") else None
+                if record is not None and record.vendor_id != self.vendor_id:
+                    errors[field] = f"Choose a {field} of this item's vendor."
+            contact = self.vendor_contact if self.vendor_contact_id else None
+            if contact is not None and contact.vendor_id != self.vendor_id:
+                errors["vendor_contact"] = "Choose one of this vendor's contacts."
+        if errors:
+            raise ValidationError(errors)
+
+
+def overdue_condition(day):
+    """The items overdue on ``day``, as a query condition (the register's "overdue")."""
+    return Q(status__in=ActionItem.OPEN_STATUSES, due_date__lt=day)
