@@ -7,6 +7,7 @@ vendor filters accept only vendors the user may see.
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from django_filters.widgets import BooleanWidget
@@ -15,6 +16,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from governance import models as domain
 from governance.domain import credits
 from governance.domain.bounds import RANGE_MESSAGE, in_window
+from governance.domain.models.actions import overdue_condition
 
 from .scoping import visible_vendors
 
@@ -23,9 +25,17 @@ class StableOrderingFilter(OrderingFilter):
     """``?ordering=`` that always ends with the primary key, so pages never overlap or skip
     (``?ordering=status`` over 300,000 incidents has ties the database may break differently
     from one page to the next). The key runs the way the last field does, so an index on
-    (field DESC, id DESC) serves the whole order."""
+    (field DESC, id DESC) serves the whole order.
+
+    A view whose list comes in its own order (``keeps_own_order``, e.g. overdue first, then
+    by due date with undated last, then the key) keeps it unless the request asks for
+    another."""
 
     def get_ordering(self, request, queryset, view):
+        if getattr(view, "keeps_own_order", False) and not request.query_params.get(
+            self.ordering_param
+        ):
+            return None
         ordering = list(super().get_ordering(request, queryset, view) or [])
         if not any(str(field).lstrip("-") in ("pk", "id") for field in ordering):
             last = str(ordering[-1]) if ordering else ""
@@ -173,6 +183,26 @@ class ContactFilter(VendorScopedFilterSet):
     class Meta:
         model = domain.Contact
         fields = {"is_primary": ["exact"]}
+
+
+class ActionItemFilter(VendorScopedFilterSet):
+    owner = filters.ModelChoiceFilter(queryset=_users, help_text="The owner's user id.")
+    overdue = BooleanFilter(
+        method="filter_overdue", help_text="Open or in progress with the due date passed."
+    )
+
+    class Meta:
+        model = domain.ActionItem
+        fields = {
+            "status": ["exact", "in"],
+            "source": ["exact"],
+            "vendor_contact": ["exact"],
+            "due_date": ["gte", "lte"],
+        }
+
+    def filter_overdue(self, queryset, name, value):
+        condition = overdue_condition(timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
 class EscalationContactFilter(VendorScopedFilterSet):

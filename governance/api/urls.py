@@ -19,6 +19,7 @@ router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("sla-targets", views.SLATargetViewSet, basename="sla-target")
 router.register("incidents", views.IncidentViewSet, basename="incident")
 router.register("clauses", views.ClauseViewSet, basename="clause")
+router.register("action-items", views.ActionItemViewSet, basename="action-item")
 router.register("credit-policies", views.CreditPolicyViewSet, basename="credit-policy")
 router.register("credit-statements", views.CreditStatementViewSet, basename="credit-statement")
 router.register(

@@ -28,7 +28,6 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
 from governance.domain.models import (
-    ActionItem,
     AgendaProposal,
     GoalCheckIn,
     ReviewScore,
@@ -186,7 +185,7 @@ def vendor_id_of(obj):
         return obj.pk
     if isinstance(obj, GoalCheckIn):
         return obj.goal.vendor_id
-    if isinstance(obj, ReviewScore | ActionItem):
+    if isinstance(obj, ReviewScore):
         return obj.review.vendor_id
     if isinstance(obj, AgendaProposal):
         return obj.meeting.vendor_id

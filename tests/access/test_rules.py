@@ -163,7 +163,7 @@ def test_action_items_go_to_internal_users_or_this_vendors_representatives(world
 
     assert foreign.status_code == 400
     assert foreign.json()["action_items"] == [
-        {"owner": ["Choose an internal user or a representative of this review's vendor."]}
+        {"owner": ["Choose an internal user or a representative of this item's vendor."]}
     ]
     assert own.status_code == 201
     assert goal_for_rep.status_code == 400 and "owner" in goal_for_rep.json()

@@ -181,7 +181,7 @@ def test_an_action_item_owner_is_refused_beside_its_row(api, vendor, viewer):
     assert response.json() == {
         "action_items": [
             {},
-            {"owner": ["Choose an internal user or a representative of this review's vendor."]},
+            {"owner": ["Choose an internal user or a representative of this item's vendor."]},
         ]
     }
     assert not Review.objects.exists()

@@ -3,6 +3,7 @@
 They map fields and errors only: the rules are the domain's (see ``base``).
 """
 
+from .actions import ActionItemRecordSerializer
 from .auth import TokenObtainSerializer, TokenSerializer, TokensRevokedSerializer, UserSerializer
 from .clauses import ClauseSerializer
 from .credits import (
@@ -39,6 +40,7 @@ from .vendors import (
 )
 
 __all__ = [
+    "ActionItemRecordSerializer",
     "ActionItemSerializer",
     "CheckInSerializer",
     "ClauseSerializer",

@@ -1,6 +1,7 @@
 """REST API v1 viewsets, one module per aggregate: declarative lists, writes through one
 service each, reads through selectors. This package re-exports them for the URLconf."""
 
+from .actions import ActionItemViewSet
 from .auth import (
     DocsView,
     TokenObtainView,
@@ -21,6 +22,7 @@ from .snoozes import SnoozeViewSet
 from .vendors import ContactViewSet, VendorViewSet
 
 __all__ = [
+    "ActionItemViewSet",
     "ClauseViewSet",
     "ContactViewSet",
     "CreditPolicyViewSet",
