@@ -77,4 +77,10 @@ def close_credit_month():
     unchanged is only stamped, and a status set by hand stays while its amount does."""
     closed = credits.credit_month_close()
     if closed is not None:
-        log.info("Credit statements computed for last month: %d vendors", len(closed))
+        log.info(
+            "Credit statements of %s: %d computed, %d written, %d with a credit due",
+            f"{closed.month:%Y-%m}",
+            closed.computed,
+            closed.written,
+            closed.due,
+        )

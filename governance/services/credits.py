@@ -1,8 +1,11 @@
 """Service credits: policies and the monthly statements computed under them."""
 
+import dataclasses
 import datetime as dt
+import json
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from governance.domain import credits
@@ -34,6 +37,17 @@ COMPUTED_FIELDS = [
 ]
 
 
+@dataclasses.dataclass(frozen=True)
+class MonthComputed:
+    """What ``credit_statements_compute_month`` did: statements computed, how many of them
+    were new or changed (and so written with a history row), how many owe a credit."""
+
+    month: dt.date
+    computed: int
+    written: int
+    due: int
+
+
 @use_case
 def credit_statement_compute(vendor, *, month, now=None):
     """Compute or recompute ``vendor``'s statement for the month of the date ``month`` and
@@ -41,31 +55,34 @@ def credit_statement_compute(vendor, *, month, now=None):
 
     A vendor without a credit policy is refused, as is a month that has not begun.
     """
-    statements = credit_statements_compute_month(month, now=now, vendors=[vendor])
-    if not statements:
+    if not credit_statements_compute_month(month, now=now, vendors=[vendor]).computed:
         raise ValidationError({"vendor": "This vendor has no credit policy."})
-    return statements[0]
+    return CreditStatement.objects.select_related("vendor").get(
+        vendor=vendor, month=CreditStatement.first_of_month(month)
+    )
 
 
 @use_case
 def credit_statements_compute_month(month, *, now=None, vendors=None):
     """Compute or recompute the statements of the month of the date ``month``, one per vendor
     with a credit policy: of ``vendors`` (a queryset or a list), or by default of every vendor
-    not ended before that month (``selectors.credit_policies_for_month``). Returns them, in
-    no particular order.
+    not ended before that month (``selectors.credit_policies_for_month``). Returns a
+    ``MonthComputed``.
 
     Counts the incidents opened in that month (in the current time zone) whose resolution
     target was met or breached as of ``now``: one still open within its target counts
     neither way yet, one open past it counts as breached (``Incident.target_breached``), so a
     month recomputed later may change. A status set by hand (claimed, received, waived) and
     its note are kept while the amount stays the same; a new amount starts again at due (or
-    none, with nothing owed). Every statement computed is stamped ``computed_at``; only a new
-    one, or one whose figures or status changed, gets a history row, so running this again
-    on the same data changes nothing but that stamp.
+    none, with nothing owed). Only a new statement, or one whose figures or status changed,
+    is written, stamped ``computed_at`` and given a history row: running this again on the
+    same data writes nothing.
 
     A fixed number of queries whatever the number of vendors and incidents: the policies,
-    one grouped count, the month's statements (locked), one upsert and the history rows (on
-    SQLite, whose 999-parameter limit Django keeps, the two inserts go in batches).
+    one grouped count, the month's statements (locked), then one upsert with the history
+    rows (on PostgreSQL; elsewhere an upsert and the history inserts, in batches on SQLite,
+    whose 999-parameter limit Django keeps).
+    Rows, not model instances, all the way: 10,000 statements a month in well under a second.
     """
     now = now or timezone.now()
     month = CreditStatement.first_of_month(month)
@@ -74,31 +91,154 @@ def credit_statements_compute_month(month, *, now=None, vendors=None):
     policies = credit_policies_for_month(month, vendors=vendors)
     # The vendors in scope as a subquery: 10,000 ids never travel as query parameters.
     in_scope = policies.values("vendor_id")
-    policies = list(policies)
+    policies = list(policies.values_list(*_POLICY_VALUES))
     if not policies:
-        return []
+        return MonthComputed(month, 0, 0, 0)
     start, end = month_bounds(month)
     counts = sla_counts_by_vendor_and_priority(in_scope, start=start, end=end, now=now)
+    statements = CreditStatement.objects.filter(month=month, vendor__in=in_scope)
     stored = {
-        statement.vendor_id: statement
-        for statement in CreditStatement.objects.select_for_update().filter(
-            month=month, vendor__in=in_scope
+        row[0]: row[1:]
+        for row in statements.select_for_update().values_list(
+            "vendor_id", "pk", "created_at", *COMPUTED_FIELDS
         )
     }
-    statements, written = [], []
-    for policy in policies:
-        statement = stored.get(policy.vendor_id)
-        before = None if statement is None else _values(statement)
-        if statement is None:
-            statement = CreditStatement(month=month)
-        statement.vendor = policy.vendor
-        _apply(statement, policy, counts.get(policy.vendor_id, {}))
-        statement.computed_at = now
+    written, due = [], 0
+    for vendor_id, *policy in policies:
+        before = stored.get(vendor_id)
+        values = _computed(policy, counts.get(vendor_id, {}), before and before[2:])
+        due += values[COMPUTED_FIELDS.index("credit_due")] > 0
+        if before is None or list(before[2:]) != values:
+            written.append((vendor_id, before and before[:2], values))
+    if written:
+        write = _write_postgresql if connection.vendor == "postgresql" else _write_orm
+        write(month, now, written)
+    return MonthComputed(month, len(policies), len(written), due)
+
+
+# What a policy's row holds for the computation (``_computed``), after its vendor's id.
+_POLICY_VALUES = [
+    "vendor_id",
+    "monthly_fee",
+    "vendor__annual_value",
+    "bands",
+    "per_breach",
+    "cap_percent",
+    "currency",
+]
+
+
+def _computed(policy, counts, before):
+    """The values of ``COMPUTED_FIELDS`` of a month's statement under ``policy`` (the row of
+    ``_POLICY_VALUES`` after the vendor id) from ``counts`` (``{priority: {"met",
+    "breached"}}``), given the values stored ``before`` (None for a new statement): the one
+    rule of a month's statement."""
+    monthly_fee, annual_value, bands, per_breach, cap_percent, currency = policy
+    met = sum(row["met"] for row in counts.values())
+    breached = sum(row["breached"] for row in counts.values())
+    by_priority = {
+        priority: row["breached"] for priority, row in sorted(counts.items()) if row["breached"]
+    }
+    amount = credits.credit_due(
+        fee=credits.monthly_fee(monthly_fee, annual_value),
+        bands=bands,
+        per_breach=per_breach,
+        cap_percent=cap_percent,
+        met=met,
+        breached=breached,
+        breaches_by_priority=by_priority,
+    )
+    if before is not None and before[COMPUTED_FIELDS.index("credit_due")] == amount:
+        # The amount stays: so do the status and its note, set by hand or not.
+        status, note = before[-2:]
+    else:
+        status = CreditStatement.Status.DUE if amount > 0 else CreditStatement.Status.NONE
+        note = ""
+    compliance = credits.compliance_percent(met, breached)
+    return [met, breached, by_priority, compliance, amount, currency, status, note]
+
+
+def _write_orm(month, now, written):
+    """Upsert the ``written`` statements (``(vendor id, (pk, created_at) or None, values)``)
+    and their history rows, as ``save()`` would have: any database."""
+    statements = []
+    for vendor_id, stored, values in written:
+        statement = CreditStatement(
+            vendor_id=vendor_id,
+            month=month,
+            computed_at=now,
+            **dict(zip(COMPUTED_FIELDS, values, strict=True)),
+        )
+        statement.existed = stored is not None
         statements.append(statement)
-        if _values(statement) != before:
-            written.append((statement, before is not None))
-    _save(statements, written)
-    return statements
+    # Matched on (vendor, month): the database returns each row's id.
+    CreditStatement.objects.bulk_create(
+        statements,
+        update_conflicts=True,
+        unique_fields=["vendor", "month"],
+        update_fields=[*COMPUTED_FIELDS, "computed_at", "updated_at"],
+    )
+    for statement, (_, stored, _) in zip(statements, written, strict=True):
+        if stored is not None:
+            statement.created_at = stored[1]  # the upsert kept the row's own
+    history = CreditStatement.history
+    history.bulk_history_create([s for s in statements if not s.existed])
+    history.bulk_history_create([s for s in statements if s.existed], update=True)
+
+
+# The SQL type of each column's array in ``_write_postgresql`` (JSON travels as text).
+_ARRAY_TYPES = {
+    "vendor_id": "bigint",
+    "met": "integer",
+    "breached": "integer",
+    "breaches_by_priority": "text",
+    "compliance_percent": "numeric",
+    "credit_due": "numeric",
+    "currency": "text",
+    "status": "text",
+    "status_note": "text",
+}
+
+
+def _write_postgresql(month, now, written):
+    """``_write_orm`` in one statement whatever the number of rows: an upsert of the rows
+    from one array per column (``unnest``) whose returned rows become the history rows.
+
+    The ORM spends milliseconds per hundred rows preparing values and instances; at 10,000
+    vendors that was seconds a month, this is a fraction of one.
+    """
+    table = connection.ops.quote_name(CreditStatement._meta.db_table)
+    columns = list(_ARRAY_TYPES)
+    arrays = [[vendor_id for vendor_id, _, _ in written]]
+    for position, name in enumerate(COMPUTED_FIELDS):
+        column = [values[position] for _, _, values in written]
+        arrays.append([json.dumps(v) for v in column] if name == "breaches_by_priority" else column)
+    rows = ", ".join(f"%s::{_ARRAY_TYPES[name]}[]" for name in columns)
+    values = ", ".join(
+        "r.breaches_by_priority::jsonb" if name == "breaches_by_priority" else f"r.{name}"
+        for name in columns
+    )
+    updated = ", ".join(
+        f"{name} = EXCLUDED.{name}" for name in [*COMPUTED_FIELDS, "computed_at", "updated_at"]
+    )
+    history = CreditStatement.history.model
+    tracked = ", ".join(field.column for field in history.tracked_fields)
+    user = history.get_default_history_user(CreditStatement())
+    written_at = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH written AS (INSERT INTO {table} (month, computed_at, created_at, "
+            f"updated_at, {', '.join(columns)}) SELECT %s, %s, %s, %s, {values} "
+            f"FROM unnest({rows}) AS r({', '.join(columns)}) "
+            f"ON CONFLICT (vendor_id, month) DO UPDATE SET {updated} "
+            # xmax is 0 on a row this statement inserted, not on one it updated.
+            "RETURNING *, xmax = 0 AS inserted) "
+            f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} ({tracked}, "
+            "history_date, history_change_reason, history_type, history_user_id) "
+            f"SELECT {tracked}, %s, NULL, CASE WHEN inserted THEN '+' ELSE '~' END, %s "
+            "FROM written",
+            [month, now, written_at, written_at, *arrays, written_at, getattr(user, "pk", None)],
+        )
 
 
 # The days of a month (1 to this one) on which the month before is computed again: incidents
@@ -109,8 +249,9 @@ CLOSE_DAYS = 3
 
 def credit_month_close(*, now=None):
     """On the first ``CLOSE_DAYS`` days of a month (in the current time zone), compute the
-    statements of the month before for every vendor with a policy; returns them, or None on
-    any other day. Safe to run any number of times (``credit_statements_compute_month``)."""
+    statements of the month before for every vendor with a policy; returns its
+    ``MonthComputed``, or None on any other day. Safe to run any number of times
+    (``credit_statements_compute_month``)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     if today.day > CLOSE_DAYS:
@@ -121,69 +262,6 @@ def credit_month_close(*, now=None):
 def previous_month(day):
     """The first day of the month before ``day``'s."""
     return CreditStatement.first_of_month(day.replace(day=1) - dt.timedelta(days=1))
-
-
-def _apply(statement, policy, counts):
-    """Set ``statement``'s figures from ``counts`` (``{priority: {"met", "breached"}}``) and
-    its amount under ``policy``: the one rule of a month's statement."""
-    met = sum(row["met"] for row in counts.values())
-    breached = sum(row["breached"] for row in counts.values())
-    by_priority = {
-        priority: row["breached"] for priority, row in sorted(counts.items()) if row["breached"]
-    }
-    amount = credits.credit_due(
-        fee=policy.fee,
-        bands=policy.bands,
-        per_breach=policy.per_breach,
-        cap_percent=policy.cap_percent,
-        met=met,
-        breached=breached,
-        breaches_by_priority=by_priority,
-    )
-    if statement.pk is None or statement.credit_due != amount:
-        statement.credit_due = amount
-        statement.status = statement.status_when_computed
-        statement.status_note = ""
-    statement.met = met
-    statement.breached = breached
-    statement.breaches_by_priority = by_priority
-    statement.compliance_percent = credits.compliance_percent(met, breached)
-    statement.currency = policy.currency
-
-
-def _values(statement):
-    return [getattr(statement, field) for field in COMPUTED_FIELDS]
-
-
-def _save(statements, written):
-    """Upsert ``statements`` in one statement per batch and write a history row for each of
-    ``written`` (``(statement, existed)``), as ``save()`` would have.
-
-    ``full_clean()`` is not run: every value is computed here and the rules of a statement
-    (first of the month, status against amount, a waiver's reason kept with it) are named
-    constraints the database checks. No signal is sent: nothing listens to statements (they
-    feed no stored figure and no row count, ``services.figures``).
-    """
-    # One upsert for new and existing rows alike, matched on (vendor, month): the existing
-    # ones go in without their id (the database returns it) and keep their created_at.
-    created_at = {}
-    for statement in statements:
-        if statement.pk is not None:
-            created_at[statement.vendor_id] = statement.created_at
-            statement.pk = None
-    CreditStatement.objects.bulk_create(
-        statements,
-        update_conflicts=True,
-        unique_fields=["vendor", "month"],
-        update_fields=[*COMPUTED_FIELDS, "computed_at", "updated_at"],
-    )
-    for statement in statements:
-        statement.created_at = created_at.get(statement.vendor_id, statement.created_at)
-    history = CreditStatement.history
-    history.bulk_history_create([statement for statement, existed in written if not existed])
-    history.bulk_history_create(
-        [statement for statement, existed in written if existed], update=True
-    )
 
 
 @use_case

@@ -58,7 +58,7 @@ def test_running_it_again_changes_nothing_and_keeps_a_status_set_by_hand():
     run_task_at(dt.datetime(2026, 11, 2, 2, 15, tzinfo=UTC))
     statement.refresh_from_db()
     assert (statement.status, statement.status_note) == ("claimed", "Credit note 11")
-    assert statement.computed_at == dt.datetime(2026, 11, 2, 2, 15, tzinfo=UTC)
+    assert statement.computed_at == dt.datetime(2026, 11, 1, 2, 15, tzinfo=UTC)
     assert CreditStatement.objects.count() == 1
     assert statement.history.count() == 2  # computed, claimed
 
@@ -98,7 +98,8 @@ def test_the_month_is_the_servers_time_zone_month(settings):
 def test_the_command_computes_any_month(capsys):
     vendor = vendor_owing_in_october()
     call_command("compute_credit_statements", "--month", "2026-10")
-    assert "2026-10: 1 statement(s) computed, 1 with a credit due." in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "2026-10: 1 statement(s) computed (1 new or changed), 1 with a credit due." in out
     assert CreditStatement.objects.get(vendor=vendor).credit_due == Decimal("500.00")
     with pytest.raises(CommandError):
         call_command("compute_credit_statements", "--month", "October")

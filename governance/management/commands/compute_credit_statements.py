@@ -30,10 +30,10 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from error
         try:
-            statements = credit_services.credit_statements_compute_month(month)
+            result = credit_services.credit_statements_compute_month(month)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        due = sum(1 for statement in statements if statement.credit_due > 0)
         self.stdout.write(
-            f"{month:%Y-%m}: {len(statements)} statement(s) computed, {due} with a credit due."
+            f"{month:%Y-%m}: {result.computed} statement(s) computed ({result.written} new or "
+            f"changed), {result.due} with a credit due."
         )
