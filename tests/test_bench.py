@@ -15,9 +15,10 @@ import redis
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from devtools.benchmark import recurrence, report, runner
+from devtools.benchmark import credits, recurrence, report, runner
 from governance.api import urls as api_urls
-from governance.models import Meeting
+from governance.models import CreditPolicy, CreditStatement, Meeting
+from tests.factories import IncidentFactory, VendorFactory
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 BROKER = "redis://127.0.0.1:6379/9"
@@ -79,6 +80,8 @@ def test_a_tiny_benchmark_reports_every_measured_item(tmp_path):
         "seed_demo --vendors 2",
         "reminder sweep at 2 vendors",
         "gunicorn worker after serving every page at 2 vendors",
+        "statements at 2 vendors x 12 months",
+        "again at 2 vendors (nothing changed)",
         "## Hostile recurrence rules",
         "| API create (refused) | ",
         f"| {recurrence.HEALTHZ} | ",
@@ -289,3 +292,82 @@ def test_the_sweep_alone_judges_the_sweep_with_nothing_new_and_replaces_only_its
     assert "old sweep row" not in written
     assert emails in written and "kept\n" in written and "kept too" in written
     assert written.index("## Pages") < written.index("## Reminders") < written.index("## Peak")
+
+
+@pytest.mark.django_db
+def test_the_credits_measurement_computes_every_vendor_for_twelve_months_twice():
+    now = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
+    with_policy = VendorFactory(annual_value=12000)
+    CreditPolicy.objects.create(vendor=with_policy, bands=credits.BANDS)
+    VendorFactory(annual_value=None)  # gets a policy with a fee of its own
+    opened = dt.datetime(2026, 6, 3, 9, tzinfo=dt.UTC)
+    IncidentFactory(
+        vendor=with_policy,
+        priority="P1",
+        opened_at=opened,
+        resolution_due_at=opened + dt.timedelta(hours=4),
+        resolved_at=opened + dt.timedelta(hours=9),
+    )
+
+    result = credits.measure(now=now)
+
+    assert credits.last_months(dt.date(2026, 11, 30))[::11] == [
+        dt.date(2025, 11, 1),
+        dt.date(2026, 10, 1),
+    ]
+    assert (result["vendors"], result["months"], result["policies_added"]) == (2, 12, 1)
+    assert result["statements"] == CreditStatement.objects.count() == 24
+    assert result["due"] == 1
+    # The second pass changed nothing: one history row per statement, from the first.
+    assert result["history_rows"] == 24
+    assert result["queries_per_month"] >= result["again_queries_per_month"] > 0
+    # Measured from an empty table each time.
+    assert credits.measure(now=now)["history_rows"] == 24
+
+
+def _credits_run(*, seconds, only=None, queries=(7, 7)):
+    def size(vendors, seconds, queries):
+        result = {
+            "vendors": vendors,
+            "months": 12,
+            "policies_added": vendors,
+            "statements": vendors * 12,
+            "due": vendors,
+            "history_rows": vendors * 12,
+            "seconds": seconds,
+            "queries_per_month": queries,
+            "again_seconds": seconds / 2,
+            "again_queries_per_month": queries - 1,
+        }
+        return SimpleNamespace(
+            vendors=vendors,
+            rows=vendors * 100,
+            credits=SimpleNamespace(result=result, peak_rss_mb=150.0),
+        )
+
+    return SimpleNamespace(
+        sizes=[size(10, 0.05, queries[0]), size(10_000, seconds, queries[1])],
+        options=runner.Options(database_url="postgres://x/y", only=only),
+        elapsed=lambda: 40.0,
+    )
+
+
+def test_the_credits_section_judges_the_largest_size_and_the_query_count(tmp_path):
+    slow = report.Report(_credits_run(seconds=5.5, only="credits", queries=(7, 9)))
+    table = slow.markdown()
+    assert (
+        "| statements at 10,000 vendors x 12 months | 120,000 (10,000 with a credit due) in "
+        "**5.50 s** (21,818/s), 9 queries a month, peak memory 150 MB | < 5 s **misses**; "
+        "queries **misses** |"
+    ) in table
+    assert slow.misses() == ["credit statements: query count", "credit statements time"]
+
+    output = tmp_path / "benchmarks.md"
+    output.write_text("# Benchmarks\n\n## Pages\n\nkept\n\n## Result\n\nold\n")
+    result = report.Report(_credits_run(seconds=3.2, only="credits"))
+    assert result.misses() == []
+    result.write(output)
+    written = output.read_text()
+    assert "| again at 10,000 vendors (nothing changed) | 1.60 s, 6 queries a month" in written
+    assert written.index("## Pages") < written.index(report.CREDITS_HEADING)
+    assert written.index(report.CREDITS_HEADING) < written.index("## Result")

@@ -85,7 +85,9 @@ def _patterns():
     patterns = []
     for prefix, viewset, _ in api_urls.router.registry:
         model = viewset.queryset.model
-        view = _list_view(model, viewset.serializer_class, viewset.ordering)
+        # The product's order: its viewset's, else the model's default (as DRF lists it).
+        ordering = getattr(viewset, "ordering", None) or model._meta.ordering or ["pk"]
+        view = _list_view(model, viewset.serializer_class, ordering)
         patterns.append(path(f"{prefix}/", view, name=f"minimal-{prefix}"))
     check_ins = api_views.GoalCheckInViewSet
     view = _list_view(GoalCheckIn, check_ins.serializer_class, check_ins.ordering, goal_scoped=True)

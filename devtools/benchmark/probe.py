@@ -8,7 +8,8 @@ Tasks: ``prepare`` (a session and an API token for the demo superuser, a vendor 
 measure), ``pages`` (server time and queries of every page and API list), ``sweep`` (one
 reminder sweep, then a second that finds nothing new), ``emails`` (hand reminders to the
 Celery workers and wait until they are sent), ``rows`` (rows in the domain's tables),
-``recurrence`` (the hostile-recurrence probe's people and stored rules: ``recurrence.store``).
+``recurrence`` (the hostile-recurrence probe's people and stored rules: ``recurrence.store``),
+``credits`` (every vendor's credit statements for twelve months, in bulk: ``credits.measure``).
 """
 
 import argparse
@@ -201,6 +202,18 @@ def recurrence(options):
     _emit(hostile.store(dt.datetime.fromisoformat(options.now)))
 
 
+def credits(options):
+    from devtools.benchmark import credits as statements
+
+    result = statements.measure()
+    _progress(
+        f"credits: {result['statements']:,} statements ({result['vendors']:,} vendors x "
+        f"{result['months']} months) in {result['seconds']:.2f} s, "
+        f"{result['queries_per_month']} queries a month; again in {result['again_seconds']:.2f} s"
+    )
+    _emit(result)
+
+
 TASKS = {
     "prepare": prepare,
     "pages": pages,
@@ -208,6 +221,7 @@ TASKS = {
     "emails": emails,
     "rows": rows,
     "recurrence": recurrence,
+    "credits": credits,
 }
 
 

@@ -1,5 +1,5 @@
-"""One benchmark run, in order: databases, seeding, the sweep, pages, throughput, emails,
-hostile recurrence rules.
+"""One benchmark run, in order: databases, seeding, the sweep, the credit statements, pages,
+throughput, emails, hostile recurrence rules.
 
 Every size has its own PostgreSQL database (``<prefix>_<vendors>``, created and migrated
 here), seeded by ``seed_demo``; the hostile-recurrence probe has its own, unseeded
@@ -36,7 +36,7 @@ class Options:
     load: str = "auto"
     log_dir: str = "var/bench"
     # "recurrence": the hostile-recurrence probe alone (no sizes, no seeding); "sweep": the
-    # reminder sweep alone, at each size.
+    # reminder sweep alone, at each size; "credits": the credit statements alone, at each size.
     only: str | None = None
 
 
@@ -48,6 +48,7 @@ class Size:
     seeded: processes.Finished | None = None
     credentials: dict | None = None
     sweep: processes.Finished | None = None
+    credits: processes.Finished | None = None
     rows: int = 0
     pages: list = field(default_factory=list)
 
@@ -83,13 +84,21 @@ class Run:
         for size in self.sizes:
             self.step(f"{size.name}: {size.vendors:,} vendors in {self._db_name(size.url)}")
             self.prepare_database(size)
+        if self.options.only != "credits":
+            for size in self.sizes:
+                self.step(f"{size.name}: reminder sweep")
+                size.sweep = processes.probe(
+                    "sweep", env=self.env(size), log=self.log, now=self.sweep_time().isoformat()
+                )
         for size in self.sizes:
-            self.step(f"{size.name}: reminder sweep")
-            size.sweep = processes.probe(
-                "sweep", env=self.env(size), log=self.log, now=self.sweep_time().isoformat()
-            )
             size.rows = processes.probe("rows", env=self.env(size), log=self.log).result["rows"]
         if self.options.only == "sweep":
+            self.step(f"done in {self.elapsed():.0f} s")
+            return report.Report(self)
+        for size in self.sizes:
+            self.step(f"{size.name}: service credit statements, every vendor x 12 months")
+            size.credits = processes.probe("credits", env=self.env(size), log=self.log)
+        if self.options.only == "credits":
             self.step(f"done in {self.elapsed():.0f} s")
             return report.Report(self)
         for size in self.sizes:

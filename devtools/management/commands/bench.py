@@ -2,12 +2,13 @@
 its target (docs/benchmarks.md).
 
 Creates and migrates its own PostgreSQL databases (``gov_bench_<vendors>`` beside the one in
-DATABASE_URL), seeds each with ``seed_demo``, then measures pages and API lists in-process,
-API throughput under gunicorn, the reminder sweep, email delivery through a real Celery worker
-and peak memory, then hostile recurrence rules under gunicorn (no request may hold a worker
-for a second); prints the table and writes it to ``docs/benchmarks.md``. ``--only
-recurrence`` runs the last probe alone, on its own small database, and replaces only its
-section of the file.
+DATABASE_URL), seeds each with ``seed_demo``, then measures the reminder sweep, the credit
+statements of every vendor for twelve months, pages and API lists in-process, API throughput
+under gunicorn, email delivery through a real Celery worker and peak memory, then hostile
+recurrence rules under gunicorn (no request may hold a worker for a second); prints the
+table and writes it to ``docs/benchmarks.md``. ``--only recurrence`` runs the last probe
+alone, on its own small database, and replaces only its section of the file; ``--only
+sweep`` and ``--only credits`` do the same for theirs.
 """
 
 import os
@@ -77,10 +78,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only",
-            choices=["recurrence", "sweep"],
+            choices=["recurrence", "sweep", "credits"],
             help="Run one probe alone: 'recurrence' (hostile recurrence rules under gunicorn, "
-            "no seeding) or 'sweep' (the reminder sweep at each size, seeded or reused); only "
-            "its section of the output file is replaced.",
+            "no seeding), 'sweep' (the reminder sweep at each size, seeded or reused) or "
+            "'credits' (every vendor's credit statements for 12 months at each size, seeded or "
+            "reused); only its section of the output file is replaced.",
         )
         parser.add_argument(
             "--output",
