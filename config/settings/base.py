@@ -394,7 +394,8 @@ GOVERNANCE_REMINDER_RESEND_UNCONFIRMED = env.bool(
 # what changes with the clock alone; writes refresh the figures of their vendor at once.
 GOVERNANCE_FIGURES_REFRESH_SECONDS = env.int("GOVERNANCE_FIGURES_REFRESH_SECONDS", default=300)
 # Periodic entries: the sweep that fills the outbox and hands it to the workers, the
-# refresh of the stored vendor figures, and the deletion of expired API tokens.
+# refresh of the stored vendor figures, last month's credit statements on the first days of
+# a month, and the deletion of expired API tokens.
 CELERY_BEAT_SCHEDULE = {
     "governance-reminder-sweep": {
         "task": "governance.tasks.sweep_reminders",
