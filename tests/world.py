@@ -23,7 +23,15 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from governance import services
-from governance.models import CreditPolicy, Reminder, Review, Role, UserProfile
+from governance.models import (
+    ActionItem,
+    CreditPolicy,
+    EscalationContact,
+    Reminder,
+    Review,
+    Role,
+    UserProfile,
+)
 from tests.factories import (
     ClauseFactory,
     ContactFactory,
@@ -101,6 +109,30 @@ def furnish(vendor, *, internal, rep):
         )
     )
     credit_statement = services.credit_statement_compute(vendor, month=NOW.date(), now=NOW)
+    escalation = services.escalation_contact_save(
+        EscalationContact(
+            vendor=vendor, level=2, topic="security", side="ours", user=internal, reach="On call"
+        )
+    )
+    services.escalation_contact_save(
+        EscalationContact(vendor=vendor, level=1, topic="service", side="vendor", contact=contact)
+    )
+    follow_up = services.action_item_save(
+        ActionItem(
+            vendor=vendor,
+            description=f"{vendor.name} rate card",
+            owner=internal,
+            vendor_contact=contact,
+            due_date=dt.date(2026, 3, 1),
+        )
+    )
+    snooze = services.snooze_set(
+        internal,
+        incident,
+        until=dt.date(2026, 3, 20),
+        note="Waiting on the vendor",
+        today=NOW.date(),
+    )
     reminder = Reminder.objects.create(
         kind=Reminder.Kind.REVIEW_UPCOMING,
         content_type=ContentType.objects.get_for_model(Review),
@@ -124,6 +156,9 @@ def furnish(vendor, *, internal, rep):
         clause=clause,
         credit_policy=credit_policy,
         credit_statement=credit_statement,
+        escalation=escalation,
+        follow_up=follow_up,
+        snooze=snooze,
         reminder=reminder,
     )
 

@@ -309,6 +309,10 @@ def _meeting_pages(world):
     return pages
 
 
+def _vendor_workspace(world):
+    return [f"/vendors/{world.own.vendor.pk}/"]
+
+
 def _vendor_list_pages(world):
     newest = Vendor.objects.order_by("-pk").values_list("pk", flat=True).first()
     return ["/", "/vendors/?export=csv", f"/vendors/{newest}/", f"/vendors/{newest}/scorecard/"]
@@ -914,6 +918,32 @@ API = [
         "clauses",
     ),
     *_api_doors(
+        "action-items",
+        api_serializers.ActionItemRecordSerializer,
+        "follow_up",
+        lambda w: _vendor_of(w, description="Share the patch plan", due_date="2026-04-01"),
+        "",
+        shows=_vendor_workspace,
+    ),
+    *_api_doors(
+        "escalation-contacts",
+        api_serializers.EscalationContactSerializer,
+        "escalation",
+        lambda w: _vendor_of(
+            w, level=3, topic="commercial", side="ours", user=w.people["owner"].pk
+        ),
+        "",
+        shows=_vendor_workspace,
+    ),
+    *_api_doors(
+        "snoozes",
+        api_serializers.SnoozeSerializer,
+        "snooze",
+        lambda w: {"subject_type": "review", "subject_id": w.own.review.pk, "until": "2026-03-25"},
+        "",
+        shows=_vendor_workspace,
+    ),
+    *_api_doors(
         "credit-policies",
         api_serializers.CreditPolicySerializer,
         "credit_policy",
@@ -1051,11 +1081,26 @@ ADMIN = [
         "governance_actionitem",
         "action_item",
         lambda w: {
+            "vendor": str(w.own.vendor.pk),
+            "source": "review",
             "review": str(w.own.next_review.pk),
             "description": "Admin item",
             "status": "open",
         },
         "reviews",
+    ),
+    *_admin_doors(
+        "governance_escalationcontact",
+        "escalation",
+        lambda w: {
+            "vendor": str(w.own.vendor.pk),
+            "level": "3",
+            "topic": "commercial",
+            "side": "vendor",
+            "contact": str(w.own.contact.pk),
+            "reach": "Account desk",
+        },
+        "",
     ),
     *_admin_doors(
         "governance_meeting",
