@@ -16,8 +16,12 @@ from devtools import demo
 from devtools.demo import builder, portfolio
 from governance import selectors, services
 from governance.domain import scheduling
+from governance.domain.notification import NotificationStatus
 from governance.models import (
+    ClauseType,
     Contact,
+    CreditPolicy,
+    CreditStatement,
     Goal,
     Incident,
     Meeting,
@@ -290,7 +294,23 @@ def _fingerprint():
         ),
         list(
             SecurityClause.objects.order_by("vendor__name", "clause_type").values_list(
-                "vendor__name", "clause_type", "status", "expires_on"
+                "vendor__name", "clause_type", "status", "expires_on", "notification_hours"
+            )
+        ),
+        list(
+            Incident.objects.filter(category="security")
+            .order_by("vendor__name", "external_id")
+            .values_list(
+                "vendor__name",
+                "detected_at",
+                "vendor_notified_at",
+                "personal_data_affected",
+                "authority_notified_at",
+            )
+        ),
+        list(
+            CreditStatement.objects.order_by("vendor__name", "month").values_list(
+                "vendor__name", "month", "credit_due", "status", "status_note"
             )
         ),
     ]
@@ -299,7 +319,7 @@ def _fingerprint():
 def _wipe_portfolio():
     # A vendor with representatives cannot be deleted: their accounts go first.
     get_user_model().objects.filter(username=demo.VENDOR_REP_USERNAME).delete()
-    for model in (Meeting, Incident, SecurityClause, Goal, Review, Vendor):
+    for model in (Meeting, Incident, SecurityClause, Goal, Review, CreditStatement, Vendor):
         model.objects.all().delete()
 
 
@@ -331,6 +351,81 @@ def test_a_failure_half_way_leaves_nothing_seeded(monkeypatch):
 
     assert not Vendor.objects.exists()
     assert not get_user_model().objects.filter(username="demo").exists()
+
+
+def test_security_incidents_run_on_the_clause_clock_and_ours(seeded):
+    security = list(Incident.objects.filter(category=Incident.Category.SECURITY))
+    assert security
+    for incident in security:
+        incident.full_clean()
+    clocks = selectors.notification_clocks(security, now=NOW).values()
+    vendor = Counter(clock.vendor.status for clock in clocks)
+    # On time and late against the clause in force; a vendor without one is a finding.
+    assert vendor[NotificationStatus.ON_TIME] and vendor[NotificationStatus.LATE]
+    authority = Counter(clock.authority.status for clock in clocks if clock.authority)
+    assert authority[NotificationStatus.RUNNING] == 1  # the one still running
+    assert authority[NotificationStatus.ON_TIME]
+    # Personal data is affected in some, not all.
+    assert {incident.personal_data_affected for incident in security} == {True, False}
+    running = [i for i in security if i.vendor_notified_at is None]
+    assert [i.status for i in running] == [Incident.Status.OPEN]
+
+
+def test_breach_notification_clauses_state_their_window(seeded):
+    clauses = SecurityClause.objects.filter(clause_type=ClauseType.BREACH_NOTIFICATION)
+    assert clauses.exists()
+    for clause in clauses:
+        assert clause.notification_hours in (24, 48, 72)
+        assert clause.notify_whom and clause.notify_how
+        assert "notification_hours" not in clause.parameters
+        # On file, so the clocks find the clause in force at a detection.
+        assert clause.history.count() == 1
+    others = SecurityClause.objects.exclude(clause_type=ClauseType.BREACH_NOTIFICATION)
+    assert not others.filter(notification_hours__isnull=False).exists()
+
+
+def test_credit_policies_and_their_statements_are_what_the_service_computes(seeded):
+    policies = CreditPolicy.objects.select_related("vendor")
+    assert policies.count() >= 2
+    for policy in policies:
+        policy.full_clean()
+        assert policy.history.count() == 1
+    statements = CreditStatement.objects.all()
+    # Three months before today's, for every vendor with a policy.
+    assert set(statements.values_list("month", flat=True)) == {
+        dt.date(2025, 12, 1),
+        dt.date(2026, 1, 1),
+        dt.date(2026, 2, 1),
+    }
+    assert statements.count() == 3 * policies.count()
+    before = {s.pk: (s.met, s.breached, s.credit_due, s.status, s.status_note) for s in statements}
+    for statement in statements:
+        services.credit_statement_compute(statement.vendor, month=statement.month, now=NOW)
+    after = {
+        s.pk: (s.met, s.breached, s.credit_due, s.status, s.status_note)
+        for s in CreditStatement.objects.all()
+    }
+    assert after == before
+    # The first credits due: claimed, received, waived with its reason; the rest due.
+    owed = statements.filter(credit_due__gt=0).order_by("month", "vendor__name")
+    chosen = [status for status, _ in portfolio.CHOSEN_STATUSES][: owed.count()]
+    assert [s.status for s in owed][: len(chosen)] == chosen
+    assert {s.status for s in owed[len(chosen) :]} <= {CreditStatement.Status.DUE}
+    assert chosen, "the demo has credits due"
+
+
+def test_the_default_demo_has_a_credit_claimed_received_and_waived():
+    _seed(vendors=40)
+    statuses = Counter(CreditStatement.objects.values_list("status", flat=True))
+    for status in ("due", "claimed", "received", "waived"):
+        assert statuses[status] >= 1, status
+    waived = CreditStatement.objects.get(status="waived")
+    assert waived.status_note == portfolio.CREDIT_WAIVER_REASON
+    security = list(Incident.objects.filter(category=Incident.Category.SECURITY))
+    vendor = Counter(
+        c.vendor.status for c in selectors.notification_clocks(security, now=NOW).values()
+    )
+    assert vendor[NotificationStatus.RUNNING] >= 1
 
 
 def test_a_negative_vendor_count_is_refused():

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+import random
 import zoneinfo
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -14,16 +15,24 @@ from devtools.demo.data import (
     CLAUSE_REQUIREMENTS,
     CLAUSE_STATUS_WEIGHTS,
     CONTACT_ROLES,
+    CREDIT_BANDS,
     CRITERION_BIAS,
     FX,
     GOALS,
     INCIDENT_HISTORY_DAYS,
     INCIDENT_TITLES,
+    NOTIFY_HOW,
+    NOTIFY_WHOM,
     PEOPLE,
     PRIORITY_WEIGHTS,
     ROOT_CAUSES,
+    SECURITY_DATA,
+    SECURITY_HISTORY_DAYS,
+    SECURITY_INCIDENT_TITLES,
+    SECURITY_SYSTEMS,
     STATUS_WEIGHTS,
     TIER_INCIDENTS,
+    TIER_SECURITY_INCIDENTS,
     TIER_SLA,
     TIER_VALUE_EUR,
     TIER_WEIGHTS,
@@ -34,6 +43,7 @@ from governance.models import (
     ActionItem,
     ClauseType,
     Contact,
+    CreditPolicy,
     Goal,
     GoalCheckIn,
     Incident,
@@ -71,11 +81,12 @@ def _period_for(scheduled_for, cadence):
 
 
 class _Builder:
-    def __init__(self, *, now, users, required):
+    def __init__(self, *, now, users, required, seed=0):
         self.now = now
         self.today = timezone.localdate(now)
         self.users = users
         self.required = required
+        self.seed = seed
 
     def vendor(self, chunk, rng, index, name_parts):
         name, base, country = name_parts
@@ -119,7 +130,12 @@ class _Builder:
         self._goals(chunk, rng, vendor, quality, contacts[0])
         self._meetings(chunk, rng, vendor, country, contacts, domain)
         self._incidents(chunk, rng, index, vendor, targets, quality, country)
-        self._clauses(chunk, rng, index, vendor, domain)
+        breach = self._clauses(chunk, rng, index, vendor, domain)
+        # What issue 14 added draws from a stream of its own, so that everything above is the
+        # portfolio the same seed always gave.
+        extra = random.Random(f"{self.seed}:{index}:contract-obligations")
+        self._security_incidents(chunk, extra, index, vendor, targets, contacts, breach)
+        self._credit_policy(chunk, extra, index, vendor)
 
     def _contract(self, rng, index, status, notice_days):
         today = self.today
@@ -272,6 +288,8 @@ class _Builder:
                 status = rng.choice(["open", "in_progress"])
             chunk.add(
                 ActionItem(
+                    vendor=vendor,
+                    source=ActionItem.Source.REVIEW,
                     review=review,
                     description=description,
                     owner=vendor.owner if rng.random() < 0.6 else None,
@@ -482,6 +500,7 @@ class _Builder:
             types.append(ClauseType.SOC2.value)
         forced_missing = types[-1] if index % 4 == 1 and types else None
         forced_expiring = types[0] if index % 4 == 3 and types else None
+        breach = None
         for clause_type in types:
             weights = dict(CLAUSE_STATUS_WEIGHTS)
             if vendor.status == "onboarding":
@@ -507,12 +526,22 @@ class _Builder:
                 verified_on = today - dt.timedelta(days=rng.randint(10, 340))
                 # services.clause_verify: next verification a year after the last one.
                 next_due = scheduling.add_cadence(verified_on, "annual")
-            chunk.add(
+            parameters = dict(rng.choice(CLAUSE_PARAMETERS.get(clause_type, [{}])))
+            notification = {}
+            if clause_type == ClauseType.BREACH_NOTIFICATION:
+                # The typed fields of the clause (the JSON box held the hours until 0011).
+                notification = {
+                    "notification_hours": parameters.pop("notification_hours"),
+                    "notify_whom": NOTIFY_WHOM[index % len(NOTIFY_WHOM)],
+                    "notify_how": NOTIFY_HOW[index % len(NOTIFY_HOW)],
+                }
+            clause = chunk.add(
                 SecurityClause(
                     vendor=vendor,
                     clause_type=clause_type,
                     requirement=CLAUSE_REQUIREMENTS[clause_type],
-                    parameters=rng.choice(CLAUSE_PARAMETERS.get(clause_type, [{}])),
+                    parameters=parameters,
+                    **notification,
                     status=status,
                     evidence_url=(
                         f"https://docs.example.com/{domain.split('.')[0]}/{clause_type}.pdf"
@@ -525,6 +554,128 @@ class _Builder:
                     next_verification_due=next_due,
                 )
             )
+            if notification:
+                breach = clause
+        return breach
+
+    def _security_incidents(self, chunk, rng, index, vendor, targets, contacts, breach):
+        """Security incidents on the vendor's notification clock: most notified on time, a few
+        late, some with personal data (the authority told in time or not), one still running
+        for every sixth vendor."""
+        now = self.now
+        start = max(
+            now - dt.timedelta(days=SECURITY_HISTORY_DAYS),
+            dt.datetime.combine(vendor.contract_start, dt.time(), tzinfo=dt.UTC),
+        )
+        # Detected at least ten days ago: notified (2.5 windows at the latest) and closed by now.
+        end = now - dt.timedelta(days=10)
+        if vendor.status == "ended":
+            end = min(end, dt.datetime.combine(vendor.contract_end, dt.time(), tzinfo=dt.UTC))
+        low, high = TIER_SECURITY_INCIDENTS[vendor.tier]
+        count = rng.randint(low, high) if end > start else 0
+        plans = [start + (end - start) * rng.random() for _ in range(count)]
+        plans = [(detected, "past") for detected in sorted(plans)]
+        if index % 6 == 0 and vendor.status != "ended":
+            plans.append((None, "running"))
+        in_force = breach is not None and breach.status in SecurityClause.COVERING_STATUSES
+        hours = breach.notification_hours if in_force else 72
+        key_prefix = "".join(word[0] for word in vendor.name.split()[:2]).upper()
+        informant = next((c for c in contacts if "security" in c.role), contacts[0])
+        for number, (detected, kind) in enumerate(plans, start=1):
+            priority = rng.choice(["P1", "P1", "P2"])
+            target = targets[priority]
+            # The first of every fifth vendor's, and one in ten of the rest, came late.
+            late = (index % 5 == 2 and number == 1) or rng.random() < 0.1
+            personal = rng.random() < 0.4
+            if kind == "running":
+                # Detected a third of the window ago, not notified yet: the dashboard's first
+                # item. We opened it ourselves from an alert, so our own clock runs too.
+                detected = now - dt.timedelta(hours=hours / 3)
+                notified = None
+                opened = detected + dt.timedelta(minutes=rng.randint(20, 90))
+                personal = True
+            else:
+                share = rng.uniform(1.1, 2.5) if late else rng.uniform(0.1, 0.9)
+                notified = detected + dt.timedelta(hours=hours * share)
+                opened = notified
+            opened = opened.replace(second=0, microsecond=0)
+            acknowledged = resolved = contained = authority = None
+            if kind == "past":
+                acknowledged = opened + dt.timedelta(minutes=target.response_minutes * 0.5)
+                contained = detected + dt.timedelta(hours=rng.uniform(2, 30))
+                resolution = target.resolution_minutes * rng.uniform(0.5, 1.6)
+                resolved = max(opened, contained) + dt.timedelta(minutes=resolution)
+                if personal:
+                    # GDPR art. 33: 72 h from our awareness; one in five told late.
+                    authority = opened + dt.timedelta(
+                        hours=rng.uniform(80, 110) if rng.random() < 0.2 else rng.uniform(8, 60)
+                    )
+            moments = [acknowledged, resolved, contained, authority]
+            acknowledged, resolved, contained, authority = (
+                moment if moment is None or moment <= now else None for moment in moments
+            )
+            if resolved is None:
+                status = Incident.Status.ACKNOWLEDGED if acknowledged else Incident.Status.OPEN
+            else:
+                status = Incident.Status.CLOSED
+            chunk.add(
+                Incident(
+                    vendor=vendor,
+                    category=Incident.Category.SECURITY,
+                    external_id=f"{key_prefix}-SEC-{index % 1000:03d}{number}",
+                    title=rng.choice(SECURITY_INCIDENT_TITLES),
+                    description="Reported under the breach-notification clause; see the "
+                    "vendor's incident report.",
+                    priority=priority,
+                    service=Service.SECURITY,
+                    opened_at=opened,
+                    acknowledged_at=acknowledged,
+                    resolved_at=resolved,
+                    status=status,
+                    root_cause=rng.choice(ROOT_CAUSES) if resolved else "",
+                    detected_at=detected,
+                    vendor_notified_at=notified,
+                    notified_by=informant.name if notified else "",
+                    personal_data_affected=personal,
+                    systems_affected=rng.choice(SECURITY_SYSTEMS),
+                    data_involved=rng.choice(SECURITY_DATA),
+                    contained_at=contained,
+                    authority_notified_at=authority,
+                    # services.incident_due_times: opened_at + the target's minutes.
+                    response_due_at=opened + dt.timedelta(minutes=target.response_minutes),
+                    resolution_due_at=opened + dt.timedelta(minutes=target.resolution_minutes),
+                )
+            )
+
+    def _credit_policy(self, chunk, rng, index, vendor):
+        """A credit policy for every other vendor (and every vendor on watch): bands, amounts
+        per breach, or both, under a cap; the fee its annual value / 12, or its own."""
+        if vendor.status == "onboarding" or not (index % 2 == 0 or vendor.status == "on_watch"):
+            return
+        style = ("bands", "per_breach", "both")[(index // 2) % 3]
+        fee = vendor.annual_value / 12
+        own_fee = rng.random() < 0.25
+        if own_fee:
+            fee = _money(round(fee * Decimal("0.8"), -2))
+        bands = rng.choice(CREDIT_BANDS) if style != "per_breach" else []
+        per_breach = {}
+        if style != "bands":
+            # Whole amounts in the contract's currency, scaled to the fee.
+            per_breach = {
+                "P1": int(round(fee / 50, -1)) or 10,
+                "P2": int(round(fee / 200, -1)) or 5,
+            }
+        chunk.add(
+            CreditPolicy(
+                vendor=vendor,
+                monthly_fee=fee if own_fee else None,
+                currency=vendor.currency,
+                bands=bands,
+                per_breach=per_breach,
+                cap_percent=Decimal(rng.choice([10, 15, 20, 25])),
+                claim_window_days=rng.choice([30, 60, 90]),
+            )
+        )
 
 
 def _first_matching_day(first, rule):

@@ -542,3 +542,46 @@ CLAUSE_PARAMETERS = {
     "business_continuity": [{"rto_hours": 4, "rpo_hours": 1}, {"rto_hours": 24, "rpo_hours": 4}],
 }
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR"]
+# Security incidents (issue 14): what the vendor detected, what it touched.
+SECURITY_INCIDENT_TITLES = [
+    "Phishing led to a compromised service desk account",
+    "Ransomware contained on two file servers",
+    "Misconfigured storage bucket exposed exports",
+    "Credential stuffing against the customer portal",
+    "Malware found on an administrator's laptop",
+    "Unauthorised access to the ticketing system",
+    "Backup tapes lost in transit",
+    "Vulnerable VPN appliance exploited",
+]
+SECURITY_SYSTEMS = [
+    "Service desk (ticketing), shared mailbox",
+    "File servers FS01 and FS02",
+    "Object storage used for nightly exports",
+    "Customer portal and its identity provider",
+    "An administrator's laptop and jump host",
+    "VPN concentrator in the primary data centre",
+]
+SECURITY_DATA = [
+    "Names, e-mail addresses and phone numbers of our employees",
+    "Customer contact details and order history",
+    "Internal documents; no personal data found so far",
+    "Hashed passwords of portal users",
+    "Payroll exports of one month",
+]
+# Per tier: how many security incidents a vendor had in the last SECURITY_HISTORY_DAYS.
+TIER_SECURITY_INCIDENTS = {"critical": (1, 3), "high": (0, 2), "medium": (0, 1), "low": (0, 1)}
+SECURITY_HISTORY_DAYS = 300
+NOTIFY_WHOM = [
+    "Our CISO and the service desk",
+    "The security operations centre",
+    "The relationship owner and the DPO",
+]
+NOTIFY_HOW = ["E-mail to security@ and a phone call", "Phone, then a written report", "Portal"]
+# Credit policies: contract styles (bands as contracts list them; amounts per breach are a
+# share of the monthly fee, so they scale with the vendor).
+CREDIT_BANDS = [
+    [{"below_percent": 99, "credit_percent": 5}, {"below_percent": 95, "credit_percent": 10}],
+    [{"below_percent": 98, "credit_percent": 3}, {"below_percent": 90, "credit_percent": 8}],
+    [{"below_percent": 95, "credit_percent": 10}],
+]
+CREDIT_WAIVER_REASON = "Waived in return for the extra capacity delivered at no cost in Q3."

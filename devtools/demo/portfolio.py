@@ -21,10 +21,13 @@ from django.db import reset_queries
 from django.utils import timezone
 
 from devtools.demo.builder import _Builder
-from devtools.demo.data import COUNTRIES, NAME_CORES, NAME_PREFIXES
+from devtools.demo.data import COUNTRIES, CREDIT_WAIVER_REASON, NAME_CORES, NAME_PREFIXES
 from governance.models import (
     ActionItem,
+    ClauseType,
     Contact,
+    CreditPolicy,
+    CreditStatement,
     Goal,
     GoalCheckIn,
     Incident,
@@ -37,7 +40,7 @@ from governance.models import (
     UserProfile,
     Vendor,
 )
-from governance.services import figures
+from governance.services import credits, figures
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-governance"
@@ -50,10 +53,13 @@ MANAGERS = [
 
 CHUNK_VENDORS = 250
 BATCH_SIZE = 2000
+# Months of credit statements before the current one, computed by the service.
+STATEMENT_MONTHS = 3
 
 # Insert order: parents before children.
 MODELS_IN_ORDER = [
     Vendor,
+    CreditPolicy,
     Contact,
     SLATarget,
     Review,
@@ -155,8 +161,10 @@ def seed_portfolio(*, vendors, seed, users, now=None, progress=None, chunk_size=
     for tier, clause_type in RequiredClause.objects.values_list("tier", "clause_type"):
         required.setdefault(tier, []).append(clause_type)
     names = _vendor_names(random.Random(seed), set(Vendor.objects.values_list("name", flat=True)))
-    builder = _Builder(now=now, users=list(users), required=required)
+    builder = _Builder(now=now, users=list(users), required=required, seed=seed)
+    months = _last_months(timezone.localdate(now))
     counts = Counter()
+    owing = []
     done = 0
     while done < vendors:
         size = min(chunk_size, vendors - done)
@@ -172,11 +180,75 @@ def seed_portfolio(*, vendors, seed, users, now=None, progress=None, chunk_size=
         # computed here, a chunk at a time, as the lists need them.
         figures.refresh([vendor.pk for vendor in chunk.rows.get(Vendor, [])], now=now)
         figures.meetings_refresh(chunk.rows.get(Meeting, []), now=now)
+        _history(chunk, now)
+        computed, due = _statements(chunk, months, now)
+        counts[CreditStatement._meta.label] += computed
+        if len(owing) < len(CHOSEN_STATUSES):
+            owing += due
         done += size
         reset_queries()  # DEBUG keeps every query's SQL: a million rows of it otherwise
         if progress:
             progress(done, sum(counts.values()))
+    _set_statuses(owing)
     return dict(counts)
+
+
+def _history(chunk, now):
+    """The history rows ``save()`` would have written for what the clocks and the credit
+    pages read from history: the breach-notification clause in force at a detection is found
+    among its versions (``selectors.notification_clocks``), and a policy shows in the
+    vendor's history."""
+    breach = [
+        clause
+        for clause in chunk.rows[SecurityClause]
+        if clause.clause_type == ClauseType.BREACH_NOTIFICATION
+    ]
+    SecurityClause.history.bulk_history_create(breach, batch_size=BATCH_SIZE, default_date=now)
+    CreditPolicy.history.bulk_history_create(
+        chunk.rows[CreditPolicy], batch_size=BATCH_SIZE, default_date=now
+    )
+
+
+def _statements(chunk, months, now):
+    """Compute the chunk's credit statements for ``months`` with the service (history and
+    all; vendors without a policy get none); returns how many, and the first few that owe a
+    credit (oldest month first), whose fate ``_set_statuses`` decides."""
+    vendors = [policy.vendor for policy in chunk.rows[CreditPolicy]]
+    if not vendors:
+        return 0, []
+    computed = sum(
+        credits.credit_statements_compute_month(month, now=now, vendors=vendors).computed
+        for month in months
+    )
+    owing = CreditStatement.objects.filter(vendor__in=vendors, credit_due__gt=0)
+    owing = owing.select_related("vendor").order_by("month", "vendor__name")
+    return computed, list(owing[: len(CHOSEN_STATUSES)])
+
+
+def _last_months(today):
+    """The first days of the ``STATEMENT_MONTHS`` months before ``today``'s, oldest first."""
+    months = [credits.previous_month(today)]
+    while len(months) < STATEMENT_MONTHS:
+        months.append(credits.previous_month(months[-1]))
+    return months[::-1]
+
+
+# What became of the first credits due of the first chunk that has them (oldest month
+# first, then by vendor): one claimed, one received, one waived with its reason; the rest
+# stay due.
+CHOSEN_STATUSES = [
+    (
+        CreditStatement.Status.CLAIMED,
+        "Claimed by e-mail to the account manager; credit note promised with the next invoice.",
+    ),
+    (CreditStatement.Status.RECEIVED, "Credited on the invoice of the following month."),
+    (CreditStatement.Status.WAIVED, CREDIT_WAIVER_REASON),
+]
+
+
+def _set_statuses(owing):
+    for statement, (status, note) in zip(owing, CHOSEN_STATUSES, strict=False):
+        credits.credit_statement_status_set(statement, status=status, status_note=note)
 
 
 def _vendor_names(rng, taken):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from devtools import demo
-from governance.models import UserProfile, Vendor, VendorFigures
+from governance.models import CreditStatement, UserProfile, Vendor, VendorFigures
 
 
 def peak_rss_mb():
@@ -22,7 +22,8 @@ def peak_rss_mb():
 class Command(BaseCommand):
     help = (
         "Seed a realistic vendor portfolio (contacts, SLA targets, a year of reviews, goals "
-        "with check-ins, recurring meetings, incidents, security clauses) and the demo login. "
+        "with check-ins, recurring meetings, incidents and security incidents, security "
+        "clauses, credit policies and three months of statements) and the demo login. "
         "Dates are relative to today; the same --seed gives the same portfolio on the same day."
     )
 
@@ -66,7 +67,7 @@ class Command(BaseCommand):
             # autovacuum would otherwise do later, in the middle of whatever runs next.
             tables = ", ".join(
                 connection.ops.quote_name(m._meta.db_table)
-                for m in [*demo.MODELS_IN_ORDER, VendorFigures]
+                for m in [*demo.MODELS_IN_ORDER, VendorFigures, CreditStatement]
             )
             command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
             started_vacuum = time.monotonic()
