@@ -81,8 +81,8 @@ def credit_statements_compute_month(month, *, now=None, vendors=None):
     A fixed number of queries whatever the number of vendors and incidents: the policies,
     one grouped count, the month's statements (locked), then one upsert with the history
     rows (on PostgreSQL; elsewhere an upsert and the history inserts, in batches on SQLite,
-    whose 999-parameter limit Django keeps).
-    Rows, not model instances, all the way: 10,000 statements a month in well under a second.
+    whose 999-parameter limit Django keeps). Rows, not model instances, all the way: the
+    benchmark (``manage.py bench``) computes 10,000 vendors x 12 months with it.
     """
     now = now or timezone.now()
     month = CreditStatement.first_of_month(month)
