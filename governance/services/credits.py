@@ -2,10 +2,13 @@
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from governance.domain import credits
@@ -91,7 +94,9 @@ def credit_statements_compute_month(month, *, now=None, vendors=None):
     policies = credit_policies_for_month(month, vendors=vendors)
     # The vendors in scope as a subquery: 10,000 ids never travel as query parameters.
     in_scope = policies.values("vendor_id")
-    policies = list(policies.values_list(*_POLICY_VALUES))
+    policies = list(
+        policies.annotate(**_as_text("bands", "per_breach")).values_list(*_POLICY_VALUES)
+    )
     if not policies:
         return MonthComputed(month, 0, 0, 0)
     start, end = month_bounds(month)
@@ -99,17 +104,20 @@ def credit_statements_compute_month(month, *, now=None, vendors=None):
     statements = CreditStatement.objects.filter(month=month, vendor__in=in_scope)
     stored = {
         row[0]: row[1:]
-        for row in statements.select_for_update().values_list(
-            "vendor_id", "pk", "created_at", *COMPUTED_FIELDS
-        )
+        for row in statements.select_for_update()
+        .annotate(**_as_text("breaches_by_priority"))
+        .values_list("vendor_id", "pk", *_STORED_VALUES)
     }
     written, due = [], 0
     for vendor_id, *policy in policies:
-        before = stored.get(vendor_id)
-        values = _computed(policy, counts.get(vendor_id, {}), before and before[2:])
-        due += values[COMPUTED_FIELDS.index("credit_due")] > 0
-        if before is None or list(before[2:]) != values:
-            written.append((vendor_id, before and before[:2], values))
+        pk = before = None
+        if vendor_id in stored:
+            pk, *before = stored[vendor_id]
+            before[_JSON_AT] = _loads(before[_JSON_AT])
+        values = _computed(policy, counts.get(vendor_id, {}), before)
+        due += values[_DUE_AT] > 0
+        if values != before:
+            written.append((vendor_id, pk, values))
     if written:
         write = _write_postgresql if connection.vendor == "postgresql" else _write_orm
         write(month, now, written)
@@ -121,11 +129,31 @@ _POLICY_VALUES = [
     "vendor_id",
     "monthly_fee",
     "vendor__annual_value",
-    "bands",
-    "per_breach",
+    "bands_text",
+    "per_breach_text",
     "cap_percent",
     "currency",
 ]
+_JSON_AT = COMPUTED_FIELDS.index("breaches_by_priority")
+_DUE_AT = COMPUTED_FIELDS.index("credit_due")
+# A stored statement's COMPUTED_FIELDS, its JSON as text.
+_STORED_VALUES = [
+    "breaches_by_priority_text" if name == "breaches_by_priority" else name
+    for name in COMPUTED_FIELDS
+]
+
+
+def _as_text(*fields):
+    """Annotations reading JSON ``fields`` as their text, for ``_loads``."""
+    return {f"{name}_text": Cast(name, output_field=TextField()) for name in fields}
+
+
+@functools.lru_cache(maxsize=4096)
+def _loads(text):
+    """The value of a JSON text, decoded once: 10,000 policies repeat a few contract
+    templates and 10,000 statements a few breach counts, and decoding each row was most of
+    a month's time. The value is shared: read it, never change it."""
+    return json.loads(text)
 
 
 def _computed(policy, counts, before):
@@ -134,6 +162,7 @@ def _computed(policy, counts, before):
     "breached"}}``), given the values stored ``before`` (None for a new statement): the one
     rule of a month's statement."""
     monthly_fee, annual_value, bands, per_breach, cap_percent, currency = policy
+    bands, per_breach = _loads(bands), _loads(per_breach)
     met = sum(row["met"] for row in counts.values())
     breached = sum(row["breached"] for row in counts.values())
     by_priority = {
@@ -148,7 +177,7 @@ def _computed(policy, counts, before):
         breached=breached,
         breaches_by_priority=by_priority,
     )
-    if before is not None and before[COMPUTED_FIELDS.index("credit_due")] == amount:
+    if before is not None and before[_DUE_AT] == amount:
         # The amount stays: so do the status and its note, set by hand or not.
         status, note = before[-2:]
     else:
@@ -159,18 +188,17 @@ def _computed(policy, counts, before):
 
 
 def _write_orm(month, now, written):
-    """Upsert the ``written`` statements (``(vendor id, (pk, created_at) or None, values)``)
-    and their history rows, as ``save()`` would have: any database."""
-    statements = []
-    for vendor_id, stored, values in written:
-        statement = CreditStatement(
+    """Upsert the ``written`` statements (``(vendor id, pk or None, values)``) and their
+    history rows, as ``save()`` would have: any database."""
+    statements = [
+        CreditStatement(
             vendor_id=vendor_id,
             month=month,
             computed_at=now,
             **dict(zip(COMPUTED_FIELDS, values, strict=True)),
         )
-        statement.existed = stored is not None
-        statements.append(statement)
+        for vendor_id, _, values in written
+    ]
     # Matched on (vendor, month): the database returns each row's id.
     CreditStatement.objects.bulk_create(
         statements,
@@ -178,12 +206,16 @@ def _write_orm(month, now, written):
         unique_fields=["vendor", "month"],
         update_fields=[*COMPUTED_FIELDS, "computed_at", "updated_at"],
     )
-    for statement, (_, stored, _) in zip(statements, written, strict=True):
-        if stored is not None:
-            statement.created_at = stored[1]  # the upsert kept the row's own
+    existed = [pk for _, pk, _ in written if pk is not None]
+    # An updated row kept its created_at; the objects hold the time of the insert attempted.
+    created_at = dict(
+        CreditStatement.objects.filter(pk__in=existed).values_list("pk", "created_at")
+    )
+    for statement in statements:
+        statement.created_at = created_at.get(statement.pk, statement.created_at)
     history = CreditStatement.history
-    history.bulk_history_create([s for s in statements if not s.existed])
-    history.bulk_history_create([s for s in statements if s.existed], update=True)
+    history.bulk_history_create([s for s in statements if s.pk not in created_at])
+    history.bulk_history_create([s for s in statements if s.pk in created_at], update=True)
 
 
 # The SQL type of each column's array in ``_write_postgresql`` (JSON travels as text).
