@@ -363,7 +363,18 @@ def test_the_credits_section_judges_the_largest_size_and_the_query_count(tmp_pat
     assert slow.misses() == ["credit statements: query count", "credit statements time"]
 
     output = tmp_path / "benchmarks.md"
-    output.write_text("# Benchmarks\n\n## Pages\n\nkept\n\n## Result\n\nold\n")
+    output.write_text(
+        "# Benchmarks\n\n## Pages\n\nkept\n\n## Result\n\nEvery target is met.\n"
+        "\n## History\n\nkept too\n"
+    )
+    slow.write(output)
+    written = output.read_text()
+    assert "Every target is met" not in written
+    assert (
+        "## Result\n\nMissed when run on its own (Service credit statements): credit "
+        "statements: query count; credit statements time."
+    ) in written
+    assert "kept too" in written
     result = report.Report(_credits_run(seconds=3.2, only="credits"))
     assert result.misses() == []
     result.write(output)

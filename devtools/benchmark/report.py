@@ -118,6 +118,17 @@ class Report:
             anchors = [text.find(h) for h in (RESULT_HEADING, HISTORY_HEADING) if h in text]
             at = min(anchors) if anchors else len(text)
             text = text[:at].rstrip("\n") + "\n\n" + section + "\n\n" + text[at:]
+        missed = [name for name, ok in self.checks if ok is False]
+        if missed and RESULT_HEADING in text:
+            # The last full run's verdict no longer holds: say what this section missed.
+            start = text.index(RESULT_HEADING)
+            end = text.find("\n## ", start + len(RESULT_HEADING))
+            result = (
+                f"{RESULT_HEADING}\n\nMissed when run on its own ({heading.lstrip('# ')}): "
+                + "; ".join(missed)
+                + ". The other sections are as the last full run left them.\n"
+            )
+            text = text[:start] + result + (text[end:] if end != -1 else "")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text.rstrip("\n") + "\n")
 
