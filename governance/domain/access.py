@@ -29,7 +29,9 @@ from django.db.models import Q
 
 from governance.domain.models import (
     AgendaProposal,
+    Decision,
     GoalCheckIn,
+    MeetingOccurrence,
     ReviewScore,
     Role,
     UserProfile,
@@ -187,8 +189,10 @@ def vendor_id_of(obj):
         return obj.goal.vendor_id
     if isinstance(obj, ReviewScore):
         return obj.review.vendor_id
-    if isinstance(obj, AgendaProposal):
+    if isinstance(obj, AgendaProposal | MeetingOccurrence):
         return obj.meeting.vendor_id
+    if isinstance(obj, Decision):
+        return obj.occurrence.meeting.vendor_id
     return obj.vendor_id
 
 

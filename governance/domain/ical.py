@@ -30,46 +30,103 @@ ZONE_YEARS_AHEAD = 5
 UTC_NAMES = {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu", "Zulu"}
 
 
-def meeting_ics(meeting, occurrence=None):
+def meeting_ics(meeting, occurrence=None, *, overrides=()):
     """A VCALENDAR (bytes) with one event: the whole series, or one of its occurrences.
 
     ``occurrence`` is a ``recurrence.Occurrence`` (or anything with ``starts_at``/``ends_at``
-    in UTC). The series event carries the meeting's RRULE; an occurrence is a standalone
-    event with its own UID, so importing it twice updates it rather than duplicating it.
+    in UTC). The series event carries the meeting's RRULE and, with its ``overrides``
+    (``recurrence.Override``), an EXDATE per cancelled instance and an event with
+    RECURRENCE-ID per moved one; an occurrence is a standalone event with its own UID (from
+    the instance it stands for), so importing it twice updates it rather than duplicating it.
     """
     calendar = _new_calendar(
         uid=_stable_uuid(f"meeting-{meeting.pk}"), method="PUBLISH", name=meeting.title
     )
-    calendar.add_component(_event(meeting, occurrence))
-    start = occurrence.starts_at if occurrence is not None else meeting.starts_at
-    _add_time_zones(calendar, first=start, last=start)
+    if occurrence is not None:
+        calendar.add_component(_event(meeting, occurrence))
+        start = occurrence.starts_at
+    else:
+        for event in _series_events(meeting, overrides):
+            calendar.add_component(event)
+        start = meeting.starts_at
+    _add_time_zones(calendar, first=start, last=_last_start(meeting, overrides))
     return calendar.to_ical()
 
 
-def calendar_ics(meetings, *, name):
-    """A VCALENDAR feed (bytes) named ``name`` with one series event per meeting.
+def calendar_ics(meetings, *, name, overrides=None):
+    """A VCALENDAR feed (bytes) named ``name`` with one series event per meeting, and its
+    exceptions: ``overrides`` maps a meeting's id to its ``recurrence.Override`` list.
 
     A meeting whose stored rule no longer validates is published as its first meeting alone,
     as the app reads it; one the calendar cannot describe at all (a stored time zone that no
     longer exists) is left out and logged, never the feed.
     """
     meetings = list(meetings)
+    overrides = overrides or {}
     calendar = _new_calendar(uid=_stable_uuid(f"feed-{name}"), name=name)
     # Subscribed clients poll; an hour keeps them current without hammering the server.
     calendar.add("REFRESH-INTERVAL", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", dt.timedelta(hours=1))
     for meeting in meetings:
         try:
-            calendar.add_component(_event(meeting))
+            events = _series_events(meeting, overrides.get(meeting.pk, ()))
         except (ValueError, zoneinfo.ZoneInfoNotFoundError) as error:
             log.warning("Meeting %s left out of the %r feed: %s", meeting.pk, name, error)
+            continue
+        for event in events:
+            calendar.add_component(event)
     if meetings:
         _add_time_zones(
             calendar,
             first=min(m.starts_at for m in meetings),
-            last=max(m.starts_at for m in meetings),
+            last=max(_last_start(m, overrides.get(m.pk, ())) for m in meetings),
         )
     return calendar.to_ical()
+
+
+def _last_start(meeting, overrides):
+    return max([meeting.starts_at, *(o.starts_at for o in overrides if o.starts_at)])
+
+
+def _series_events(meeting, overrides):
+    """The series event with an EXDATE per cancelled instance, then one event per moved
+    instance (same UID, RECURRENCE-ID its original start), as RFC 5545 describes exceptions.
+    Overrides of instances the series no longer has are left out, as the app ignores them."""
+    series = {
+        "starts_at": meeting.starts_at,
+        "duration_minutes": meeting.duration_minutes,
+        "time_zone": meeting.time_zone,
+        "recurrence": meeting.recurrence,
+    }
+    applying = [
+        o
+        for o in overrides
+        if (o.cancelled or o.starts_at is not None)
+        and recurrence.is_instance(**series, moment=o.original_start)
+    ]
+    main = _event(meeting)
+    zone = _zone(meeting.time_zone)
+    events = [main]
+    repeats = "RRULE" in main
+    for override in sorted(applying, key=lambda o: o.original_start):
+        if not repeats:
+            # A one-off meeting: its one event says it all.
+            if override.cancelled:
+                main["STATUS"] = "CANCELLED"
+            else:
+                moved = _event(meeting, recurrence.Occurrence(override.starts_at, None))
+                for key in ("DTSTART", "DTEND"):
+                    main[key] = moved[key]
+            continue
+        if override.cancelled:
+            main.add("EXDATE", override.original_start.astimezone(zone))
+            continue
+        event = _event(meeting, recurrence.Occurrence(override.starts_at, None))
+        event["UID"] = main["UID"]
+        event.add("RECURRENCE-ID", override.original_start.astimezone(zone))
+        event.add("SEQUENCE", 1)
+        events.append(event)
+    return events
 
 
 def _new_calendar(*, uid, name, method=None):
@@ -86,7 +143,8 @@ def _event(meeting, occurrence=None):
         uid = f"meeting-{meeting.pk}@{_domain()}"
     else:
         starts_at = occurrence.starts_at
-        stamp = occurrence.starts_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        instance = getattr(occurrence, "recurrence_id", starts_at)
+        stamp = instance.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         uid = f"meeting-{meeting.pk}-{stamp}@{_domain()}"
     start = starts_at.astimezone(zone)
     url = settings.SITE_URL + meeting.get_absolute_url()

@@ -421,6 +421,65 @@ def _warn_unusable(text, reason):
 class Occurrence:
     starts_at: dt.datetime
     ends_at: dt.datetime
+    # The instance of the series it stands for (its RECURRENCE-ID) when it was moved.
+    original_start: dt.datetime | None = None
+
+    @property
+    def recurrence_id(self):
+        """The series instance's start: its own unless it was moved."""
+        return self.original_start or self.starts_at
+
+
+@dataclass(frozen=True)
+class Override:
+    """An exception to a series: its instance at ``original_start`` is cancelled, or moved
+    to ``starts_at``."""
+
+    original_start: dt.datetime
+    starts_at: dt.datetime | None = None
+    cancelled: bool = False
+
+
+def is_instance(*, starts_at, duration_minutes, time_zone, recurrence, moment):
+    """Whether the series gives an occurrence starting exactly at ``moment`` (UTC)."""
+    return bool(
+        meeting_occurrences(
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            time_zone=time_zone,
+            recurrence=recurrence,
+            start=moment,
+            end=moment + dt.timedelta(microseconds=1),
+        )
+    )
+
+
+def with_overrides(occurrences, overrides, *, series, start, end):
+    """``occurrences`` (of ``series``, a dict of ``meeting_occurrences``' schedule arguments,
+    in [start, end)) with the ``overrides`` applied: a cancelled instance left out, a moved
+    one at its new time (if that falls in [start, end)), in order of start.
+
+    An override applies only to an instance the series still has (a rule changed since
+    leaves it behind, ignored), so the calendar and the app never disagree.
+    """
+    changed = {o.original_start: o for o in overrides if o.cancelled or o.starts_at is not None}
+    if not changed:
+        return list(occurrences)
+    kept = [o for o in occurrences if o.starts_at not in changed]
+    duration = dt.timedelta(minutes=series["duration_minutes"])
+    for override in changed.values():
+        if override.cancelled or not start <= override.starts_at < end:
+            continue
+        if is_instance(**series, moment=override.original_start):
+            kept.append(
+                Occurrence(
+                    override.starts_at,
+                    override.starts_at + duration,
+                    original_start=override.original_start,
+                )
+            )
+    kept.sort(key=lambda occurrence: occurrence.starts_at)
+    return kept[:MAX_OCCURRENCES]
 
 
 def meeting_occurrences(*, starts_at, duration_minutes, time_zone, recurrence, start, end):
@@ -439,15 +498,32 @@ def meeting_occurrences(*, starts_at, duration_minutes, time_zone, recurrence, s
     )
 
 
-def next_occurrence(*, starts_at, duration_minutes, time_zone, recurrence, after):
+def next_occurrence(*, starts_at, duration_minutes, time_zone, recurrence, after, overrides=()):
     """The start of the first occurrence at or after ``after`` (UTC), or None when the series
-    has none left within ``RULE_HORIZON``."""
+    has none left within ``RULE_HORIZON``; ``overrides`` (``Override``) cancel or move
+    instances."""
+    changed = {o.original_start: o for o in overrides if o.cancelled or o.starts_at is not None}
+    series = {
+        "starts_at": starts_at,
+        "duration_minutes": duration_minutes,
+        "time_zone": time_zone,
+        "recurrence": recurrence,
+    }
+    moved = sorted(
+        o.starts_at
+        for o in changed.values()
+        if not o.cancelled
+        and o.starts_at >= after
+        and is_instance(**series, moment=o.original_start)
+    )
     rule = usable_recurrence(recurrence)
     if rule is None or not EXPANSION_FLOOR <= starts_at <= EXPANSION_CEILING:
-        return starts_at if starts_at >= after else None
-    end = after + RULE_HORIZON if after < EXPANSION_CEILING else after
-    found = _occurrences(starts_at, duration_minutes, time_zone, recurrence, after, end)
-    return next((occurrence.starts_at for occurrence in found), None)
+        own = starts_at if starts_at >= after and starts_at not in changed else None
+    else:
+        end = after + RULE_HORIZON if after < EXPANSION_CEILING else after
+        found = _occurrences(starts_at, duration_minutes, time_zone, recurrence, after, end)
+        own = next((o.starts_at for o in found if o.starts_at not in changed), None)
+    return min((moment for moment in (own, *moved[:1]) if moment is not None), default=None)
 
 
 def _occurrences(starts_at, duration_minutes, time_zone, recurrence, start, end):

@@ -11,6 +11,7 @@ from django.db.models import (
     F,
     Q,
     Sum,
+    prefetch_related_objects,
 )
 
 from governance.domain.credits import to_cents
@@ -22,6 +23,7 @@ from governance.models import (
     Review,
     SecurityClause,
 )
+from governance.selectors.meetings import exceptions_prefetch
 from governance.selectors.notification import notification_clocks
 from governance.selectors.vendor_obligations import CreditTotals, is_ticking
 
@@ -66,8 +68,8 @@ def next_meetings(vendors, *, now, end, limit):
 
     From the stored next occurrences (``governance.services.figures``): the ``limit`` meetings whose
     next occurrence comes first, plus any whose stored one has already begun (not yet moved
-    on by the periodic refresh), which the caller expands like the others. Two queries,
-    however many meetings the vendors hold.
+    on by the periodic refresh), which the caller expands like the others. Three queries
+    (with their exceptions), however many meetings the vendors hold.
     """
     from governance.models import Meeting
 
@@ -76,7 +78,10 @@ def next_meetings(vendors, *, now, end, limit):
     coming = meetings.filter(next_occurrence_at__gte=now, next_occurrence_at__lt=end).order_by(
         "next_occurrence_at", "id"
     )
-    return begun + list(coming[:limit])
+    found = begun + list(coming[:limit])
+    # Their cancelled and moved instances, for the caller's expansion: one query more.
+    prefetch_related_objects(found, exceptions_prefetch())
+    return found
 
 
 def vendor_reminders(vendor):

@@ -47,6 +47,7 @@ from governance.models import (
     Goal,
     Incident,
     Meeting,
+    MeetingOccurrence,
     Reminder,
     RequiredClause,
     Review,
@@ -162,6 +163,14 @@ def stale(vendor_ids):
 def meetings_refresh(meetings, *, now=None):
     """Store the next occurrence of each of ``meetings`` (objects); returns how many changed."""
     now = now or timezone.now()
+    meetings = list(meetings)
+    # Their cancelled and moved instances, in one query.
+    overrides = {}
+    exceptions = MeetingOccurrence.objects.filter(
+        selectors.exceptions_only(), meeting_id__in=[meeting.pk for meeting in meetings]
+    ).filter(Q(original_start__gte=now) | Q(starts_at__gte=now))
+    for record in exceptions:
+        overrides.setdefault(record.meeting_id, []).append(record.as_override())
     changed = []
     for meeting in meetings:
         upcoming = recurrence.next_occurrence(
@@ -170,6 +179,7 @@ def meetings_refresh(meetings, *, now=None):
             time_zone=meeting.time_zone,
             recurrence=meeting.recurrence,
             after=now,
+            overrides=overrides.get(meeting.pk, ()),
         )
         if upcoming != meeting.next_occurrence_at:
             meeting.next_occurrence_at = upcoming

@@ -59,6 +59,12 @@ from governance.domain.models.meetings import (
     MeetingKind,
     validate_rrule,
 )
+from governance.domain.models.occurrences import (
+    Decision,
+    MeetingOccurrence,
+    MinutesStatus,
+    OccurrenceStatus,
+)
 from governance.domain.models.people import (
     Role,
     UserProfile,
@@ -101,6 +107,7 @@ __all__ = [
     "CreditPolicy",
     "CreditStatement",
     "CreditStatus",
+    "Decision",
     "EscalationContact",
     "EscalationLevel",
     "EscalationSide",
@@ -114,6 +121,9 @@ __all__ = [
     "Meeting",
     "MeetingChannel",
     "MeetingKind",
+    "MeetingOccurrence",
+    "MinutesStatus",
+    "OccurrenceStatus",
     "Priority",
     "Reminder",
     "ReminderKind",

@@ -93,6 +93,7 @@ def _week_ahead(user, *, now, today, horizon):
         .filter(Q(recurrence="", starts_at__gte=now) | ~Q(recurrence=""), starts_at__lt=end)
         .exclude(vendor__status=Vendor.Status.ENDED)
         .select_related("vendor")
+        .prefetch_related(selectors.exceptions_prefetch())
         .distinct()
     )
     for item in candidates:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from governance import selectors
 from governance.domain import ical, recurrence
-from governance.models import Meeting, Reminder, Vendor
+from governance.models import Meeting, MeetingOccurrence, Reminder, Vendor
 from governance.reminders import messages, registry
 from governance.reminders.due import Due, chunks, lacking, reminders_of
 
@@ -53,8 +53,19 @@ def due(sweep):
     unknown = (
         series & Q(starts_at__lte=horizon) & (Q(next_occurrence_at__lt=now) | Q(updated_at__gt=now))
     )
+    # An instance cancelled or moved in the window, or moved into it: expanded with its
+    # exceptions (occurrence_moved_idx; the unique key for the original starts).
+    excepted = Exists(
+        MeetingOccurrence.objects.filter(
+            selectors.exceptions_only(), meeting_id=OuterRef("pk")
+        ).filter(
+            Q(original_start__gte=now, original_start__lte=horizon)
+            | Q(starts_at__gte=now, starts_at__lte=horizon)
+        )
+    )
     rows = (
         Meeting.objects.exclude(vendor__status=Vendor.Status.ENDED)
+        .annotate(excepted=excepted)
         .alias(
             reminder_occurrence=Case(
                 When(recurrence="", then=F("starts_at")), default=F("next_occurrence_at")
@@ -65,7 +76,7 @@ def due(sweep):
                 output_field=DurationField(),
             ),
         )
-        .filter(unknown | several | (single & _not_reminded()))
+        .filter(unknown | several | Q(excepted=True) | (single & _not_reminded()))
         .order_by()
         .values_list(
             "pk",
@@ -77,11 +88,32 @@ def due(sweep):
             "recurrence",
             "next_occurrence_at",
             "updated_at",
+            "excepted",
         )
     )
+    rows = list(rows)
+    overrides = _overrides([row[0] for row in rows if row[-1]])
     expanded = {}
     occurring = []
-    for pk, vendor_id, owner_id, starts_at, duration, zone, rule, upcoming, saved in rows:
+    for pk, vendor_id, owner_id, starts_at, duration, zone, rule, upcoming, saved, exc in rows:
+        if exc:
+            series = {
+                "starts_at": starts_at,
+                "duration_minutes": duration,
+                "time_zone": zone,
+                "recurrence": rule,
+            }
+            found = _expand(pk, series, now, horizon)
+            found = recurrence.with_overrides(
+                found,
+                overrides.get(pk, ()),
+                series=series,
+                start=now,
+                end=horizon + dt.timedelta(microseconds=1),
+            )
+            if found:
+                occurring.append((pk, vendor_id, owner_id, [o.starts_at for o in found]))
+            continue
         stored = rule and saved <= now and upcoming is not None and now <= upcoming
         if stored and upcoming > horizon - MIN_SPACING:
             # A series `single` let through: its stored next occurrence is its only one here.
@@ -94,21 +126,13 @@ def due(sweep):
             rule,
         )
         if key not in expanded:
-            try:
-                expanded[key] = [
-                    occurrence.starts_at
-                    for occurrence in recurrence.meeting_occurrences(
-                        starts_at=key[0],
-                        duration_minutes=duration,
-                        time_zone=zone,
-                        recurrence=rule,
-                        start=now,
-                        end=horizon + dt.timedelta(microseconds=1),
-                    )
-                ]
-            except (ValueError, zoneinfo.ZoneInfoNotFoundError) as error:
-                log.warning("Meeting %s has an unusable schedule: %s", pk, error)
-                expanded[key] = []
+            series = {
+                "starts_at": key[0],
+                "duration_minutes": duration,
+                "time_zone": zone,
+                "recurrence": rule,
+            }
+            expanded[key] = [o.starts_at for o in _expand(pk, series, now, horizon)]
         if expanded[key]:
             occurring.append((pk, vendor_id, owner_id, expanded[key]))
     # Attendees only of the meetings that have an occurrence in the window.
@@ -129,6 +153,28 @@ def due(sweep):
                 if passed:
                     lead = min(passed)
                     yield Due(KIND, Meeting, pk, vendor_id, starts_at, lead, recipient.user_id)
+
+
+def _expand(pk, series, now, horizon):
+    """The series' occurrences from ``now`` to ``horizon`` (included); none, logged, for a
+    schedule that cannot be read."""
+    try:
+        return recurrence.meeting_occurrences(
+            **series, start=now, end=horizon + dt.timedelta(microseconds=1)
+        )
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError) as error:
+        log.warning("Meeting %s has an unusable schedule: %s", pk, error)
+        return []
+
+
+def _overrides(meeting_ids):
+    """The cancelled and moved instances of these meetings, by meeting."""
+    found = defaultdict(list)
+    records = MeetingOccurrence.objects.filter(selectors.exceptions_only())
+    for batch in chunks(meeting_ids, settings.GOVERNANCE_REMINDER_BATCH_SIZE):
+        for record in records.filter(meeting_id__in=batch).order_by("pk"):
+            found[record.meeting_id].append(record.as_override())
+    return found
 
 
 def _not_reminded():

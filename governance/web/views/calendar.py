@@ -30,6 +30,10 @@ def _user_for(token):
     return profile.user
 
 
+def _overrides(meetings):
+    return {meeting.pk: selectors.overrides_of(meeting) for meeting in meetings}
+
+
 def _calendar_response(body, filename):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(False, filename)
@@ -40,16 +44,22 @@ def _calendar_response(body, filename):
 def user_feed(request, token):
     """The meetings of the vendors the user owns or whose meetings the user attends."""
     user = _user_for(token)
-    meetings = (
-        Meeting.objects.filter(vendor__in=selectors.vendors_for(user))
-        .filter(Q(attendees=user) | Q(vendor__owner=user))
-        .distinct()
-        .select_related("vendor")
-        .prefetch_related("attendees", "contacts")
-        .order_by("starts_at", "id")
+    meetings = list(
+        selectors.with_exceptions(
+            Meeting.objects.filter(vendor__in=selectors.vendors_for(user))
+            .filter(Q(attendees=user) | Q(vendor__owner=user))
+            .distinct()
+            .select_related("vendor")
+            .prefetch_related("attendees", "contacts")
+            .order_by("starts_at", "id")
+        )
     )
     return _calendar_response(
-        ics.calendar_ics(list(meetings), name=f"Vendor meetings of {user.get_username()}"),
+        ics.calendar_ics(
+            meetings,
+            name=f"Vendor meetings of {user.get_username()}",
+            overrides=_overrides(meetings),
+        ),
         "meetings.ics",
     )
 
@@ -59,12 +69,14 @@ def vendor_feed(request, token, pk):
     """Every meeting of one vendor, if the token's user may see that vendor."""
     user = _user_for(token)
     vendor = get_object_or_404(selectors.vendors_for(user), pk=pk)
-    meetings = (
-        vendor.meetings.select_related("vendor")
-        .prefetch_related("attendees", "contacts")
-        .order_by("starts_at", "id")
+    meetings = list(
+        selectors.with_exceptions(
+            vendor.meetings.select_related("vendor")
+            .prefetch_related("attendees", "contacts")
+            .order_by("starts_at", "id")
+        )
     )
     return _calendar_response(
-        ics.calendar_ics(list(meetings), name=f"{vendor.name} meetings"),
+        ics.calendar_ics(meetings, name=f"{vendor.name} meetings", overrides=_overrides(meetings)),
         f"{file_slug(vendor.name)}-meetings.ics",
     )
