@@ -124,6 +124,12 @@ def _vendors(request):
     return visible_vendors(request) if request is not None else domain.Vendor.objects.none()
 
 
+def _meetings(request):
+    if request is None:
+        return domain.Meeting.objects.none()
+    return domain.Meeting.objects.filter(vendor__in=visible_vendors(request).values("pk"))
+
+
 def _users(request):
     return get_user_model().objects.all()
 
@@ -255,6 +261,34 @@ class MeetingFilter(VendorScopedFilterSet):
             "channel": ["exact"],
             "starts_at": ["gte", "lte"],
         }
+
+
+class MeetingOccurrenceFilter(FilterSet):
+    vendor = filters.ModelChoiceFilter(
+        queryset=_vendors, field_name="meeting__vendor", help_text="A vendor id."
+    )
+    meeting = filters.ModelChoiceFilter(queryset=_meetings, help_text="A meeting id.")
+
+    class Meta:
+        model = domain.MeetingOccurrence
+        fields = {
+            "status": ["exact"],
+            "minutes_status": ["exact"],
+            "original_start": ["gte", "lte"],
+        }
+
+
+class DecisionFilter(FilterSet):
+    vendor = filters.ModelChoiceFilter(
+        queryset=_vendors, field_name="occurrence__meeting__vendor", help_text="A vendor id."
+    )
+    meeting = filters.ModelChoiceFilter(
+        queryset=_meetings, field_name="occurrence__meeting", help_text="A meeting id."
+    )
+
+    class Meta:
+        model = domain.Decision
+        fields = {"occurrence": ["exact"]}
 
 
 class SLATargetFilter(VendorScopedFilterSet):

@@ -16,6 +16,10 @@ router.register("contacts", views.ContactViewSet, basename="contact")
 router.register("goals", views.GoalViewSet, basename="goal")
 router.register("reviews", views.ReviewViewSet, basename="review")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register(
+    "meeting-occurrences", views.MeetingOccurrenceViewSet, basename="meeting-occurrence"
+)
+router.register("decisions", views.DecisionViewSet, basename="decision")
 router.register("sla-targets", views.SLATargetViewSet, basename="sla-target")
 router.register("incidents", views.IncidentViewSet, basename="incident")
 router.register("clauses", views.ClauseViewSet, basename="clause")

@@ -18,6 +18,7 @@ from .goals import CheckInSerializer, GoalSerializer
 from .history import HistoryChangeSerializer, HistoryEntrySerializer, HistoryQuerySerializer
 from .incidents import IncidentSerializer, SLATargetSerializer
 from .meetings import MeetingSerializer, OccurrenceRangeSerializer, OccurrenceSerializer
+from .occurrences import DecisionSerializer, MeetingOccurrenceSerializer, OccurrenceMoveSerializer
 from .reminders import ReminderSerializer
 from .reviews import (
     ActionItemSerializer,
@@ -48,6 +49,7 @@ __all__ = [
     "CreditComputeSerializer",
     "CreditPolicySerializer",
     "CreditStatementSerializer",
+    "DecisionSerializer",
     "EscalationContactSerializer",
     "GoalSerializer",
     "HealthPartsSerializer",
@@ -55,7 +57,9 @@ __all__ = [
     "HistoryEntrySerializer",
     "HistoryQuerySerializer",
     "IncidentSerializer",
+    "MeetingOccurrenceSerializer",
     "MeetingSerializer",
+    "OccurrenceMoveSerializer",
     "OccurrenceRangeSerializer",
     "OccurrenceSerializer",
     "PeriodSerializer",

@@ -44,6 +44,10 @@ class MeetingSerializer(VendorRecordSerializer):
 class OccurrenceSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
+    original_start = serializers.DateTimeField(
+        source="recurrence_id",
+        help_text="The series instance it is (its RECURRENCE-ID): `starts_at` unless moved.",
+    )
 
 
 class OccurrenceRangeSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from .escalation import EscalationContactViewSet
 from .goals import GoalCheckInViewSet, GoalViewSet
 from .incidents import IncidentViewSet, SLATargetViewSet
 from .meetings import MeetingViewSet
+from .occurrences import DecisionViewSet, MeetingOccurrenceViewSet
 from .reminders import ReminderViewSet
 from .reviews import ReviewViewSet
 from .snoozes import SnoozeViewSet
@@ -27,11 +28,13 @@ __all__ = [
     "ContactViewSet",
     "CreditPolicyViewSet",
     "CreditStatementViewSet",
+    "DecisionViewSet",
     "DocsView",
     "EscalationContactViewSet",
     "GoalCheckInViewSet",
     "GoalViewSet",
     "IncidentViewSet",
+    "MeetingOccurrenceViewSet",
     "MeetingViewSet",
     "ReminderViewSet",
     "ReviewViewSet",
