@@ -15,6 +15,7 @@ from governance.web.views import (
     history,
     incidents,
     meetings,
+    occurrences,
     reminders,
     reviews,
     vendors,
@@ -44,6 +45,16 @@ vendor_patterns = [
         form=meetings.MeetingFormView.as_view(),
         detail=meetings.meeting_detail,
         actions={"ics": meetings.meeting_download},
+    ),
+    path(
+        "meetings/<int:meeting_pk>/occurrences/<str:instance>/",
+        occurrences.occurrence_detail,
+        name="occurrence-detail",
+    ),
+    path(
+        "meetings/<int:meeting_pk>/occurrences/<str:instance>/<str:verb>/",
+        occurrences.occurrence_action,
+        name="occurrence-action",
     ),
     path(
         "meetings/<int:meeting_pk>/proposals/<int:proposal_pk>/decide/",

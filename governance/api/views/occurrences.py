@@ -1,6 +1,7 @@
 """A meeting's occurrences as records, and the decisions taken at them."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -8,7 +9,8 @@ from governance import services
 from governance.models import Decision, MeetingOccurrence
 
 from .. import filters, serializers
-from .base import VendorScopedViewSet
+from ..scoping import VendorScopedQuerysetMixin
+from .base import GovernanceAPIMixin, VendorScopedViewSet
 
 
 @extend_schema_view(
@@ -24,7 +26,15 @@ from .base import VendorScopedViewSet
         "each): attendance, minutes, and `status` `held` once it has begun.",
     ),
 )
-class MeetingOccurrenceViewSet(VendorScopedViewSet):
+class MeetingOccurrenceViewSet(
+    GovernanceAPIMixin,
+    VendorScopedQuerysetMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
     """Occurrences of meetings: cancel, move, record who attended and the minutes, share the
     minutes with the vendor (whose representative signs them off in the portal)."""
 
@@ -36,7 +46,9 @@ class MeetingOccurrenceViewSet(VendorScopedViewSet):
     ordering_fields = ["original_start", "status", "updated_at"]
     ordering = ["original_start"]
     vendor_lookup = "meeting__vendor"
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    # Records are not deleted: cancel or restore says what happened to the instance.
+    perform_update = VendorScopedViewSet.perform_update
+    refetch = VendorScopedViewSet.refetch
 
     def perform_create(self, serializer):
         self.check_vendor_editable(serializer.validated_data["meeting"].vendor)
@@ -86,7 +98,14 @@ class MeetingOccurrenceViewSet(VendorScopedViewSet):
     ),
     create=extend_schema(summary="Record a decision (of a held occurrence)"),
 )
-class DecisionViewSet(VendorScopedViewSet):
+class DecisionViewSet(
+    GovernanceAPIMixin,
+    VendorScopedQuerysetMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
     """The decision log of every vendor's meetings."""
 
     queryset = Decision.objects.select_related("occurrence__meeting", "recorded_by")
@@ -96,7 +115,7 @@ class DecisionViewSet(VendorScopedViewSet):
     ordering_fields = ["created_at"]
     ordering = ["-created_at"]
     vendor_lookup = "occurrence__meeting__vendor"
-    http_method_names = ["get", "post", "head", "options"]
+    refetch = VendorScopedViewSet.refetch
 
     def perform_create(self, serializer):
         self.check_vendor_editable(serializer.validated_data["occurrence"].meeting.vendor)

@@ -21,6 +21,7 @@ from governance.web.views.base import (
     vendor_record,
 )
 from governance.web.views.editing import RecordFormView
+from governance.web.views.occurrences import instance_key
 
 CSV_HEADER = [
     "Title",
@@ -85,18 +86,34 @@ class MeetingFormView(RecordFormView):
 @internal_view
 def meeting_detail(request, pk, meeting_pk):
     vendor, meeting = vendor_record(request, pk, _with_people, meeting_pk)
+    now = timezone.now()
+    coming, past = selectors.meeting_calendar(meeting, now=now)
     return render(
         request,
         "governance/meetings/detail.html",
         {
             "vendor": vendor,
             "meeting": meeting,
-            "upcoming": selectors.upcoming_occurrences(meeting, now=timezone.now(), limit=8),
+            "upcoming": [occurrence for occurrence, record in coming if not _cancelled(record)],
+            "occurrence_lists": [
+                ("Coming occurrences", _keyed(coming)),
+                ("Past occurrences", _keyed(past)),
+            ],
             "first_local": meeting.starts_at.astimezone(_zone(meeting)),
             "proposals": meeting.proposals.select_related("author"),
             "can_edit": access.can_edit_vendor(request.user, vendor),
         },
     )
+
+
+def _cancelled(record):
+    return record is not None and record.status == record.Status.CANCELLED
+
+
+def _keyed(pairs):
+    return [
+        (occurrence, record, instance_key(occurrence.recurrence_id)) for occurrence, record in pairs
+    ]
 
 
 @require_POST
@@ -125,7 +142,10 @@ def proposal_decide(request, pk, meeting_pk, proposal_pk):
 def meeting_download(request, pk, meeting_pk):
     """The meeting (all its occurrences) as an .ics file to import into a calendar."""
     vendor, meeting = vendor_record(request, pk, _with_people, meeting_pk)
-    response = HttpResponse(ics.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        ics.meeting_ics(meeting, overrides=selectors.overrides_of(meeting)),
+        content_type="text/calendar; charset=utf-8",
+    )
     response["Content-Disposition"] = content_disposition_header(
         True, f"{file_slug(vendor.name)}-meeting-{meeting.pk}.ics"
     )
