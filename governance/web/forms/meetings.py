@@ -28,13 +28,34 @@ class MeetingForm(UIModelForm):
         ("weekdays", "Every weekday (Mon-Fri)"),
         ("weekly", "Weekly on the same day"),
         ("biweekly", "Every two weeks on the same day"),
+        ("weekly_days", "Weekly on the days chosen below"),
+        ("biweekly_days", "Every two weeks on the days chosen below (e.g. Mon and Thu)"),
         ("monthly", "Monthly on the same date"),
-        ("custom", "Custom rule (RRULE)"),
+        ("monthly_nth", "Monthly on the same weekday (e.g. every 2nd Tuesday)"),
+        ("monthly_last", "Monthly on the last such weekday (e.g. last Friday)"),
+        ("custom", "Custom rule (RRULE, advanced)"),
     ]
+    # The presets that repeat on the days ticked in ``days`` rather than the start's.
+    DAY_PRESETS = {"weekly_days": 1, "biweekly_days": 2}
     start_date = forms.DateField(widget=DateInput(), label="Date")
     start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Time")
     time_zone = TimeZoneField(help_text="The meeting's own time zone; the time above is in it.")
     repeat = forms.ChoiceField(choices=REPEAT_CHOICES, required=False)
+    days = forms.MultipleChoiceField(
+        choices=[
+            ("MO", "Mon"),
+            ("TU", "Tue"),
+            ("WE", "Wed"),
+            ("TH", "Thu"),
+            ("FR", "Fri"),
+            ("SA", "Sat"),
+            ("SU", "Sun"),
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="On",
+        help_text="The days of the week, with “Weekly / Every two weeks on the days chosen”.",
+    )
     rrule = forms.CharField(
         required=False,
         label="Custom rule",
@@ -75,6 +96,7 @@ class MeetingForm(UIModelForm):
         "time_zone",
         "duration_minutes",
         "repeat",
+        "days",
         "rrule",
         "channel",
         "location",
@@ -114,8 +136,12 @@ class MeetingForm(UIModelForm):
         if not recurrence:
             return {"repeat": ""}
         for value, _label in self.REPEAT_CHOICES[1:-1]:
-            if _rule_for(value, local.date()) == recurrence:
+            if value not in self.DAY_PRESETS and _rule_for(value, local.date()) == recurrence:
                 return {"repeat": value}
+        for value, interval in self.DAY_PRESETS.items():
+            days = _days_of(recurrence, interval)
+            if days:
+                return {"repeat": value, "days": days}
         return {"repeat": "custom", "rrule": recurrence}
 
     def clean(self):
@@ -131,6 +157,11 @@ class MeetingForm(UIModelForm):
             if not text:
                 self.add_error("rrule", "Enter the rule, or choose another repeat option.")
             self.instance.recurrence = text.removeprefix("RRULE:").removeprefix("rrule:")
+        elif repeat in self.DAY_PRESETS:
+            days = cleaned.get("days") or []
+            if not days:
+                self.add_error("days", "Choose the days it repeats on.")
+            self.instance.recurrence = _days_rule(days, self.DAY_PRESETS[repeat])
         elif repeat and day:
             self.instance.recurrence = _rule_for(repeat, day)
         else:
@@ -147,9 +178,32 @@ class MeetingForm(UIModelForm):
 
 def _rule_for(repeat, day):
     weekday = WEEKDAYS[day.weekday()]
+    # The how-manieth such weekday of its month the start is; a 5th is not in every month,
+    # so it repeats as the last one.
+    nth = (day.day - 1) // 7 + 1
     return {
         "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
         "weekly": f"FREQ=WEEKLY;BYDAY={weekday}",
         "biweekly": f"FREQ=WEEKLY;INTERVAL=2;BYDAY={weekday}",
         "monthly": f"FREQ=MONTHLY;BYMONTHDAY={day.day}",
+        "monthly_nth": f"FREQ=MONTHLY;BYDAY={nth if nth < 5 else -1}{weekday}",
+        "monthly_last": f"FREQ=MONTHLY;BYDAY=-1{weekday}",
     }[repeat]
+
+
+def _days_rule(days, interval):
+    """Weekly (``interval`` 1) or every ``interval`` weeks on ``days`` (MO, TH...)."""
+    ordered = ",".join(day for day in WEEKDAYS if day in days)
+    every = f"INTERVAL={interval};" if interval > 1 else ""
+    return f"FREQ=WEEKLY;{every}BYDAY={ordered}"
+
+
+def _days_of(recurrence, interval):
+    """The days of a rule ``_days_rule`` wrote with ``interval``; None for any other rule."""
+    prefix = "FREQ=WEEKLY;" + (f"INTERVAL={interval};" if interval > 1 else "") + "BYDAY="
+    if not recurrence.startswith(prefix):
+        return None
+    days = recurrence.removeprefix(prefix).split(",")
+    if not days or any(day not in WEEKDAYS for day in days):
+        return None
+    return days if _days_rule(days, interval) == recurrence else None
