@@ -364,6 +364,9 @@ GOVERNANCE_REMINDER_SLA_WARNING_RATIO = env.float(
 # A breach older than this that no sweep saw (beat down for a week) is no longer announced.
 GOVERNANCE_REMINDER_SLA_LOOKBACK_DAYS = env.int("GOVERNANCE_REMINDER_SLA_LOOKBACK_DAYS", default=7)
 GOVERNANCE_REMINDER_DIGEST_WEEKDAY = env.int("GOVERNANCE_REMINDER_DIGEST_WEEKDAY", default=0)
+# An open action item is escalated to the next level of its vendor's escalation path once its
+# due date has passed by this many days.
+GOVERNANCE_ESCALATION_MARGIN_DAYS = env.int("GOVERNANCE_ESCALATION_MARGIN_DAYS", default=1)
 GOVERNANCE_REMINDER_SWEEP_SECONDS = env.int("GOVERNANCE_REMINDER_SWEEP_SECONDS", default=60)
 GOVERNANCE_REMINDER_BATCH_SIZE = env.int("GOVERNANCE_REMINDER_BATCH_SIZE", default=1000)
 # Sending: transient SMTP/connection errors are retried with exponential backoff and jitter

@@ -48,4 +48,4 @@ class SecurityClauseAdmin(AdministratorsOnly, admin.ModelAdmin):
 class RequiredClauseAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = ["tier", "clause_type"]
     list_filter = ["tier", "clause_type"]
-    writes = Writes(services.validated_save, services.record_delete)
+    writes = Writes(services.required_clause_save, services.record_delete)

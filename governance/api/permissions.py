@@ -46,6 +46,20 @@ class IsInternalUser(BasePermission):
         return access.is_internal(request.user)
 
 
+class AdministratorsWrite(BasePermission):
+    """Internal users read; only administrators change (site-wide settings such as the
+    required clause set)."""
+
+    message = "Only administrators change this."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not access.is_internal(user):
+            self.message = "Vendor representatives use the vendor portal, not the API."
+            return False
+        return request.method in SAFE_METHODS or access.is_administrator(user)
+
+
 class HistoryPermission(BasePermission):
     """The change history: administrators, managers and auditors."""
 

@@ -30,6 +30,7 @@ router.register(
     "escalation-contacts", views.EscalationContactViewSet, basename="escalation-contact"
 )
 router.register("reminders", views.ReminderViewSet, basename="reminder")
+router.register("required-clauses", views.RequiredClauseViewSet, basename="required-clause")
 router.register("snoozes", views.SnoozeViewSet, basename="snooze")
 router.register("users", views.UserViewSet, basename="user")
 

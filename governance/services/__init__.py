@@ -18,6 +18,7 @@ from governance.services.clauses import (
     clause_delete,
     clause_save,
     clause_verify,
+    required_clause_save,
 )
 from governance.services.credits import (
     credit_policy_save,
@@ -155,6 +156,7 @@ __all__ = [
     "profile_role_set",
     "profile_update",
     "record_delete",
+    "required_clause_save",
     "review_acknowledge",
     "review_complete",
     "review_refresh_overall_score",

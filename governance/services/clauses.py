@@ -60,3 +60,12 @@ def clause_verify(clause, *, on=None, next_due=None):
     clause.last_verified_on = on
     clause.next_verification_due = next_due or scheduling.add_cadence(on, "annual")
     return validated_save(clause)
+
+
+# --- the required clause set ---------------------------------------------------------------
+
+
+@use_case
+def required_clause_save(required):
+    """Require a clause type of every vendor of a tier; the tier's clause coverage follows."""
+    return validated_save(required)

@@ -30,9 +30,11 @@ from config.celery import app as celery_app
 from governance import reminders, services
 from governance.domain import credits
 from governance.models import (
+    ActionItem,
     ClauseType,
     CreditPolicy,
     CreditStatement,
+    EscalationContact,
     Incident,
     Reminder,
     Role,
@@ -525,3 +527,58 @@ def test_security_clocks_their_escalation_and_credit_reminders_arrive_once_each(
     assert statement.pk in Reminder.objects.filter(kind=Reminder.Kind.CREDIT_CLAIM).values_list(
         "object_id", flat=True
     )
+
+
+def test_action_item_reminders_and_their_escalation_arrive_once_and_wait_for_a_snooze(
+    lab, smtp, vendor, member
+):
+    """Issue 15: an item due in 3 days to its owner, an overdue one escalated to the level-2
+    service path, and a snoozed overdue one held, through the real worker, each once."""
+    today = local_today()
+    head = UserFactory(username="head")
+    services.escalation_contact_save(
+        EscalationContact(vendor=vendor, level=2, topic="service", side="ours", user=head)
+    )
+    services.action_item_save(
+        ActionItem(
+            vendor=vendor,
+            description="Send the capacity plan",
+            owner=member,
+            due_date=today + dt.timedelta(days=3),
+        )
+    )
+    services.action_item_save(
+        ActionItem(
+            vendor=vendor,
+            description="Fix the backup job",
+            owner=member,
+            due_date=today - dt.timedelta(days=4),
+        )
+    )
+    held = services.action_item_save(
+        ActionItem(
+            vendor=vendor,
+            description="Rotate the keys",
+            owner=member,
+            due_date=today - dt.timedelta(days=4),
+        )
+    )
+    services.snooze_set(member, held, until=today + dt.timedelta(days=3))
+
+    result = reminders.sweep()
+
+    assert result.created == 2
+    wait_for_status(lab, Reminder.Status.SENT, 2)
+    assert reminders.sweep().created == 0
+    settle()
+    assert sorted((m["To"], m["Subject"]) for m in smtp.messages()) == [
+        (
+            "head@example.com",
+            f"Escalation: action item for Acme Hosting overdue since "
+            f"{today - dt.timedelta(days=4):%-d %b %Y}: Fix the backup job",
+        ),
+        (
+            "member@example.com",
+            "Action item for Acme Hosting due in 3 days: Send the capacity plan",
+        ),
+    ]

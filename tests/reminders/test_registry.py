@@ -24,11 +24,15 @@ def test_the_kinds_with_lead_times_are_those_people_may_set_lead_times_for():
     assert [kind.code for kind in registry.lead_time_kinds()] == list(Reminder.LEAD_TIME_KINDS)
 
 
-def test_the_preferences_page_offers_to_mute_every_kind_but_the_digest_and_escalation(db, owner):
+def test_the_preferences_page_offers_to_mute_every_kind_but_the_digest_and_escalations(db, owner):
     form = PreferencesForm(profile=owner.profile)
 
     offered = [code for code, _label in form.fields["muted_kinds"].choices]
-    unmutable = {Reminder.Kind.DIGEST, Reminder.Kind.SECURITY_ESCALATION}
+    unmutable = {
+        Reminder.Kind.DIGEST,
+        Reminder.Kind.SECURITY_ESCALATION,
+        Reminder.Kind.ACTION_ITEM_OVERDUE,
+    }
     assert offered == [kind.code for kind in registry.kinds() if kind.code not in unmutable]
     assert [field.name for field in form.lead_time_fields] == [
         f"lead_{kind.code}" for kind in registry.lead_time_kinds()

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from governance import reminders
 from governance.domain import recurrence
 from governance.models import (
+    ActionItem,
     ClauseType,
     CreditPolicy,
     CreditStatement,
@@ -33,7 +34,7 @@ from tests.reminders.conftest import NOW, set_profile
 
 pytestmark = pytest.mark.django_db
 # The reminders each vendor of ``build_portfolio`` is due.
-PER_VENDOR = 17
+PER_VENDOR = 19
 DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
 
@@ -72,6 +73,14 @@ def build_portfolio(count):
                 category=Incident.Category.SECURITY,
                 detected_at=NOW - hours * HOUR,
                 opened_at=NOW - hours * HOUR,
+            )
+        # An action item due in 3 days (its owner) and one overdue (escalated to the owner).
+        for days in (3, -5):
+            ActionItem.objects.create(
+                vendor=vendor,
+                description="Follow up",
+                owner=reviewer,
+                due_date=NOW.date() + days * DAY,
             )
         # March closed with a credit due whose claim window ends in a week.
         CreditPolicy.objects.create(vendor=vendor, monthly_fee=1000, claim_window_days=7)

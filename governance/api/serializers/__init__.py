@@ -5,7 +5,7 @@ They map fields and errors only: the rules are the domain's (see ``base``).
 
 from .actions import ActionItemRecordSerializer
 from .auth import TokenObtainSerializer, TokenSerializer, TokensRevokedSerializer, UserSerializer
-from .clauses import ClauseSerializer
+from .clauses import ClauseSerializer, RequiredClauseSerializer
 from .credits import (
     CreditComputeSerializer,
     CreditPolicySerializer,
@@ -64,6 +64,7 @@ __all__ = [
     "OccurrenceSerializer",
     "PeriodSerializer",
     "ReminderSerializer",
+    "RequiredClauseSerializer",
     "ReviewCompletionSerializer",
     "ReviewHistoryEntrySerializer",
     "ReviewScoreSerializer",

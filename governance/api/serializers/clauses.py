@@ -5,10 +5,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance import services
-from governance.models import SecurityClause
+from governance.models import RequiredClause, SecurityClause
 
 from ..fields import JSONObjectField
-from .base import VendorRecordSerializer
+from .base import ModelSerializer, VendorRecordSerializer
 
 
 class ClauseSerializer(VendorRecordSerializer):
@@ -59,3 +59,13 @@ class ClauseSerializer(VendorRecordSerializer):
         path = reverse("governance:clause-evidence", args=[clause.vendor_id, clause.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
+
+
+class RequiredClauseSerializer(ModelSerializer):
+    save_with = staticmethod(services.required_clause_save)
+
+    class Meta:
+        model = RequiredClause
+        fields = ["id", "tier", "clause_type"]
+        # The pair's uniqueness is the model's rule, reported per field by the service.
+        validators = []

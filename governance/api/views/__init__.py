@@ -10,7 +10,7 @@ from .auth import (
     UserViewSet,
     not_found,
 )
-from .clauses import ClauseViewSet
+from .clauses import ClauseViewSet, RequiredClauseViewSet
 from .credits import CreditPolicyViewSet, CreditStatementViewSet, VendorSLAComplianceView
 from .escalation import EscalationContactViewSet
 from .goals import GoalCheckInViewSet, GoalViewSet
@@ -37,6 +37,7 @@ __all__ = [
     "MeetingOccurrenceViewSet",
     "MeetingViewSet",
     "ReminderViewSet",
+    "RequiredClauseViewSet",
     "ReviewViewSet",
     "SLATargetViewSet",
     "SnoozeViewSet",

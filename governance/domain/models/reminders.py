@@ -26,6 +26,8 @@ class ReminderKind(models.TextChoices):
     SECURITY_ESCALATION = "security_escalation", "Security notification missed (escalation)"
     CREDIT_DUE = "credit_due", "Service credit due"
     CREDIT_CLAIM = "credit_claim", "Service credit claim window closing"
+    ACTION_ITEM_DUE = "action_item_due", "Action item due"
+    ACTION_ITEM_OVERDUE = "action_item_overdue", "Action item overdue (escalation)"
 
 
 class ReminderStatus(models.TextChoices):
@@ -52,6 +54,7 @@ class Reminder(models.Model):
         Kind.GOAL_DUE,
         Kind.CONTRACT_NOTICE,
         Kind.CREDIT_CLAIM,
+        Kind.ACTION_ITEM_DUE,
     )
 
     kind = models.CharField(max_length=20, choices=Kind)
