@@ -6,11 +6,13 @@ from governance.infra import healthz as views
 from governance.web.routes import record_paths
 from governance.web.views import (
     account,
+    actions,
     calendar,
     clauses,
     contacts,
     credits,
     dashboard,
+    escalation,
     goals,
     history,
     incidents,
@@ -18,6 +20,7 @@ from governance.web.views import (
     occurrences,
     reminders,
     reviews,
+    snoozes,
     vendors,
 )
 
@@ -79,6 +82,12 @@ vendor_patterns = [
     ),
     *record_paths("contact", index=contacts.contact_list, form=contacts.ContactFormView.as_view()),
     path("reminders/", reminders.reminder_list, name="reminder-list"),
+    path("escalation/", escalation.escalation_edit, name="escalation-edit"),
+    path(
+        "escalation/<int:escalation_pk>/delete/",
+        escalation.escalation_delete,
+        name="escalation-delete",
+    ),
     path("credits/", credits.credit_list, name="credit-list"),
     path("credits/compute/", credits.credit_compute, name="credit-compute"),
     path("credits/policy/", credits.CreditPolicyFormView.as_view(), name="credit-policy-edit"),
@@ -94,6 +103,16 @@ urlpatterns = [
     path("vendors/", vendors.vendor_list, name="vendor-list"),
     path("vendors/new/", vendors.vendor_form, name="vendor-create"),
     path("vendors/<int:pk>/", include(vendor_patterns)),
+    path("action-items/", actions.action_item_list, name="action-item-list"),
+    path("action-items/new/", actions.action_item_create, name="action-item-create"),
+    path(
+        "action-items/<int:action_item_pk>/status/",
+        actions.action_item_status,
+        name="action-item-status",
+    ),
+    path("snooze/", snoozes.snooze, name="snooze"),
+    path("account/snoozes/", snoozes.snooze_list, name="snooze-list"),
+    path("account/snoozes/<int:snooze_pk>/end/", snoozes.snooze_end, name="snooze-end"),
     path("account/preferences/", account.preferences, name="preferences"),
     path(
         "account/preferences/calendar-token/",

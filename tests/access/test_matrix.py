@@ -36,6 +36,7 @@ READ, HISTORY, WRITE, ASSIGN, CREATE_VENDOR, PORTFOLIO = (
 )
 PORTAL, PORTAL_PAGE, ACCOUNT, ADMIN, TOKEN = "portal", "portal_page", "account", "admin", "token"
 FEED = "feed"
+OWN_SNOOZE = "own_snooze"  # a person's own snooze: the world's is the owner's
 
 
 def allowed(role, scope, need):
@@ -48,6 +49,8 @@ def allowed(role, scope, need):
         return role in (*INTERNAL_ROLES, "rep", "other_rep", "ended_rep")
     if need == ADMIN:
         return role == "admin"
+    if need == OWN_SNOOZE:
+        return role == "owner"
     if role not in INTERNAL_ROLES:
         return False
     if need in (READ, PORTFOLIO, FEED, TOKEN):
@@ -236,6 +239,51 @@ WEB = [
         lambda r: f"/vendors/{r.vendor.pk}/contacts/{r.contact.pk}/edit/",
         WRITE,
     ),
+    # Issue 15: the escalation matrix's page, the action-item register's buttons and form,
+    # snoozing (any internal user snoozes their own reminders about what they may see).
+    Probe("escalation matrix", "get", v("escalation/"), WRITE),
+    Probe("add escalation (invalid)", "post", v("escalation/"), WRITE, data={"topic": ""}),
+    Probe(
+        "remove escalation",
+        "post",
+        lambda r: f"/vendors/{r.vendor.pk}/escalation/{r.escalation.pk}/delete/",
+        WRITE,
+        ok=(302,),
+    ),
+    Probe("new action item", "get", lambda r: f"/action-items/new/?vendor={r.vendor.pk}", WRITE),
+    Probe(
+        "add action item (invalid)",
+        "post",
+        "/action-items/new/",
+        WRITE,
+        data=lambda r, w: {"vendor": r.vendor.pk, "description": ""},
+    ),
+    Probe(
+        "close action item",
+        "post",
+        lambda r: f"/action-items/{r.follow_up.pk}/status/",
+        WRITE,
+        ok=(302,),
+        data={"status": "done"},
+    ),
+    Probe(
+        "snooze form",
+        "get",
+        lambda r: f"/snooze/?subject_type=incident&subject_id={r.incident.pk}",
+        READ,
+    ),
+    Probe(
+        "snooze",
+        "post",
+        "/snooze/",
+        READ,
+        ok=(302,),
+        data=lambda r, w: {
+            "subject_type": "incident",
+            "subject_id": r.incident.pk,
+            "until": "2026-03-25",
+        },
+    ),
     Probe("delete vendor", "get", v("delete/"), ASSIGN),
     # Has history: the owner's attempt is refused by the rule, with a message (302).
     Probe("delete vendor (post)", "post", v("delete/"), ASSIGN, ok=(302,)),
@@ -252,6 +300,17 @@ WEB = [
         CREATE_VENDOR,
         per_vendor=False,
         data={"name": ""},
+    ),
+    Probe("action items", "get", "/action-items/", PORTFOLIO, per_vendor=False),
+    Probe("action items csv", "get", "/action-items/?export=csv", PORTFOLIO, per_vendor=False),
+    Probe("my snoozes", "get", "/account/snoozes/", PORTFOLIO, per_vendor=False),
+    Probe(
+        "end snooze",
+        "post",
+        lambda r: f"/account/snoozes/{r.snooze.pk}/end/",
+        OWN_SNOOZE,
+        ok=(302,),
+        per_vendor=False,
     ),
     Probe("API docs", "get", "/api/docs/", PORTFOLIO, per_vendor=False),
     Probe("preferences", "get", "/account/preferences/", ACCOUNT, per_vendor=False),
@@ -271,6 +330,7 @@ WEB = [
     Probe("portal incidents", "get", "/portal/incidents/", PORTAL_PAGE, per_vendor=False),
     Probe("portal action items", "get", "/portal/action-items/", PORTAL_PAGE, per_vendor=False),
     Probe("portal credits", "get", "/portal/credits/", PORTAL_PAGE, per_vendor=False),
+    Probe("portal escalation", "get", "/portal/escalation/", PORTAL_PAGE, per_vendor=False),
     Probe("portal report form", "get", "/portal/incidents/new/", PORTAL_PAGE, per_vendor=False),
     Probe(
         "portal report incident",

@@ -322,6 +322,15 @@ def _portal_pages(section):
     return lambda world: ["/portal/", f"/portal/{section}/"]
 
 
+def _register_pages(world):
+    vendor = world.own.vendor.pk
+    return [
+        "/action-items/?scope=all",
+        "/action-items/?scope=all&export=csv",
+        f"/vendors/{vendor}/",
+    ]
+
+
 def _w(suffix):
     """A path in the own vendor's workspace."""
     return lambda world: f"/vendors/{world.own.vendor.pk}/{suffix}"
@@ -671,6 +680,59 @@ WEB = [
         method="get",
         baseline=lambda w: {"start": "2026-01-01", "end": "2026-03-31"},
         kinds={"start": Kind("date"), "end": Kind("date")},
+    ),
+    # Issue 15: the action-item register's form and buttons, the escalation matrix, snoozes.
+    Door(
+        "web action-item-create",
+        "owner",
+        lambda w: "/action-items/new/",
+        page=lambda w: f"/action-items/new/?vendor={w.own.vendor.pk}",
+        overrides=lambda w: {"description": "Send the rate card", "due_date": "2026-04-01"},
+        shows=_register_pages,
+    ),
+    Door(
+        "web action-item-status",
+        "owner",
+        lambda w: f"/action-items/{w.own.follow_up.pk}/status/",
+        baseline=lambda w: {"status": "done"},
+        kinds={"status": Kind("choice", choices=("open", "in_progress", "done", "cancelled"))},
+        shows=_register_pages,
+        target=_own("follow_up"),
+    ),
+    Door(
+        "web escalation-edit",
+        "owner",
+        _w("escalation/"),
+        overrides=lambda w: {
+            "topic": "commercial",
+            "level": "3",
+            "side": "ours",
+            "user": str(w.people["owner"].pk),
+            "response_minutes": "240",
+        },
+        shows=lambda w: [f"/vendors/{w.own.vendor.pk}/", "/portal/escalation/"],
+    ),
+    Door(
+        "web escalation-delete",
+        "owner",
+        lambda w: f"/vendors/{w.own.vendor.pk}/escalation/{w.own.escalation.pk}/delete/",
+        kinds={"next": Kind("text")},
+        shows=lambda w: [f"/vendors/{w.own.vendor.pk}/", "/portal/escalation/"],
+    ),
+    Door(
+        "web snooze",
+        "owner",
+        lambda w: "/snooze/",
+        page=lambda w: f"/snooze/?subject_type=incident&subject_id={w.own.incident.pk}",
+        overrides=lambda w: {"until": "2026-03-25", "note": "Waiting on the vendor"},
+        shows=lambda w: ["/account/snoozes/"],
+    ),
+    Door(
+        "web snooze-end",
+        "owner",
+        lambda w: f"/account/snoozes/{w.own.snooze.pk}/end/",
+        kinds={"next": Kind("text")},
+        shows=lambda w: ["/account/snoozes/"],
     ),
     Door(
         "web preferences",

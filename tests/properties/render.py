@@ -223,10 +223,17 @@ class Outputs:
 
     def internal_pages(self):
         client = self.admin
-        for url in ["/", "/vendors/", "/vendors/?sort=health", "/account/preferences/"]:
+        for url in [
+            "/",
+            "/vendors/",
+            "/vendors/?sort=health",
+            "/account/preferences/",
+            "/action-items/?scope=all&status=any",
+            "/account/snoozes/",
+        ]:
             self.get(client, url)
             self.get(self.owner, url)
-        for url in ["/?export=csv", "/vendors/?export=csv"]:
+        for url in ["/?export=csv", "/vendors/?export=csv", "/action-items/?scope=all&export=csv"]:
             self.get(client, url, check=self.csv_rows)
             self.get(self.owner, url, check=self.csv_rows)
         # The forms for new records list the vendor's contacts and the people to choose.
@@ -234,7 +241,7 @@ class Outputs:
             self.get(client, f"/vendors/{self.world.own.vendor.pk}/{suffix}")
         for vendor in Vendor.objects.order_by("pk"):
             base = f"/vendors/{vendor.pk}/"
-            for suffix in ["", "edit/", "scorecard/", "history/", "delete/"]:
+            for suffix in ["", "edit/", "scorecard/", "history/", "delete/", "escalation/"]:
                 self.get(client, base + suffix)
             self.get(self.owner, base)
             for section in SECTIONS:
@@ -306,6 +313,7 @@ class Outputs:
             "incidents/new/",
             "credits/",
             "action-items/",
+            "escalation/",
         ]:
             self.get(client, f"/portal/{suffix}")
         for goal in vendor.goals.all():

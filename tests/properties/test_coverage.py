@@ -31,6 +31,8 @@ READ_ONLY = {
     "governance:credit-list",
     "governance:contact-list",
     "governance:reminder-list",
+    "governance:action-item-list",
+    "governance:snooze-list",
     "governance:user-feed",
     "governance:vendor-feed",
     "governance:healthz",
@@ -42,6 +44,7 @@ READ_ONLY = {
     "governance:portal:incident-detail",
     "governance:portal:action-item-list",
     "governance:portal:credit-list",
+    "governance:portal:escalation",
 }
 
 

@@ -186,8 +186,9 @@ VENDOR_PAGES = {
     # four more: the security incidents missing a notification (the clocks card), the credit
     # policy, the last statements and the year's credit totals; the scorecard two: the
     # statements of its window's months and their totals. Issue 15: the workspace, the
-    # scorecard and the meeting list one more: the meetings' exceptions (one prefetch).
-    "vendor-detail": 38,
+    # scorecard and the meeting list one more: the meetings' exceptions (one prefetch). The
+    # workspace two more: its open action items and its escalation matrix.
+    "vendor-detail": 40,
     "vendor-scorecard": 27,
     "goal-list": 8,
     "review-list": 9,

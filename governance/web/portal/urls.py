@@ -20,6 +20,7 @@ urlpatterns = [
         actions={"acknowledge": views.incident_acknowledge, "resolve": views.incident_resolve},
     ),
     *record_paths("credit", index=views.credit_list),
+    path("escalation/", views.escalation, name="escalation"),
     *record_paths(
         "action-item", index=views.action_item_list, actions={"status": views.action_item_status}
     ),

@@ -20,6 +20,7 @@ from governance import selectors, services
 from governance.domain import access
 from governance.domain.notification import describe_clock
 from governance.models import ActionItem, CreditStatement, Goal, Incident, Review, ReviewScore
+from governance.selectors.escalation import escalation_matrix
 from governance.web.pages import acknowledge_incident, paginate
 from governance.web.portal.forms import (
     AcknowledgeForm,
@@ -30,6 +31,7 @@ from governance.web.portal.forms import (
 )
 from governance.web.progress import check_in_form, record_progress
 from governance.web.templatetags.governance_ui import CLOCK_TONES
+from governance.web.views.escalation import matrix_rows
 
 OVERVIEW_LIMIT = 5
 OPEN_ACTION_STATUSES = (ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS)
@@ -378,3 +380,18 @@ def action_item_status(request, vendor, action_item_pk):
         services.action_item_status_set(item, status=form.cleaned_data["status"])
         messages.success(request, f"“{item}” is now {item.get_status_display().lower()}.")
     return redirect("governance:portal:action-item-list")
+
+
+# --- escalation ----------------------------------------------------------------------------
+
+
+@portal_view
+def escalation(request, vendor):
+    """The vendor's escalation matrix, read only: who to turn to on either side, how to
+    reach them and the response expected (nothing else of our people or records)."""
+    return _page(
+        request,
+        "escalation.html",
+        vendor,
+        matrix=matrix_rows(escalation_matrix(vendor)),
+    )

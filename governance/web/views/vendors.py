@@ -13,6 +13,8 @@ from governance import selectors, services
 from governance.domain import access, scheduling
 from governance.domain.notification import describe_clock
 from governance.models import ActionItem, Goal, Incident, Review, ReviewScore, Vendor
+from governance.selectors.actions import action_item_register
+from governance.selectors.escalation import escalation_matrix
 from governance.selectors.vendor_obligations import credit_card, credits_in_period, ticking_clocks
 from governance.web import charts
 from governance.web.csv_export import csv_response, wants_csv
@@ -21,6 +23,7 @@ from governance.web.pages import PAGE_SIZE, paginate
 from governance.web.templatetags.governance_ui import CLOCK_TONES
 from governance.web.views.base import editable_vendor_for, internal_view, vendor_for
 from governance.web.views.editing import RecordFormView
+from governance.web.views.escalation import matrix_rows
 
 WORKSPACE_LIMIT = 8
 
@@ -203,6 +206,12 @@ def vendor_detail(request, pk):
     incidents = list(
         selectors.incidents_with_breach_flags(vendor.incidents.all(), now=now)[:WORKSPACE_LIMIT]
     )
+    # One more than shown: whether the register has more (without counting them).
+    action_items = list(
+        action_item_register(request.user, today=timezone.localdate(now)).filter(
+            vendor=vendor, status__in=ActionItem.OPEN_STATUSES
+        )[: WORKSPACE_LIMIT + 1]
+    )
     context = {
         "vendor": vendor,
         "scorecard": scorecard,
@@ -217,6 +226,12 @@ def vendor_detail(request, pk):
         "incidents": incidents,
         "open_incident_count": vendor.incidents.filter(status__in=Incident.OPEN_STATUSES).count(),
         "coverage": selectors.clause_coverage(vendor),
+        "action_items": action_items[:WORKSPACE_LIMIT],
+        "more_action_items": len(action_items) > WORKSPACE_LIMIT,
+        "statuses": ActionItem.Status.choices,
+        # The rows' buttons ask "may change this vendor?" of it: the answer is ``can_edit``.
+        "edit_scope": {vendor.pk} if can_edit else set(),
+        "escalation": matrix_rows(escalation_matrix(vendor)),
         "contacts": list(vendor.contacts.all()),
         "reminders": list(selectors.vendor_reminders(vendor)[:WORKSPACE_LIMIT]),
         "counts": {

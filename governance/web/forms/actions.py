@@ -1,0 +1,85 @@
+"""The action-item register: adding an item, moving one along, and the register's filters."""
+
+from django import forms
+
+from governance.domain import access
+from governance.models import ActionItem, Contact, Incident, Meeting, Review, Vendor
+from governance.selectors.actions import SCOPES
+from governance.web.forms.base import UIModelForm, UserChoiceField
+
+
+class ActionItemForm(UIModelForm):
+    """A new action item of one of the vendors the user may change. Its review, meeting,
+    incident and vendor contact are chosen among the records of the vendor ``vendor_id``
+    (the one the form was opened for or posted with); the item's source is the record it
+    names (``services.action_item_save``)."""
+
+    error_fields = {"action_item_source_matches": "review"}
+
+    vendor = forms.ModelChoiceField(queryset=Vendor.objects.none())
+    owner = UserChoiceField(queryset=access.internal_users(), required=False)
+
+    class Meta(UIModelForm.Meta):
+        model = ActionItem
+        fields = [
+            "vendor",
+            "description",
+            "owner",
+            "vendor_contact",
+            "due_date",
+            "status",
+            "review",
+            "meeting",
+            "incident",
+        ]
+        labels = {"vendor_contact": "Vendor contact (owner on their side)"}
+        help_texts = {
+            "review": "Where it came from, if anywhere: one record at most.",
+        }
+
+    def __init__(self, *args, user, vendor_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = access.editable_vendors(user).order_by("name")
+        self.fields["owner"].queryset = (
+            access.action_item_owner_candidates(vendor_id) if vendor_id else access.internal_users()
+        ).order_by("username")
+        records = {
+            "vendor_contact": Contact.objects.order_by("name"),
+            "review": Review.objects.order_by("-scheduled_for"),
+            "meeting": Meeting.objects.order_by("title"),
+            "incident": Incident.objects.order_by("-opened_at"),
+        }
+        for name, queryset in records.items():
+            self.fields[name].queryset = (
+                queryset.filter(vendor_id=vendor_id) if vendor_id else queryset.none()
+            )
+            if not vendor_id:
+                self.fields[name].help_text = "Choose the vendor first (Add from its workspace)."
+        self.fields["review"].label_from_instance = lambda review: (
+            f"{review.period_start:%d %b} to {review.period_end:%d %b %Y}"
+        )
+
+
+class ActionItemStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionItem.Status.choices)
+
+
+class ActionItemFilterForm(forms.Form):
+    """The register's switch (whose items) and filters, from the query string."""
+
+    scope = forms.ChoiceField(required=False, choices=list(SCOPES.items()), label="Whose")
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Open or in progress"), ("any", "Any status"), *ActionItem.Status.choices],
+    )
+    vendor = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=[("", "Any vendor")]
+    )
+    source = forms.ChoiceField(
+        required=False, choices=[("", "Any source"), *ActionItem.Source.choices]
+    )
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+
+    def __init__(self, *args, vendors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].choices = [("", "Any vendor")] + [(pk, name) for pk, name in vendors]
