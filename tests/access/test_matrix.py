@@ -36,6 +36,8 @@ READ, HISTORY, WRITE, ASSIGN, CREATE_VENDOR, PORTFOLIO = (
 )
 PORTAL, PORTAL_PAGE, ACCOUNT, ADMIN, TOKEN = "portal", "portal_page", "account", "admin", "token"
 FEED = "feed"
+# A site-wide setting through the API (the required clause set): administrators only.
+SITE_SETTING = "site_setting"
 OWN_SNOOZE = "own_snooze"  # a person's own snooze: the world's is the owner's
 
 
@@ -47,7 +49,7 @@ def allowed(role, scope, need):
         return role in ("rep", "other_rep")
     if need == ACCOUNT:  # every user with a role, representatives of an ended vendor too
         return role in (*INTERNAL_ROLES, "rep", "other_rep", "ended_rep")
-    if need == ADMIN:
+    if need in (ADMIN, SITE_SETTING):
         return role == "admin"
     if need == OWN_SNOOZE:
         return role == "owner"
@@ -435,7 +437,18 @@ API = [
             "action-items",
             "escalation-contacts",
             "snoozes",
+            "required-clauses",
         )
+    ),
+    Probe(
+        "require a clause type",
+        "post",
+        a("required-clauses/"),
+        SITE_SETTING,
+        ok=(201,),
+        api=True,
+        per_vendor=False,
+        data=lambda r, w: {"tier": "low", "clause_type": "encryption"},
     ),
     Probe("action item", "get", lambda r: a(f"action-items/{r.follow_up.pk}/"), READ, api=True),
     Probe(

@@ -285,7 +285,7 @@ class Door:
 
     @property
     def api(self):
-        return self.client in ("api", "api_anonymous")
+        return self.client in ("api", "api_anonymous", "api_admin")
 
     def __repr__(self):
         return self.name
@@ -1005,6 +1005,14 @@ API = [
         "",
         shows=_vendor_workspace,
     ),
+    Door(
+        "api required-clauses POST",
+        "api_admin",
+        _api("required-clauses/"),
+        baseline=lambda w: {"tier": "low", "clause_type": "encryption"},
+        serializer=api_serializers.RequiredClauseSerializer,
+        shows=_vendor_workspace,
+    ),
     *_api_doors(
         "credit-policies",
         api_serializers.CreditPolicySerializer,
@@ -1348,6 +1356,10 @@ def clients_for(world):
             raise_request_exception=False, headers={"Authorization": f"Token {token_for(owner)}"}
         ),
         "api_anonymous": Client(raise_request_exception=False),
+        "api_admin": Client(
+            raise_request_exception=False,
+            headers={"Authorization": f"Token {token_for(world.people['admin'])}"},
+        ),
     }
 
 
