@@ -164,11 +164,21 @@ def test_representatives_see_and_move_only_their_own_action_items(world, portal)
         review=world.own.review, description="Internal follow-up", owner=world.people["owner"]
     )
 
+    from_meeting = services.action_item_save(
+        ActionItem(
+            vendor=world.own.vendor,
+            meeting=world.own.meeting,
+            description="Send the meeting's slides",
+            owner=world.people["rep"],
+        )
+    )
+
     listed = portal.get(url("action-item-list")).content.decode()
     moved = portal.post(url("action-item-status", mine.pk), {"status": "in_progress"})
     junk = portal.post(url("action-item-status", mine.pk), {"status": "teleported"})
 
     assert "Acme Hosting action" in listed
+    assert "Send the meeting&#x27;s slides" in listed and from_meeting.meeting.title in listed
     assert "Internal follow-up" not in listed and "Other Networks action" not in listed
     assert (moved.status_code, junk.status_code) == (302, 302)
     mine.refresh_from_db()

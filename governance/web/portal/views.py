@@ -78,8 +78,8 @@ def _list(request, vendor, title, table, items, **context):
 
 def _my_action_items(request, vendor):
     return (
-        ActionItem.objects.filter(owner=request.user, review__vendor=vendor)
-        .select_related("review")
+        ActionItem.objects.filter(owner=request.user, vendor=vendor)
+        .select_related("review", "meeting", "incident")
         .order_by("due_date", "id")
     )
 
