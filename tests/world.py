@@ -45,6 +45,9 @@ from tests.factories import (
 )
 
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
+# Instances of the world's weekly meeting series: one held, one still to come.
+HELD = dt.datetime(2026, 3, 9, 8, 0, tzinfo=dt.UTC)
+COMING = dt.datetime(2026, 3, 16, 8, 0, tzinfo=dt.UTC)
 PASSWORD = "correct-horse-battery"
 
 INTERNAL_ROLES = ["admin", "owner", "assigned", "member", "viewer", "auditor"]
@@ -87,6 +90,14 @@ def furnish(vendor, *, internal, rep):
     meeting = MeetingFactory(vendor=vendor, title=f"{vendor.name} sync", agenda="Backlog")
     services.meeting_save(meeting, attendees=[internal], contacts=[contact])
     proposal = services.agenda_propose(meeting=meeting, author=rep, text="Capacity plan")
+    # The series meets on Mondays at 09:00 in Warsaw: the 9 March one was held.
+    occurrence = services.occurrence_record(
+        services.occurrence_of(meeting, HELD),
+        minutes=f"{vendor.name} backlog reviewed",
+        attendees=[internal],
+        contacts=[contact],
+    )
+    decision = services.decision_add(occurrence, text="Weekly status by email", by=internal)
     target = SLATargetFactory(vendor=vendor, priority="P1")
     incident = services.incident_save(
         # An hour before the world is built (an incident cannot open in the future).
@@ -151,6 +162,8 @@ def furnish(vendor, *, internal, rep):
         action_item=review.action_items.get(),
         meeting=meeting,
         proposal=proposal,
+        occurrence=occurrence,
+        decision=decision,
         target=target,
         incident=incident,
         clause=clause,

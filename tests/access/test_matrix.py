@@ -174,6 +174,22 @@ WEB = [
         ok=(302,),
         data={"decision": "accept"},
     ),
+    Probe(
+        "meeting occurrence",
+        "get",
+        lambda r: f"/vendors/{r.vendor.pk}/meetings/{r.meeting.pk}/occurrences/20260309T080000Z/",
+        READ,
+    ),
+    Probe(
+        "share minutes",
+        "post",
+        lambda r: (
+            f"/vendors/{r.vendor.pk}/meetings/{r.meeting.pk}/occurrences/20260309T080000Z/share/"
+        ),
+        WRITE,
+        ok=(302,),
+        data={},
+    ),
     Probe("new incident", "get", v("incidents/new/"), WRITE),
     Probe(
         "edit incident",
@@ -438,7 +454,33 @@ API = [
             "escalation-contacts",
             "snoozes",
             "required-clauses",
+            "meeting-occurrences",
+            "decisions",
         )
+    ),
+    Probe(
+        "meeting occurrence record",
+        "get",
+        lambda r: a(f"meeting-occurrences/{r.occurrence.pk}/"),
+        READ,
+        api=True,
+    ),
+    Probe(
+        "share minutes (api)",
+        "post",
+        lambda r: a(f"meeting-occurrences/{r.occurrence.pk}/share/"),
+        WRITE,
+        api=True,
+        data={},
+    ),
+    Probe(
+        "record a decision",
+        "post",
+        a("decisions/"),
+        WRITE,
+        ok=(201,),
+        api=True,
+        data=lambda r, w: {"occurrence": r.occurrence.pk, "text": "Keep Mondays"},
     ),
     Probe(
         "require a clause type",

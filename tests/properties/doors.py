@@ -309,6 +309,19 @@ def _meeting_pages(world):
     return pages
 
 
+def _occurrence_page(world, instance):
+    return f"/vendors/{world.own.vendor.pk}/meetings/{world.own.meeting.pk}/occurrences/{instance}/"
+
+
+def _occurrence_pages(world):
+    return [
+        *_meeting_pages(world),
+        f"/vendors/{world.own.vendor.pk}/meetings/{world.own.meeting.pk}/",
+        _occurrence_page(world, "20260309T080000Z"),
+        _occurrence_page(world, "20260316T080000Z"),
+    ]
+
+
 def _vendor_workspace(world):
     return [f"/vendors/{world.own.vendor.pk}/"]
 
@@ -555,6 +568,62 @@ WEB = [
         shows=_meeting_pages,
         target=_own("meeting"),
     ),
+    Door(
+        "web occurrence record",
+        "owner",
+        lambda w: _occurrence_page(w, "20260309T080000Z"),
+        baseline=lambda w: {
+            "form": "record",
+            "minutes": "Backlog reviewed",
+            "attendees": [str(w.people["owner"].pk)],
+            "contacts": [str(w.own.contact.pk)],
+        },
+        kinds={
+            "form": Kind("choice", choices=("record", "move", "decision")),
+            "minutes": Kind("text"),
+            "attendees": Kind("m2m"),
+            "contacts": Kind("m2m"),
+        },
+        shows=_occurrence_pages,
+        target=_own("meeting"),
+    ),
+    Door(
+        "web occurrence decision",
+        "owner",
+        lambda w: _occurrence_page(w, "20260309T080000Z"),
+        baseline=lambda w: {"form": "decision", "text": "Move the window to Sunday"},
+        kinds={"form": Kind("choice", choices=("decision", "record")), "text": Kind("text")},
+        shows=_occurrence_pages,
+        target=_own("meeting"),
+    ),
+    Door(
+        "web occurrence move",
+        "owner",
+        lambda w: _occurrence_page(w, "20260316T080000Z"),
+        baseline=lambda w: {"form": "move", "date": "2026-03-17", "time": "10:00"},
+        kinds={
+            "form": Kind("choice", choices=("move", "record")),
+            "date": Kind("date"),
+            "time": Kind("time"),
+        },
+        shows=_occurrence_pages,
+        target=_own("meeting"),
+    ),
+    *[
+        Door(
+            f"web occurrence {verb}",
+            "owner",
+            lambda w, verb=verb, instance=instance: _occurrence_page(w, instance) + f"{verb}/",
+            kinds={"back": Kind("text")},
+            shows=_occurrence_pages,
+            target=_own("meeting"),
+        )
+        for verb, instance in (
+            ("cancel", "20260316T080000Z"),
+            ("restore", "20260316T080000Z"),
+            ("share", "20260309T080000Z"),
+        )
+    ],
     Door(
         "web proposal-decide",
         "owner",
@@ -986,6 +1055,43 @@ API = [
         lambda w: _vendor_of(w, description="Share the patch plan", due_date="2026-04-01"),
         "",
         shows=_vendor_workspace,
+    ),
+    *_api_doors(
+        "meeting-occurrences",
+        api_serializers.MeetingOccurrenceSerializer,
+        "occurrence",
+        lambda w: {"meeting": w.own.meeting.pk, "original_start": "2026-03-23T08:00:00Z"},
+        "meetings",
+        shows=_occurrence_pages,
+    ),
+    *[
+        Door(
+            f"api meeting-occurrences {verb}",
+            "api",
+            lambda w, verb=verb: f"/api/v1/meeting-occurrences/{w.own.occurrence.pk}/{verb}/",
+            baseline=lambda w: {},
+            kinds={"back": Kind("text")},
+            shows=_occurrence_pages,
+            target=_own("occurrence"),
+        )
+        for verb in ("cancel", "restore", "share")
+    ],
+    Door(
+        "api meeting-occurrences move",
+        "api",
+        lambda w: f"/api/v1/meeting-occurrences/{w.own.occurrence.pk}/move/",
+        baseline=lambda w: {"starts_at": "2026-03-10T08:00:00Z"},
+        serializer=api_serializers.OccurrenceMoveSerializer,
+        shows=_occurrence_pages,
+        target=_own("occurrence"),
+    ),
+    Door(
+        "api decisions POST",
+        "api",
+        _api("decisions/"),
+        baseline=lambda w: {"occurrence": w.own.occurrence.pk, "text": "Keep the Monday slot"},
+        serializer=api_serializers.DecisionSerializer,
+        shows=_occurrence_pages,
     ),
     *_api_doors(
         "escalation-contacts",

@@ -121,7 +121,7 @@ def test_a_missed_deadline_is_escalated_to_the_administrators_once(
 
     assert recipients_of(escalated) == ["admin@example.com"]
     assert escalated[0].subject.startswith("Escalation: notification deadline missed")
-    assert "You receive this escalation as an administrator" in escalated[0].body
+    assert "or as an administrator where it has none" in escalated[0].body
     assert run_sweep(hours(26)) == []
 
 
