@@ -35,6 +35,13 @@ def meeting_save(meeting, *, attendees=None, contacts=None):
     """Save a meeting and, when given, set its attendees (internal users) and contacts (of
     the meeting's vendor)."""
     validated_save(meeting)
+    set_attendance(meeting, meeting.vendor_id, attendees=attendees, contacts=contacts)
+    return meeting
+
+
+def set_attendance(record, vendor_id, *, attendees=None, contacts=None):
+    """Set who attends ``record`` (a meeting, or one of its occurrences), when given: our
+    people are internal users, the vendor's are contacts of ``vendor_id``."""
     if attendees is not None:
         internal = set(
             access.internal_users()
@@ -46,13 +53,11 @@ def meeting_save(meeting, *, attendees=None, contacts=None):
             raise ValidationError(
                 {"attendees": f"Only internal users can attend: {', '.join(refused)}."}
             )
-        meeting.attendees.set(attendees)
+        record.attendees.set(attendees)
     if contacts is not None:
-        foreign = [c for c in contacts if c.vendor_id != meeting.vendor_id]
-        if foreign:
+        if any(contact.vendor_id != vendor_id for contact in contacts):
             raise ValidationError({"contacts": "Contacts must belong to the meeting's vendor."})
-        meeting.contacts.set(contacts)
-    return meeting
+        record.contacts.set(contacts)
 
 
 @use_case

@@ -10,9 +10,9 @@ of March" and "cancel record 12" are the same call. The rules are the model's
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from governance.domain import access
 from governance.models import Decision, MeetingOccurrence
 from governance.services import figures
+from governance.services.meetings import set_attendance
 from governance.services.saving import use_case, validated_save
 
 # The fields the API and the forms edit directly (the rest through the functions below).
@@ -41,22 +41,7 @@ def _save(occurrence):
 
 
 def _set_people(occurrence, *, attendees, contacts):
-    if attendees is not None:
-        internal = set(
-            access.internal_users()
-            .filter(pk__in=[user.pk for user in attendees])
-            .values_list("pk", flat=True)
-        )
-        refused = sorted(user.get_username() for user in attendees if user.pk not in internal)
-        if refused:
-            raise ValidationError(
-                {"attendees": f"Only internal users can attend: {', '.join(refused)}."}
-            )
-        occurrence.attendees.set(attendees)
-    if contacts is not None:
-        if any(contact.vendor_id != occurrence.meeting.vendor_id for contact in contacts):
-            raise ValidationError({"contacts": "Contacts must belong to the meeting's vendor."})
-        occurrence.contacts.set(contacts)
+    set_attendance(occurrence, occurrence.meeting.vendor_id, attendees=attendees, contacts=contacts)
 
 
 @use_case

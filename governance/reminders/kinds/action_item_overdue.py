@@ -10,6 +10,7 @@ from django.conf import settings
 from governance.models import ActionItem, EscalationContact, Reminder, Vendor
 from governance.reminders import messages, registry
 from governance.reminders.due import Due, midnight, not_in_outbox
+from governance.reminders.kinds import action_item_due
 from governance.selectors.escalation import escalation_user_ids
 
 KIND = Reminder.Kind.ACTION_ITEM_OVERDUE
@@ -53,14 +54,6 @@ def _due(sweep):
             )
 
 
-def still_due(reminder, item):
-    if item.status not in ActionItem.OPEN_STATUSES:
-        return f"the item is {item.get_status_display().lower()}"
-    if item.due_date is None or midnight(item.due_date) != reminder.occurrence:
-        return "the due date changed"
-    return ""
-
-
 def message(reminder, item):
     return messages.email(
         reminder,
@@ -75,7 +68,8 @@ registry.register(
         model=ActionItem,
         template="action-item-overdue",
         due=due,
-        still_due=still_due,
+        # Open still, and due on the day it was escalated for: as its due reminder.
+        still_due=action_item_due.still_due,
         message=message,
         related=("vendor", "vendor__owner", "owner", "vendor_contact"),
         can_mute=False,
