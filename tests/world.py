@@ -98,6 +98,7 @@ def furnish(vendor, *, internal, rep):
         contacts=[contact],
     )
     decision = services.decision_add(occurrence, text="Weekly status by email", by=internal)
+    occurrence = services.minutes_share(occurrence)  # waiting for the vendor's sign-off
     target = SLATargetFactory(vendor=vendor, priority="P1")
     incident = services.incident_save(
         # An hour before the world is built (an incident cannot open in the future).

@@ -384,6 +384,14 @@ WEB = [
     ),
     Probe("portal meeting", "get", lambda r: f"/portal/meetings/{r.meeting.pk}/", PORTAL),
     Probe(
+        "portal minutes sign-off",
+        "post",
+        lambda r: f"/portal/meetings/{r.meeting.pk}/minutes/{r.occurrence.pk}/",
+        PORTAL,
+        ok=(302,),
+        data={"decision": "approve"},
+    ),
+    Probe(
         "portal propose",
         "post",
         lambda r: f"/portal/meetings/{r.meeting.pk}/",
@@ -466,12 +474,12 @@ API = [
         api=True,
     ),
     Probe(
-        "share minutes (api)",
-        "post",
-        lambda r: a(f"meeting-occurrences/{r.occurrence.pk}/share/"),
+        "edit minutes (api)",
+        "patch",
+        lambda r: a(f"meeting-occurrences/{r.occurrence.pk}/"),
         WRITE,
         api=True,
-        data={},
+        data={"minutes": "Backlog reviewed, patch window agreed"},
     ),
     Probe(
         "record a decision",

@@ -585,7 +585,6 @@ WEB = [
             "contacts": Kind("m2m"),
         },
         shows=_occurrence_pages,
-        target=_own("meeting"),
     ),
     Door(
         "web occurrence decision",
@@ -594,7 +593,6 @@ WEB = [
         baseline=lambda w: {"form": "decision", "text": "Move the window to Sunday"},
         kinds={"form": Kind("choice", choices=("decision", "record")), "text": Kind("text")},
         shows=_occurrence_pages,
-        target=_own("meeting"),
     ),
     Door(
         "web occurrence move",
@@ -607,7 +605,6 @@ WEB = [
             "time": Kind("time"),
         },
         shows=_occurrence_pages,
-        target=_own("meeting"),
     ),
     *[
         Door(
@@ -616,8 +613,7 @@ WEB = [
             lambda w, verb=verb, instance=instance: _occurrence_page(w, instance) + f"{verb}/",
             kinds={"back": Kind("text")},
             shows=_occurrence_pages,
-            target=_own("meeting"),
-        )
+            )
         for verb, instance in (
             ("cancel", "20260316T080000Z"),
             ("restore", "20260316T080000Z"),
@@ -846,6 +842,19 @@ PORTAL = [
         "rep",
         lambda w: f"/portal/meetings/{w.own.meeting.pk}/",
         baseline=lambda w: {"text": "Capacity plan"},
+        shows=_portal_pages("meetings"),
+        target=_own("meeting"),
+    ),
+    Door(
+        "portal minutes sign-off",
+        "rep",
+        lambda w: f"/portal/meetings/{w.own.meeting.pk}/minutes/{w.own.occurrence.pk}/",
+        page=lambda w: f"/portal/meetings/{w.own.meeting.pk}/",
+        baseline=lambda w: {"decision": "changes", "minutes_comment": "Add the patch window"},
+        kinds={
+            "decision": Kind("choice", choices=("approve", "changes")),
+            "minutes_comment": Kind("text"),
+        },
         shows=_portal_pages("meetings"),
         target=_own("meeting"),
     ),

@@ -75,3 +75,20 @@ class SecurityIncidentReportForm(UIModelForm):
         self.fields["notified_by"].required = True
         # The instance's empty value would win over the field's initial one.
         self.initial["notified_by"] = reporter_name
+
+
+class MinutesSignOffForm(UIForm):
+    """The vendor's answer to shared minutes: approve them, or ask for changes saying which."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("changes", "Request changes")],
+        widget=forms.RadioSelect,
+        initial="approve",
+    )
+    minutes_comment = forms.CharField(
+        label="Comment",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you ask for changes: say what should change.",
+    )

@@ -12,6 +12,11 @@ urlpatterns = [
     *record_paths("goal", index=views.goal_list, detail=views.goal_detail),
     *record_paths("review", index=views.review_list, detail=views.review_detail),
     *record_paths("meeting", index=views.meeting_list, detail=views.meeting_detail),
+    path(
+        "meetings/<int:meeting_pk>/minutes/<int:occurrence_pk>/",
+        views.minutes_sign_off,
+        name="minutes-sign-off",
+    ),
     path("incidents/new/", views.incident_report, name="incident-report"),
     *record_paths(
         "incident",

@@ -25,6 +25,7 @@ from governance.web.pages import acknowledge_incident, paginate
 from governance.web.portal.forms import (
     AcknowledgeForm,
     ActionItemStatusForm,
+    MinutesSignOffForm,
     ProposalForm,
     ResolveForm,
     SecurityIncidentReportForm,
@@ -209,6 +210,18 @@ def meeting_detail(request, vendor, meeting_pk):
     if proposed:
         messages.success(request, "Your agenda item was proposed to the organisers.")
         return redirect("governance:portal:meeting-detail", meeting.pk)
+    return _meeting_page(request, vendor, meeting, form=form)
+
+
+def _meeting_page(request, vendor, meeting, *, form=None, sign_off=None, signing=None):
+    """The meeting page, with the minutes shared with the vendor (each with the form to sign
+    them off while they wait for it)."""
+    shared = (
+        meeting.occurrences.filter(minutes_status__in=SHARED_MINUTES)
+        .select_related("signed_off_by")
+        .prefetch_related("decisions")
+        .order_by("-original_start")
+    )
     return _page(
         request,
         "meeting.html",
@@ -216,8 +229,39 @@ def meeting_detail(request, vendor, meeting_pk):
         meeting=meeting,
         upcoming=selectors.upcoming_occurrences(meeting, now=timezone.now(), limit=8),
         proposals=meeting.proposals.select_related("author"),
-        form=form,
+        form=form or ProposalForm(),
+        shared_minutes=[
+            (occurrence, sign_off if occurrence.pk == signing else MinutesSignOffForm())
+            for occurrence in shared
+        ],
     )
+
+
+# Minutes the vendor sees: shared with them, and their answer once given.
+SHARED_MINUTES = ("shared", "approved", "changes_requested")
+
+
+@portal_view
+@require_POST
+def minutes_sign_off(request, vendor, meeting_pk, occurrence_pk):
+    """A representative approves shared minutes, or asks for changes with a comment."""
+    meeting = get_object_or_404(vendor.meetings, pk=meeting_pk)
+    occurrence = get_object_or_404(
+        meeting.occurrences.filter(minutes_status__in=SHARED_MINUTES), pk=occurrence_pk
+    )
+    form = MinutesSignOffForm(request.POST)
+    signed = form.save_with(
+        lambda: services.minutes_sign_off(
+            occurrence,
+            by=request.user,
+            approve=form.cleaned_data["decision"] == "approve",
+            comment=form.cleaned_data["minutes_comment"],
+        )
+    )
+    if signed:
+        messages.success(request, "Your answer on the minutes was recorded.")
+        return redirect("governance:portal:meeting-detail", meeting.pk)
+    return _meeting_page(request, vendor, meeting, sign_off=form, signing=occurrence.pk)
 
 
 # --- incidents -----------------------------------------------------------------------------
