@@ -613,7 +613,7 @@ WEB = [
             lambda w, verb=verb, instance=instance: _occurrence_page(w, instance) + f"{verb}/",
             kinds={"back": Kind("text")},
             shows=_occurrence_pages,
-            )
+        )
         for verb, instance in (
             ("cancel", "20260316T080000Z"),
             ("restore", "20260316T080000Z"),
