@@ -3,18 +3,13 @@ the notification clocks still running and the year's service credits."""
 
 import dataclasses
 import datetime as dt
-from collections import defaultdict
-from decimal import Decimal
 
 from django.db.models import (
-    Count,
     F,
     Q,
-    Sum,
     prefetch_related_objects,
 )
 
-from governance.domain.credits import to_cents
 from governance.domain.notification import Clock
 from governance.models import (
     CreditStatement,
@@ -25,7 +20,7 @@ from governance.models import (
 )
 from governance.selectors.meetings import exceptions_prefetch
 from governance.selectors.notification import notification_clocks
-from governance.selectors.vendor_obligations import CreditTotals, is_ticking
+from governance.selectors.vendor_obligations import is_ticking, totals_of
 
 
 def reviews_due(vendors, *, today, days=30):
@@ -144,27 +139,8 @@ def portfolio_credit_totals(vendors, *, year):
     """``[CreditTotals]`` (one per currency, by its code) of the statements of ``vendors``
     for the months of ``year``: as ``vendor_obligations.credit_totals`` gives them for one
     vendor, summed in the database across the portfolio. One query."""
-    rows = (
+    return totals_of(
         CreditStatement.objects.filter(
             vendor__in=vendors, month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)
         )
-        .values("currency", "status")
-        .annotate(total=Sum("credit_due"), count=Count("id"))
-        .order_by("currency", "status")
     )
-    by_currency = defaultdict(dict)
-    for row in rows:
-        # Cents again: SQLite's SUM gives 40 for one 40.00.
-        by_currency[row["currency"]][row["status"]] = (to_cents(row["total"] or 0), row["count"])
-    return [
-        CreditTotals(
-            currency=currency,
-            statements=sum(count for _, count in statuses.values()),
-            earned=sum((total for total, _ in statuses.values()), Decimal("0.00")),
-            **{
-                status: statuses.get(status, (Decimal("0.00"), 0))[0]
-                for status in ("due", "claimed", "received", "waived")
-            },
-        )
-        for currency, statuses in by_currency.items()
-    ]

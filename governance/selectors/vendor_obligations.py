@@ -90,11 +90,18 @@ def credit_totals(vendor, *, first_month, last_month):
     """``[CreditTotals]`` (one per currency, by its code) of ``vendor``'s statements for the
     months from ``first_month`` to ``last_month`` (both included): ``earned`` is every credit
     due, then the credits by the status they are in. Summed in the database; one query."""
-    rows = (
+    return totals_of(
         CreditStatement.objects.filter(
             vendor=vendor, month__gte=first_month.replace(day=1), month__lte=last_month
         )
-        .values("currency", "status")
+    )
+
+
+def totals_of(statements):
+    """``[CreditTotals]`` (one per currency, by its code) of the queryset ``statements``,
+    summed in the database by currency and status; one query."""
+    rows = (
+        statements.values("currency", "status")
         .annotate(total=Sum("credit_due"), count=Count("id"))
         .order_by("currency", "status")
     )
