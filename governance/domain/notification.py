@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 
 from django.db import models
+from django.db.models import Q
 
 from governance.domain.health import share_percent
 from governance.domain.models.incidents import IncidentCategory
@@ -26,6 +27,25 @@ class NotificationStatus(models.TextChoices):
     LATE = "late", "Late"
     OVERDUE = "overdue", "Overdue"
     NO_CLAUSE = "no_clause", "No clause in force"
+
+
+# A clock still waiting for its notification: running, or past its deadline.
+UNANSWERED = frozenset({NotificationStatus.RUNNING, NotificationStatus.OVERDUE})
+
+
+def is_unanswered(clock):
+    """Whether ``clock`` (or None: no clock) still waits for its notification."""
+    return clock is not None and clock.status in UNANSWERED
+
+
+def awaiting_notification():
+    """The security incidents with a notification not recorded yet (the vendor's, or ours
+    to the authority when personal data is affected), as a query condition: the only ones
+    whose clocks can still be running or overdue."""
+    return Q(category=IncidentCategory.SECURITY) & (
+        Q(vendor_notified_at__isnull=True)
+        | Q(personal_data_affected=True, authority_notified_at__isnull=True)
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
-from governance.domain.notification import Clock
+from governance.domain.notification import Clock, awaiting_notification, is_unanswered
 from governance.models import (
     CreditStatement,
     Goal,
@@ -20,7 +20,7 @@ from governance.models import (
 )
 from governance.selectors.meetings import exceptions_prefetch
 from governance.selectors.notification import notification_clocks
-from governance.selectors.vendor_obligations import is_ticking, totals_of
+from governance.selectors.vendor_obligations import totals_of
 
 
 def reviews_due(vendors, *, today, days=30):
@@ -112,11 +112,7 @@ def running_notification_clocks(vendors, *, now):
     whatever their status: a clock stops at the notification, not at the resolution.
     """
     incidents = list(
-        Incident.objects.filter(vendor__in=vendors, category=Incident.Category.SECURITY)
-        .filter(
-            Q(vendor_notified_at__isnull=True)
-            | Q(personal_data_affected=True, authority_notified_at__isnull=True)
-        )
+        Incident.objects.filter(awaiting_notification(), vendor__in=vendors)
         .select_related("vendor")
         .order_by("detected_at", "id")
     )
@@ -125,7 +121,7 @@ def running_notification_clocks(vendors, *, now):
     for incident in incidents:
         both = clocks[incident.pk]
         for whose, clock in (("vendor", both.vendor), ("authority", both.authority)):
-            if is_ticking(clock):
+            if is_unanswered(clock):
                 running.append(RunningClock(incident, whose, clock))
     # One order for both statuses: an overdue clock's deadline lies before any running one's.
     running.sort(key=lambda item: (item.clock.due_at, item.incident.pk, item.whose))

@@ -6,16 +6,15 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from governance.domain.credits import to_cents
-from governance.domain.notification import NotificationStatus
+from governance.domain.notification import awaiting_notification, is_unanswered
 from governance.models import CreditStatement, Incident
 from governance.selectors.credits import credit_policy_of
 from governance.selectors.notification import notification_clocks
 
-TICKING = {NotificationStatus.RUNNING, NotificationStatus.OVERDUE}
 # Security incidents still missing a notification looked at for the clocks card: a vendor
 # with more than this many has a problem the incident list shows better than a card.
 CLOCK_CANDIDATES = 200
@@ -35,11 +34,7 @@ class TickingClocks:
     @property
     def due_at(self):
         """The earliest deadline of its ticking clocks (the card is sorted by it)."""
-        return min(clock.due_at for clock in (self.vendor, self.authority) if is_ticking(clock))
-
-
-def is_ticking(clock):
-    return clock is not None and clock.status in TICKING
+        return min(clock.due_at for clock in (self.vendor, self.authority) if is_unanswered(clock))
 
 
 def ticking_clocks(vendor, *, now=None):
@@ -51,18 +46,15 @@ def ticking_clocks(vendor, *, now=None):
     """
     now = now or timezone.now()
     candidates = list(
-        Incident.objects.filter(vendor=vendor, category=Incident.Category.SECURITY)
-        .filter(
-            Q(vendor_notified_at__isnull=True)
-            | Q(personal_data_affected=True, authority_notified_at__isnull=True)
-        )
-        .order_by("-detected_at", "-id")[:CLOCK_CANDIDATES]
+        Incident.objects.filter(awaiting_notification(), vendor=vendor).order_by(
+            "-detected_at", "-id"
+        )[:CLOCK_CANDIDATES]
     )
     clocks = notification_clocks(candidates, now=now)
     rows = [
         TickingClocks(incident, clocks[incident.pk].vendor, clocks[incident.pk].authority)
         for incident in candidates
-        if is_ticking(clocks[incident.pk].vendor) or is_ticking(clocks[incident.pk].authority)
+        if is_unanswered(clocks[incident.pk].vendor) or is_unanswered(clocks[incident.pk].authority)
     ]
     rows.sort(key=lambda row: (row.due_at, row.incident.pk))
     return rows[:CLOCKS_SHOWN]

@@ -14,9 +14,6 @@ from governance.reminders import messages
 from governance.reminders.kinds._incidents import lookback_start
 from governance.selectors.notification import notification_clocks
 
-# A clock is reminded while it runs and once when it passes with nothing recorded.
-UNANSWERED = (notification.NotificationStatus.RUNNING, notification.NotificationStatus.OVERDUE)
-
 
 @dataclass(frozen=True)
 class ClockState:
@@ -33,7 +30,7 @@ class ClockState:
 
     @property
     def unanswered(self):
-        return self.clock.status in UNANSWERED
+        return notification.is_unanswered(self.clock)
 
     @property
     def description(self):
@@ -71,12 +68,8 @@ def unanswered_clocks(sweep):
     since = lookback_start(sweep.now)
     longest = max(MAX_NOTIFICATION_HOURS, settings.GOVERNANCE_AUTHORITY_NOTIFICATION_HOURS)
     started_since = since - dt.timedelta(hours=longest)
-    not_notified = Q(vendor_notified_at__isnull=True) | Q(
-        personal_data_affected=True, authority_notified_at__isnull=True
-    )
     incidents = list(
-        Incident.objects.filter(category=Incident.Category.SECURITY)
-        .filter(not_notified)
+        Incident.objects.filter(notification.awaiting_notification())
         .filter(Q(detected_at__gte=started_since) | Q(opened_at__gte=started_since))
         .exclude(vendor__status=Vendor.Status.ENDED)
         .select_related("vendor")
