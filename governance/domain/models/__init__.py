@@ -45,6 +45,16 @@ from governance.domain.models.goals import (
     GoalDirection,
     GoalStatus,
 )
+from governance.domain.models.imports import (
+    IMPORT_MAX_BYTES,
+    ImportJob,
+    ImportKind,
+    ImportStatus,
+)
+from governance.domain.models.inbox import (
+    ActivityKind,
+    VendorActivity,
+)
 from governance.domain.models.incidents import (
     Incident,
     IncidentStatus,
@@ -80,6 +90,7 @@ from governance.domain.models.reminders import (
     Snooze,
 )
 from governance.domain.models.reviews import (
+    DisputeStatus,
     Review,
     ReviewScore,
     ReviewScoreCriterion,
@@ -94,11 +105,13 @@ from governance.domain.models.vendors import (
 
 __all__ = [
     "DEFAULT_REQUIRED_CLAUSES",
+    "IMPORT_MAX_BYTES",
     "MAX_SNOOZE_DAYS",
     "SNOOZABLE_MODELS",
     "ActionItem",
     "ActionItemSource",
     "ActionItemStatus",
+    "ActivityKind",
     "AgendaProposal",
     "AgendaProposalStatus",
     "Cadence",
@@ -108,6 +121,7 @@ __all__ = [
     "CreditStatement",
     "CreditStatus",
     "Decision",
+    "DisputeStatus",
     "EscalationContact",
     "EscalationLevel",
     "EscalationSide",
@@ -116,6 +130,9 @@ __all__ = [
     "GoalCheckIn",
     "GoalDirection",
     "GoalStatus",
+    "ImportJob",
+    "ImportKind",
+    "ImportStatus",
     "Incident",
     "IncidentStatus",
     "Meeting",
@@ -143,6 +160,7 @@ __all__ = [
     "TimeStamped",
     "UserProfile",
     "Vendor",
+    "VendorActivity",
     "VendorFigures",
     "VendorStatus",
     "VendorTier",

@@ -12,6 +12,7 @@ from governance.domain import bounds
 from governance.domain.models.common import TimeStamped
 from governance.domain.models.incidents import Incident
 from governance.domain.models.meetings import Meeting
+from governance.domain.models.occurrences import MeetingOccurrence
 from governance.domain.models.reviews import Review
 from governance.domain.models.vendors import Contact, Vendor
 
@@ -72,6 +73,14 @@ class ActionItem(TimeStamped):
     )
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="action_items"
+    )
+    occurrence = models.ForeignKey(
+        MeetingOccurrence,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        help_text="The occurrence of the meeting it was recorded at.",
     )
     description = bounds.TextField()
     owner = models.ForeignKey(

@@ -9,7 +9,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from governance.domain import bounds
-from governance.domain.models.vendors import Vendor
+from governance.domain.models.vendors import Contact, Vendor
 
 
 class ReminderKind(models.TextChoices):
@@ -71,8 +71,21 @@ class Reminder(models.Model):
     )
     occurrence = models.DateTimeField(help_text="The occurrence or due time it is for (UTC).")
     lead_time = models.DurationField(help_text="How long before the occurrence it is sent.")
+    # Who it goes to: one of our users (or a representative's account), or, for escalations
+    # of a vendor that allows it, one of the vendor's contacts by email.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    recipient_contact = models.ForeignKey(
+        Contact,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
     )
     status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -95,6 +108,25 @@ class Reminder(models.Model):
                 ],
                 name="reminder_once_per_key",
                 violation_error_message="This reminder already exists.",
+            ),
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "content_type",
+                    "object_id",
+                    "occurrence",
+                    "lead_time",
+                    "recipient_contact",
+                ],
+                condition=Q(recipient_contact__isnull=False),
+                name="reminder_once_per_key_contact",
+                violation_error_message="This reminder already exists.",
+            ),
+            models.CheckConstraint(
+                name="reminder_one_recipient",
+                condition=Q(recipient__isnull=False, recipient_contact__isnull=True)
+                | Q(recipient__isnull=True, recipient_contact__isnull=False),
+                violation_error_message="A reminder goes to a user or to a vendor contact.",
             ),
             models.CheckConstraint(
                 name="reminder_sent_has_sent_at",

@@ -20,12 +20,23 @@ class ReviewStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class DisputeStatus(models.TextChoices):
+    NONE = "", "Not disputed"
+    OPEN = "open", "Disputed: waiting for our answer"
+    UPHELD = "upheld", "Answered: the outcome stands"
+    REVISED = "revised", "Answered: the outcome was revised"
+
+
 class Review(TimeStamped):
     """A periodic performance review of a vendor."""
 
     Status = ReviewStatus
+    DisputeStatus = DisputeStatus
     OPEN_STATUSES = (Status.SCHEDULED, Status.IN_PROGRESS)
-    constraint_fields = {"review_period_ends_after_start": "period_end"}
+    constraint_fields = {
+        "review_period_ends_after_start": "period_end",
+        "review_dispute_answered_has_answer": "dispute_answer",
+    }
 
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="reviews")
     period_start = bounds.DateField()
@@ -53,6 +64,20 @@ class Review(TimeStamped):
         related_name="acknowledged_reviews",
     )
     vendor_comment = bounds.TextField(blank=True)
+    # A dispute of the outcome by the vendor (its reason is ``vendor_comment``), which the
+    # manager answers: the outcome stands, or it was revised.
+    dispute_status = models.CharField(
+        max_length=16, choices=DisputeStatus, blank=True, default=DisputeStatus.NONE
+    )
+    dispute_answer = bounds.TextField(blank=True)
+    dispute_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answered_disputes",
+    )
+    dispute_answered_at = bounds.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -76,6 +101,17 @@ class Review(TimeStamped):
             ),
             models.CheckConstraint(
                 name="review_status_valid", condition=Q(status__in=ReviewStatus.values)
+            ),
+            models.CheckConstraint(
+                name="review_dispute_status_valid",
+                condition=Q(dispute_status__in=DisputeStatus.values),
+            ),
+            models.CheckConstraint(
+                name="review_dispute_answered_has_answer",
+                condition=~Q(dispute_status__in=["upheld", "revised"])
+                | (Q(dispute_answered_at__isnull=False) & ~Q(dispute_answer="")),
+                violation_error_message="An answered dispute carries its answer and when it "
+                "was given.",
             ),
         ]
         indexes = [

@@ -62,6 +62,11 @@ class Vendor(TimeStamped):
     currency = models.CharField(max_length=3, default="EUR", validators=[currency_validator])
     review_cadence = models.CharField(max_length=16, choices=Cadence, blank=True)
     notes = bounds.TextField(blank=True, help_text="Internal: never shown to the vendor.")
+    email_vendor_contacts = models.BooleanField(
+        default=False,
+        help_text="Escalations may be emailed to the vendor's own contacts on its escalation "
+        "path (off: only our side is emailed).",
+    )
     # Managers assigned to the relationship besides its owner: they may edit it too.
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_vendors"
