@@ -14,7 +14,7 @@ from celery.utils import uuid
 from governance import reminders
 from governance.infra import broker
 from governance.infra import credentials as security
-from governance.services import credits, figures
+from governance.services import credits, figures, imports
 
 log = logging.getLogger(__name__)
 
@@ -84,3 +84,17 @@ def close_credit_month():
             closed.written,
             closed.due,
         )
+
+
+@shared_task(name=imports.IMPORT_CHECK_TASK, acks_late=True, ignore_result=True)
+def import_check(job_id, apply=False):
+    """Check an uploaded spreadsheet (and, with ``apply``, apply it when clean). Safe to run
+    twice: a job already checked is left as it is."""
+    imports.import_check(job_id, apply=apply)
+
+
+@shared_task(name=imports.IMPORT_APPLY_TASK, acks_late=True, ignore_result=True)
+def import_apply(job_id):
+    """Apply a confirmed import in one transaction. Safe to run twice: the second run finds
+    the job applied."""
+    imports.import_apply(job_id, worker=True)

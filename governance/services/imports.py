@@ -1,0 +1,912 @@
+"""Spreadsheet imports: vendors (with a contact each), SLA targets, security clauses and goals
+from a CSV or XLSX file, checked as a dry run, applied when the person confirms.
+
+- ``import_create`` reads the file (refusing what cannot be read, as a ``ValidationError`` on
+  ``file``) and stores an ``ImportJob``; a small file is checked at once, a large one by a
+  worker (``import_check`` through the task ``IMPORT_CHECK_TASK``).
+- The check matches each row to what exists (a vendor by name, case-insensitively; a clause
+  by vendor and type; an SLA target by vendor and priority; a goal by vendor and title),
+  converts each cell by its model field (a choice takes its value or its label, a list its
+  items separated by ``;``) and validates the record with ``full_clean()``: the same rules
+  as every other door. It writes nothing but the job: its preview rows and summary.
+- ``import_confirm`` applies a previewed job: every row again, through the same services as
+  the web UI and the API (``vendor_create``, ``contact_save``, ``clause_save``...), all in one
+  transaction; one row refused and nothing is written.
+
+A blank cell (or a column left out) leaves the field as it is, or at its default for a new
+record: an import adds and changes, it never clears. Importing the same file twice finds
+every row unchanged.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import connection, connections, models, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from governance.domain import access, text
+from governance.domain.models.common import Service
+from governance.domain.models.imports import IMPORT_MAX_BYTES
+from governance.infra import broker, spreadsheets
+from governance.models import (
+    Contact,
+    Goal,
+    ImportJob,
+    SecurityClause,
+    SLATarget,
+    Vendor,
+)
+from governance.services import clauses, goals, incidents, vendors
+from governance.services.figures import deferred
+
+log = logging.getLogger(__name__)
+
+IMPORT_CHECK_TASK = "governance.tasks.import_check"
+IMPORT_APPLY_TASK = "governance.tasks.import_apply"
+# Files of at most this many rows are checked and applied in the request; larger ones by a
+# worker, the page showing their progress.
+INLINE_ROWS = 500
+# How often a worker records its progress, in rows.
+PROGRESS_EVERY = 500
+LIST_SEPARATOR = ";"
+ROW = "row"  # the errors key of a message about the whole row
+
+Kind = ImportJob.Kind
+Status = ImportJob.Status
+
+
+# --- what each kind reads -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    # column -> (model, field) in the order the template shows them
+    columns: dict
+    # columns that identify the record (required)
+    keys: tuple
+    # example rows of the template
+    examples: tuple = ()
+
+
+def _columns(model, names, prefix=""):
+    return {f"{prefix}{name}": (model, name) for name in names}
+
+
+SPECS = {
+    Kind.VENDORS: KindSpec(
+        Kind.VENDORS,
+        {
+            **_columns(
+                Vendor,
+                (
+                    "name",
+                    "services",
+                    "tier",
+                    "status",
+                    "time_zone",
+                    "country",
+                    "contract_start",
+                    "contract_end",
+                    "renewal_notice_days",
+                    "annual_value",
+                    "currency",
+                    "review_cadence",
+                    "notes",
+                ),
+            ),
+            **_columns(Contact, ("name", "email", "role", "phone"), prefix="contact_"),
+        },
+        keys=("name",),
+        examples=(
+            {
+                "name": "Northwind Networks",
+                "services": "Network management;Security",
+                "tier": "High",
+                "status": "Active",
+                "time_zone": "Europe/Warsaw",
+                "country": "PL",
+                "contract_start": "2025-01-01",
+                "contract_end": "2027-12-31",
+                "renewal_notice_days": 90,
+                "annual_value": "120000.00",
+                "currency": "EUR",
+                "review_cadence": "Quarterly",
+                "notes": "Managed WAN and firewalls.",
+                "contact_name": "Anna Kowalska",
+                "contact_email": "anna.kowalska@northwind.example",
+                "contact_role": "Account manager",
+                "contact_phone": "+48 22 555 0100",
+            },
+            {
+                "name": "Contoso Hosting",
+                "services": "hosting",
+                "tier": "critical",
+                "status": "onboarding",
+                "country": "DE",
+                "currency": "EUR",
+                "contact_name": "Jonas Weber",
+                "contact_email": "jonas.weber@contoso.example",
+            },
+        ),
+    ),
+    Kind.SLA_TARGETS: KindSpec(
+        Kind.SLA_TARGETS,
+        {
+            "vendor": (SLATarget, "vendor"),
+            **_columns(SLATarget, ("priority", "response_minutes", "resolution_minutes")),
+        },
+        keys=("vendor", "priority"),
+        examples=(
+            {
+                "vendor": "Northwind Networks",
+                "priority": "P1",
+                "response_minutes": 15,
+                "resolution_minutes": 240,
+            },
+            {
+                "vendor": "Northwind Networks",
+                "priority": "P2 (high)",
+                "response_minutes": 60,
+                "resolution_minutes": 480,
+            },
+        ),
+    ),
+    Kind.CLAUSES: KindSpec(
+        Kind.CLAUSES,
+        {
+            "vendor": (SecurityClause, "vendor"),
+            **_columns(
+                SecurityClause,
+                (
+                    "clause_type",
+                    "status",
+                    "requirement",
+                    "notification_hours",
+                    "notify_whom",
+                    "notify_how",
+                    "evidence_url",
+                    "effective_date",
+                    "expires_on",
+                    "last_verified_on",
+                    "next_verification_due",
+                ),
+            ),
+        },
+        keys=("vendor", "clause_type"),
+        examples=(
+            {
+                "vendor": "Northwind Networks",
+                "clause_type": "Data protection agreement",
+                "status": "Agreed",
+                "requirement": "GDPR art. 28 processor terms.",
+                "effective_date": "2025-01-01",
+                "expires_on": "2027-12-31",
+            },
+            {
+                "vendor": "Northwind Networks",
+                "clause_type": "breach_notification",
+                "status": "verified",
+                "notification_hours": 24,
+                "notify_whom": "CISO",
+                "notify_how": "Phone and email",
+            },
+        ),
+    ),
+    Kind.GOALS: KindSpec(
+        Kind.GOALS,
+        {
+            "vendor": (Goal, "vendor"),
+            **_columns(
+                Goal,
+                (
+                    "title",
+                    "metric",
+                    "unit",
+                    "baseline",
+                    "target_value",
+                    "direction",
+                    "start_date",
+                    "due_date",
+                    "status",
+                    "description",
+                ),
+            ),
+        },
+        keys=("vendor", "title"),
+        examples=(
+            {
+                "vendor": "Northwind Networks",
+                "title": "First-call resolution",
+                "metric": "Tickets resolved on first contact",
+                "unit": "%",
+                "baseline": 62,
+                "target_value": 80,
+                "direction": "Higher is better",
+                "start_date": "2026-01-01",
+                "due_date": "2026-12-31",
+                "status": "Agreed",
+            },
+        ),
+    ),
+}
+
+
+# --- cells to values --------------------------------------------------------------------------
+
+
+def _choice_lookup(choices):
+    """Lower-cased value, label, and a label's part in brackets ("P2 (high)": "high") ->
+    value."""
+    lookup = {}
+    for value, label in choices:
+        label = str(label)
+        for spelling in (label, label.split(" (")[0], label.partition("(")[2].rstrip(")")):
+            if spelling.strip():
+                lookup.setdefault(spelling.strip().lower(), value)
+    for value, _label in choices:
+        lookup[str(value).lower()] = value
+    return lookup
+
+
+def _choice(model_field, cell, choices=None):
+    choices = choices or model_field.choices
+    value = _choice_lookup(choices).get(text.one_line(cell).lower())
+    if value is None:
+        labels = ", ".join(str(label) for _value, label in choices)
+        raise ValidationError(
+            "\u201c%(value)s\u201d is not one of: %(labels)s.",
+            params={"value": text.one_line(cell)[:100], "labels": labels},
+        )
+    return value
+
+
+def _convert(model_field, cell):
+    """The value of ``model_field`` a non-blank ``cell`` gives; ValidationError if none."""
+    if cell is spreadsheets.FORMULA:
+        raise ValidationError(spreadsheets.FORMULA_MESSAGE)
+    if isinstance(model_field, models.JSONField) and model_field.name == "services":
+        items = [item for item in text.one_line(cell).split(LIST_SEPARATOR) if item.strip()]
+        return [_choice(None, item, Service.choices) for item in items]
+    if model_field.choices:
+        return _choice(model_field, cell)
+    if isinstance(cell, bool):
+        raise ValidationError("Enter a value, not TRUE or FALSE.")
+    if isinstance(model_field, models.DateField):
+        if isinstance(cell, dt.datetime):
+            return cell.date()
+        if isinstance(cell, dt.date):
+            return cell
+        return model_field.to_python(text.one_line(cell))
+    if isinstance(cell, dt.date):
+        raise ValidationError("Enter a value, not a date.")
+    if isinstance(model_field, models.IntegerField):
+        if isinstance(cell, float) and cell.is_integer():
+            return int(cell)
+        return model_field.to_python(text.one_line(cell))
+    if isinstance(model_field, models.DecimalField):
+        if isinstance(cell, float):
+            cell = repr(cell)
+        return model_field.to_python(text.one_line(cell))
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    if isinstance(model_field, models.TextField):
+        return text.lines(cell).strip()
+    return text.one_line(cell)
+
+
+def _blank(cell):
+    return cell is None or (isinstance(cell, str) and not text.one_line(cell))
+
+
+def _shown(value):
+    """A value as the preview shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(map(str, value))
+    return str(value)
+
+
+# --- one row --------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What a row of the file does: ``action`` is new, changed, unchanged or error."""
+
+    row: int
+    key: str
+    errors: dict = field(default_factory=dict)
+    changes: dict = field(default_factory=dict)
+    new: bool = False
+    write: object = None  # a function that applies the row (through the services)
+
+    @property
+    def action(self):
+        if self.errors:
+            return "error"
+        if self.new:
+            return "new"
+        return "changed" if self.changes else "unchanged"
+
+    def error(self, column, message):
+        self.errors.setdefault(column, []).append(str(message))
+
+    def as_json(self):
+        return {
+            "row": self.row,
+            "action": self.action,
+            "key": self.key,
+            "changes": self.changes,
+            "errors": self.errors,
+        }
+
+
+def _messages(error):
+    """``{field: [message]}`` of a ValidationError (``NON_FIELD_ERRORS`` for the record)."""
+    if hasattr(error, "error_dict"):
+        return {name: [str(m) for m in errors] for name, errors in error.message_dict.items()}
+    return {NON_FIELD_ERRORS: [str(m) for m in error.messages]}
+
+
+class _Rows:
+    """Turns the rows of one kind into ``Outcome``s, with what exists loaded up front in a
+    few queries."""
+
+    def __init__(self, spec, user, header, rows, *, apply):
+        self.spec = spec
+        self.user = user
+        self.apply = apply
+        self.header = header
+        self.rows = rows
+        self.seen = {}
+        self.editable = set(access.editable_vendors(user).values_list("pk", flat=True))
+
+    # Cells of one model, assigned to ``instance``; changes recorded when it exists.
+    def assign(self, outcome, instance, model, cells):
+        values = {}
+        for column, (column_model, name) in self.spec.columns.items():
+            if column_model is not model or name == "vendor" or column not in cells:
+                continue
+            cell = cells[column]
+            if _blank(cell):
+                continue
+            model_field = model._meta.get_field(name)
+            try:
+                value = _convert(model_field, cell)
+            except ValidationError as error:
+                for message in error.messages:
+                    outcome.error(column, message)
+                continue
+            if value in ("", None):
+                continue
+            old = getattr(instance, name)
+            if instance.pk is not None:
+                if old == value:
+                    continue
+                outcome.changes[column] = [_shown(old), _shown(value)]
+            values[name] = value
+            setattr(instance, name, value)
+        return values
+
+    def validate(self, outcome, instance, model, *, exclude=None):
+        try:
+            instance.full_clean(exclude=exclude)
+        except ValidationError as error:
+            self.report(outcome, error, model)
+
+    def report(self, outcome, error, model):
+        columns = {name: column for column, (m, name) in self.spec.columns.items() if m is model}
+        for name, messages in _messages(error).items():
+            column = columns.get(name, ROW if name == NON_FIELD_ERRORS else name)
+            for message in messages:
+                outcome.error(column, message)
+
+    def duplicate(self, outcome, key, column):
+        first = self.seen.setdefault(key, outcome.row)
+        if first != outcome.row:
+            outcome.error(column, f"Row {first} of the file already has this.")
+            return True
+        return False
+
+    def may_change(self, outcome, vendor_id, column):
+        if vendor_id not in self.editable:
+            outcome.error(
+                column,
+                "You may not change this vendor's records (ask its owner or an administrator).",
+            )
+
+
+class _VendorRows(_Rows):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = {
+            text.one_line(cells.get("name")).lower()
+            for _n, cells in self.rows
+            if not _blank(cells.get("name")) and cells.get("name") is not spreadsheets.FORMULA
+        }
+        self.vendors = {}
+        for chunk in _chunks(sorted(names)):
+            for vendor in Vendor.objects.annotate(key=Lower("name")).filter(key__in=chunk):
+                self.vendors[vendor.key] = vendor
+        self.contacts = {}
+        ids = [vendor.pk for vendor in self.vendors.values()]
+        for chunk in _chunks(ids):
+            for contact in Contact.objects.filter(vendor_id__in=chunk).order_by(
+                "vendor_id", "-is_primary", "id"
+            ):
+                self.contacts.setdefault(contact.vendor_id, []).append(contact)
+
+    def outcome(self, number, cells):
+        name_cell = cells.get("name")
+        outcome = Outcome(number, "" if _blank(name_cell) else text.one_line(name_cell)[:200])
+        if name_cell is spreadsheets.FORMULA:
+            outcome.error("name", spreadsheets.FORMULA_MESSAGE)
+            return outcome
+        if _blank(name_cell):
+            outcome.error("name", "Give the vendor's name.")
+            return outcome
+        key = outcome.key.lower()
+        if self.duplicate(outcome, key, "name"):
+            return outcome
+        vendor = self.vendors.get(key) or Vendor(owner=self.user)
+        outcome.new = vendor.pk is None
+        data = self.assign(outcome, vendor, Vendor, cells)
+        contact, contact_touched = self.contact(outcome, vendor, cells)
+        if outcome.errors:
+            return outcome
+        if vendor.pk is not None and outcome.changes:
+            self.may_change(outcome, vendor.pk, "name")
+        if not self.apply:
+            if outcome.new or any(not c.startswith("contact_") for c in outcome.changes):
+                self.validate(outcome, vendor, Vendor)
+            if contact_touched:
+                exclude = ["vendor"] if vendor.pk is None else None
+                self.validate(outcome, contact, Contact, exclude=exclude)
+            return outcome
+
+        def write():
+            saved = vendor
+            try:
+                if vendor.pk is None:
+                    saved = vendors.vendor_create(owner=self.user, **data)
+                elif data:
+                    vendor._history_user = self.user
+                    vendors.vendor_update(vendor, **data)
+            except ValidationError as error:
+                self.report(outcome, error, Vendor)
+                return
+            if contact_touched:
+                contact.vendor = saved
+                contact._history_user = self.user
+                try:
+                    vendors.contact_save(contact)
+                except ValidationError as error:
+                    self.report(outcome, error, Contact)
+
+        outcome.write = write
+        return outcome
+
+    def contact(self, outcome, vendor, cells):
+        """``(contact, touched)``: the row's contact (the vendor's primary contact, else its
+        contact of that name, else a new primary contact; None when the row gives none) and
+        whether the row adds or changes it."""
+        given = {c: cells.get(c) for c in cells if c.startswith("contact_")}
+        if all(_blank(cell) for cell in given.values()):
+            return None, False
+        existing = self.contacts.get(vendor.pk, []) if vendor.pk else []
+        wanted = text.one_line(cells.get("contact_name") or "").lower()
+        contact = next((c for c in existing if c.is_primary), None) or next(
+            (c for c in existing if wanted and c.name.lower() == wanted), None
+        )
+        if contact is None:
+            contact = Contact(vendor=vendor if vendor.pk else None, is_primary=True)
+        before = set(outcome.changes)
+        self.assign(outcome, contact, Contact, cells)
+        if contact.pk is not None and not contact.is_primary:
+            contact.is_primary = True
+            outcome.changes["contact_primary"] = ["no", "yes"]
+        if contact.pk is None:
+            if vendor.pk is not None:
+                outcome.changes["contact_name"] = ["", contact.name]
+            return contact, True
+        return contact, set(outcome.changes) != before
+
+
+class _VendorRecordRows(_Rows):
+    """Rows of a record that belongs to a vendor, matched by vendor and ``match`` column."""
+
+    model = None
+    match = None  # the field matching a row to the vendor's existing record
+    save = None  # the service saving one record
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = {
+            text.one_line(cells.get("vendor")).lower()
+            for _n, cells in self.rows
+            if not _blank(cells.get("vendor")) and cells.get("vendor") is not spreadsheets.FORMULA
+        }
+        self.vendors = {}
+        for chunk in _chunks(sorted(names)):
+            for vendor in Vendor.objects.annotate(key=Lower("name")).filter(key__in=chunk):
+                self.vendors[vendor.key] = vendor
+        self.records = {}
+        ids = [vendor.pk for vendor in self.vendors.values()]
+        for chunk in _chunks(ids):
+            for record in self.model.objects.filter(vendor_id__in=chunk).order_by("id"):
+                key = (record.vendor_id, self.key_of(getattr(record, self.match)))
+                self.records.setdefault(key, []).append(record)
+
+    @staticmethod
+    def key_of(value):
+        return str(value).lower()
+
+    def matched_value(self, outcome, cells):
+        column = self.match
+        cell = cells.get(column)
+        if _blank(cell):
+            outcome.error(column, "This column is required.")
+            return None
+        try:
+            return _convert(self.model._meta.get_field(self.match), cell)
+        except ValidationError as error:
+            for message in error.messages:
+                outcome.error(column, message)
+            return None
+
+    def outcome(self, number, cells):
+        vendor_cell = cells.get("vendor")
+        vendor_name = "" if _blank(vendor_cell) else text.one_line(vendor_cell)
+        outcome = Outcome(number, vendor_name[:200])
+        if vendor_cell is spreadsheets.FORMULA:
+            outcome.error("vendor", spreadsheets.FORMULA_MESSAGE)
+        elif not vendor_name:
+            outcome.error("vendor", "Give the vendor's name.")
+        vendor = self.vendors.get(vendor_name.lower())
+        if vendor_name and vendor_cell is not spreadsheets.FORMULA and vendor is None:
+            outcome.error("vendor", f"No vendor is named \u201c{vendor_name[:200]}\u201d.")
+        value = self.matched_value(outcome, cells)
+        if value is not None:
+            outcome.key = f"{vendor_name[:200]} / {_shown(value)[:200]}"
+        if outcome.errors:
+            return outcome
+        if self.duplicate(outcome, (vendor.pk, self.key_of(value)), self.match):
+            return outcome
+        found = self.records.get((vendor.pk, self.key_of(value)), [])
+        if len(found) > 1:
+            outcome.error(
+                self.match,
+                f"The vendor has {len(found)} records matching this; change them in the app.",
+            )
+            return outcome
+        record = found[0] if found else self.new_record(vendor)
+        outcome.new = record.pk is None
+        self.assign(outcome, record, self.model, cells)
+        if outcome.errors:
+            return outcome
+        if outcome.new or outcome.changes:
+            self.may_change(outcome, vendor.pk, "vendor")
+        if outcome.errors or not (outcome.new or outcome.changes):
+            return outcome
+        if not self.apply:
+            self.validate(outcome, record, self.model)
+            return outcome
+
+        def write():
+            record._history_user = self.user
+            try:
+                type(self).save(record)
+            except ValidationError as error:
+                self.report(outcome, error, self.model)
+
+        outcome.write = write
+        return outcome
+
+    def new_record(self, vendor):
+        return self.model(vendor=vendor)
+
+
+class _SLATargetRows(_VendorRecordRows):
+    model = SLATarget
+    match = "priority"
+    save = incidents.sla_target_save
+
+
+class _ClauseRows(_VendorRecordRows):
+    model = SecurityClause
+    match = "clause_type"
+    save = clauses.clause_save
+
+
+class _GoalRows(_VendorRecordRows):
+    model = Goal
+    match = "title"
+    save = goals.goal_save
+
+    @staticmethod
+    def key_of(value):
+        return text.one_line(value).lower()
+
+    def new_record(self, vendor):
+        return Goal(vendor=vendor, owner=self.user if access.is_internal(self.user) else None)
+
+
+ROWS = {
+    Kind.VENDORS: _VendorRows,
+    Kind.SLA_TARGETS: _SLATargetRows,
+    Kind.CLAUSES: _ClauseRows,
+    Kind.GOALS: _GoalRows,
+}
+
+
+def _chunks(items, size=1000):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- reading the file -----------------------------------------------------------------------
+
+
+def read_sheet(kind, name, content):
+    """``(header, rows)`` of the file: ``header`` the columns (API field names), ``rows``
+    ``[(row_number, {column: cell})]``. Raises ValidationError (on ``file``) when the file
+    cannot be read or its columns are not those of ``kind``."""
+    spec = SPECS[kind]
+    try:
+        sheet = spreadsheets.read(name, content, max_bytes=IMPORT_MAX_BYTES)
+    except spreadsheets.SpreadsheetError as error:
+        raise ValidationError({"file": str(error)}) from None
+    header = [text.one_line(column).lower().replace(" ", "_") for column in sheet.header]
+    problems = []
+    unknown = [column or "(blank)" for column in header if column not in spec.columns]
+    if unknown:
+        problems.append(
+            f"Unknown column(s): {', '.join(unknown[:10])}. The columns of this kind are: "
+            f"{', '.join(spec.columns)}."
+        )
+    doubled = sorted({column for column in header if column and header.count(column) > 1})
+    if doubled:
+        problems.append(f"Column(s) given twice: {', '.join(doubled)}.")
+    missing = [column for column in spec.keys if column not in header]
+    if missing:
+        problems.append(f"Missing column(s): {', '.join(missing)}.")
+    if problems:
+        raise ValidationError({"file": " ".join(problems)})
+    if not sheet.rows:
+        raise ValidationError({"file": "The file has a header row but no rows."})
+    rows = [(number, dict(zip(header, cells, strict=True))) for number, cells in sheet.rows]
+    return header, rows
+
+
+# --- the job --------------------------------------------------------------------------------
+
+
+def import_create(*, user, kind, file_name, content, dry_run=True):
+    """Store a new ``ImportJob`` for the file and check it (at once when small, else in a
+    worker); with ``dry_run=False`` a clean file is applied right after its check.
+
+    Raises ValidationError on ``kind`` or ``file`` when there is nothing to check.
+    """
+    if not access.can_write(user):
+        raise ValidationError("Only administrators and managers may import.")
+    if kind not in SPECS:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(SPECS)}."})
+    _header, rows = read_sheet(kind, file_name, content)
+    job = ImportJob.objects.create(
+        kind=kind,
+        file_name=text.file_name(file_name)[:255] or "import",
+        content=content,
+        created_by=user,
+        total_rows=len(rows),
+    )
+    if len(rows) <= INLINE_ROWS:
+        import_check(job.pk, apply=not dry_run)
+        job.refresh_from_db()
+    else:
+        _enqueue(IMPORT_CHECK_TASK, job.pk, not dry_run)
+    return job
+
+
+def import_check(job_id, *, apply=False):
+    """Check the job's rows and store its preview (a worker's entry point too). Safe to run
+    twice: a job already checked is left as it is."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.status not in (Status.PENDING, Status.CHECKING):
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.CHECKING, done_rows=0)
+    try:
+        outcomes = _run(job, apply=False)
+    except ValidationError as error:
+        _finish(job, status=Status.FAILED, error=" ".join(_messages(error).get("file", [])))
+        return job
+    except Exception:
+        log.exception("Import %s: the check failed", job.pk)
+        _finish(job, status=Status.FAILED, error="The check stopped on an unexpected error.")
+        return job
+    summary = _summary(outcomes)
+    status = Status.INVALID if summary["errors"] else Status.PREVIEWED
+    _finish(job, status=status, outcomes=outcomes)
+    if apply and status == Status.PREVIEWED:
+        import_confirm(job, user=job.created_by)
+    return job
+
+
+def import_confirm(job, *, user):
+    """Apply a previewed job (claimed once: a second confirmation does nothing). Small jobs
+    are applied now, large ones by a worker. Raises ValidationError when it is not
+    waiting for confirmation or ``user`` may not confirm it."""
+    if user is None or job.created_by_id != user.pk or not access.can_write(user):
+        raise ValidationError("Only the person who uploaded this file may confirm it.")
+    claimed = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEWED).update(
+        status=Status.APPLYING, done_rows=0
+    )
+    if not claimed:
+        raise ValidationError(
+            f"This import cannot be confirmed: it is \u201c{job.get_status_display()}\u201d."
+        )
+    if job.total_rows <= INLINE_ROWS:
+        import_apply(job.pk)
+    else:
+        _enqueue(IMPORT_APPLY_TASK, job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def import_apply(job_id, *, worker=False):
+    """Apply the rows of a job being applied, all in one transaction (a worker's entry point
+    too, with ``worker``: its progress is then recorded where the page sees it). Every row
+    is validated again; if one is refused nothing is written and the job shows the errors.
+    Safe to run twice: a second run waits for the first and finds the job applied."""
+    try:
+        with transaction.atomic(), deferred():
+            _lock(job_id)
+            job = ImportJob.objects.filter(pk=job_id).first()
+            if job is None or job.status != Status.APPLYING:
+                return job
+            outcomes = _run(job, apply=True, worker=worker)
+            summary = _summary(outcomes)
+            if summary["errors"]:
+                raise _Refused(outcomes)
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=Status.APPLIED,
+                applied_at=timezone.now(),
+                done_rows=job.total_rows,
+                summary=summary,
+                rows=[outcome.as_json() for outcome in outcomes],
+                content=b"",
+                error="",
+            )
+    except _Refused as refused:
+        job = ImportJob.objects.get(pk=job_id)
+        _finish(job, status=Status.INVALID, outcomes=refused.outcomes)
+    except ValidationError as error:
+        job = ImportJob.objects.get(pk=job_id)
+        _finish(job, status=Status.FAILED, error=" ".join(_messages(error).get("file", [])))
+    except Exception:
+        log.exception("Import %s: applying it failed", job_id)
+        job = ImportJob.objects.get(pk=job_id)
+        _finish(
+            job,
+            status=Status.FAILED,
+            error="Applying stopped on an unexpected error: nothing was written.",
+        )
+    return ImportJob.objects.filter(pk=job_id).first()
+
+
+def _lock(job_id):
+    """Hold the job for this transaction (PostgreSQL; SQLite runs one writer at a time).
+
+    An advisory lock rather than a row lock: the progress, written on a connection of its
+    own, must still be able to update the job's row."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, job_id])
+
+
+_LOCK_SPACE = 16_016
+
+
+class _Refused(Exception):
+    def __init__(self, outcomes):
+        super().__init__("rows refused")
+        self.outcomes = outcomes
+
+
+def _run(job, *, apply, worker=False):
+    """The ``Outcome`` of each row of the job's file; with ``apply``, each row written."""
+    user = job.created_by
+    if user is None or not access.can_write(user):
+        raise ValidationError({"file": "The person who uploaded this file may no longer import."})
+    _header, rows = read_sheet(job.kind, job.file_name, bytes(job.content))
+    builder = ROWS[job.kind](SPECS[job.kind], user, _header, rows, apply=apply)
+    progress = _Progress(job, side_connection=apply and worker)
+    outcomes = []
+    for index, (number, cells) in enumerate(rows, start=1):
+        outcome = builder.outcome(number, cells)
+        if apply and outcome.write is not None:
+            outcome.write()
+        outcomes.append(outcome)
+        progress.at(index)
+    progress.close()
+    return outcomes
+
+
+class _Progress:
+    """Records how far a job has gone every ``PROGRESS_EVERY`` rows, where the page can read
+    it: while applying, the writes are in a transaction nobody else sees until it commits,
+    so on PostgreSQL the progress goes through a connection of its own."""
+
+    def __init__(self, job, *, side_connection):
+        self.job = job
+        self.side = None
+        if side_connection and connection.vendor == "postgresql":
+            self.side = connections.create_connection("default")
+
+    def at(self, done):
+        if done % PROGRESS_EVERY:
+            return
+        if self.side is None:
+            if not connection.in_atomic_block:
+                ImportJob.objects.filter(pk=self.job.pk).update(done_rows=done)
+            return
+        with self.side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ImportJob._meta.db_table} SET done_rows = %s WHERE id = %s",
+                [done, self.job.pk],
+            )
+
+    def close(self):
+        if self.side is not None:
+            self.side.close()
+
+
+def _summary(outcomes):
+    summary = {"new": 0, "changed": 0, "unchanged": 0, "errors": 0}
+    for outcome in outcomes:
+        action = outcome.action
+        summary["errors" if action == "error" else action] += 1
+    return summary
+
+
+def _finish(job, *, status, outcomes=None, error=""):
+    values = {"status": status, "error": error, "done_rows": job.total_rows}
+    if outcomes is not None:
+        values["summary"] = _summary(outcomes)
+        values["rows"] = [outcome.as_json() for outcome in outcomes]
+    if status in (Status.INVALID, Status.FAILED):
+        values["content"] = b""
+    ImportJob.objects.filter(pk=job.pk).update(**values)
+    for name, value in values.items():
+        setattr(job, name, value)
+
+
+def _enqueue(name, *args):
+    """Queue the task once the job is committed; without a broker, run it here."""
+
+    def publish():
+        published = broker.publish([broker.task(name, *args)])
+        if published.error is not None:
+            log.warning("Import %s: no broker (%s); running it here", args[0], published.error)
+            if name == IMPORT_CHECK_TASK:
+                import_check(args[0], apply=args[1])
+            else:
+                import_apply(args[0], worker=True)
+
+    transaction.on_commit(publish)
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+def template_rows(kind):
+    """``(header, rows)`` of the downloadable template of ``kind``: its columns and example
+    rows (as lists of cells)."""
+    spec = SPECS[kind]
+    header = list(spec.columns)
+    return header, [[example.get(column, "") for column in header] for example in spec.examples]
