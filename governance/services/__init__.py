@@ -37,6 +37,13 @@ from governance.services.goals import (
     goal_refresh_current_value,
     goal_save,
 )
+from governance.services.inbox import (
+    activities_mark_read,
+    activity_mark_read,
+    activity_record,
+    inbox_mark_all_read,
+    review_dispute_answer,
+)
 from governance.services.incidents import (
     incident_acknowledge,
     incident_due_times,
@@ -118,6 +125,9 @@ __all__ = [
     "RowErrors",
     "action_item_save",
     "action_item_status_set",
+    "activities_mark_read",
+    "activity_mark_read",
+    "activity_record",
     "agenda_proposal_decide",
     "agenda_propose",
     "assign_fields",
@@ -136,6 +146,7 @@ __all__ = [
     "goal_check_in_save",
     "goal_refresh_current_value",
     "goal_save",
+    "inbox_mark_all_read",
     "incident_acknowledge",
     "incident_due_times",
     "incident_resolve",
@@ -159,6 +170,7 @@ __all__ = [
     "required_clause_save",
     "review_acknowledge",
     "review_complete",
+    "review_dispute_answer",
     "review_refresh_overall_score",
     "review_save",
     "review_save_and_complete",

@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 
 from governance.domain import access
-from governance.models import ActionItem
+from governance.models import ActionItem, ActivityKind
+from governance.services.inbox import activity_record
 from governance.services.saving import use_case, validated_save
 
 ACTION_ITEM_FIELDS = (
@@ -39,10 +40,18 @@ def action_item_save(item):
 
 
 @use_case
-def action_item_status_set(item, *, status):
+def action_item_status_set(item, *, status, by=None):
     """Move an action item along (open, in progress, done, cancelled); each move is in its
-    history."""
+    history, and a representative's (``by``) in the inbox."""
     if status not in ActionItem.Status.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
     item.status = status
-    return validated_save(item)
+    validated_save(item)
+    activity_record(
+        ActivityKind.ACTION_ITEM_UPDATED,
+        by=by,
+        vendor_id=item.vendor_id,
+        comment=f"Now {item.get_status_display().lower()}.",
+        action_item=item,
+    )
+    return item

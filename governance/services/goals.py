@@ -4,9 +4,11 @@ from django.core.exceptions import ValidationError
 
 from governance.domain import access
 from governance.models import (
+    ActivityKind,
     Goal,
     GoalCheckIn,
 )
+from governance.services.inbox import activity_record
 from governance.services.saving import use_case, validated_save
 
 # A goal's fields as the API and the admin edit them (``current_value`` follows the check-ins).
@@ -41,9 +43,19 @@ def goal_save(goal):
 
 @use_case
 def goal_check_in_add(*, goal, date, value, note="", author=None):
-    """Record progress; the goal's current value becomes that of its latest check-in."""
+    """Record progress; the goal's current value becomes that of its latest check-in.
+    A representative's check-in reaches the inbox."""
     check_in = GoalCheckIn(goal=goal, date=date, value=value, note=note, author=author)
-    return goal_check_in_save(check_in)
+    goal_check_in_save(check_in)
+    reading = " ".join(str(part) for part in (check_in.value, goal.unit) if part != "")
+    activity_record(
+        ActivityKind.GOAL_CHECK_IN,
+        by=author,
+        vendor_id=goal.vendor_id,
+        comment=f"{reading} on {check_in.date:%d %b %Y}" + (f": {note.strip()}" if note else ""),
+        goal=goal,
+    )
+    return check_in
 
 
 @use_case

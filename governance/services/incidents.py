@@ -7,10 +7,12 @@ from django.db.models import ExpressionWrapper, F, fields
 from django.utils import timezone
 
 from governance.models import (
+    ActivityKind,
     Incident,
     SLATarget,
 )
 from governance.services import figures
+from governance.services.inbox import activity_record
 from governance.services.saving import use_case, validated_save
 
 # --- SLA -----------------------------------------------------------------------------------
@@ -45,11 +47,23 @@ def _stamp_incident(incident, *, now):
 
 
 @use_case
-def incident_save(incident, *, now=None):
-    """Save an incident with its SLA due times; a status implies its timestamps."""
+def incident_save(incident, *, now=None, by=None, comment=None):
+    """Save an incident with its SLA due times; a status implies its timestamps.
+
+    A vendor representative's report (a new incident) or update (``by``) reaches the inbox,
+    with ``comment`` (a report's title by default)."""
+    new = incident.pk is None
     if incident.opened_at is not None:  # without it, validation below says what is missing
         _stamp_incident(incident, now=now or timezone.now())
-    return validated_save(incident)
+    validated_save(incident)
+    activity_record(
+        ActivityKind.INCIDENT_REPORTED if new else ActivityKind.INCIDENT_UPDATED,
+        by=by,
+        vendor_id=incident.vendor_id,
+        comment=incident.title if comment is None else comment,
+        incident=incident,
+    )
+    return incident
 
 
 def incident_upsert(*, vendor, external_id, now=None, **data):
@@ -92,20 +106,22 @@ def incident_upsert(*, vendor, external_id, now=None, **data):
 
 
 @use_case
-def incident_acknowledge(incident, *, at=None):
+def incident_acknowledge(incident, *, at=None, by=None):
     incident.acknowledged_at = at or timezone.now()
     if incident.status == Incident.Status.OPEN:
         incident.status = Incident.Status.ACKNOWLEDGED
-    return incident_save(incident)
+    return incident_save(incident, by=by, comment="Acknowledged.")
 
 
 @use_case
-def incident_resolve(incident, *, at=None, root_cause=None):
+def incident_resolve(incident, *, at=None, root_cause=None, by=None):
     incident.resolved_at = at or timezone.now()
     incident.status = Incident.Status.RESOLVED
     if root_cause is not None:
         incident.root_cause = root_cause
-    return incident_save(incident)
+    return incident_save(
+        incident, by=by, comment="Resolved" + (f": {root_cause}" if root_cause else ".")
+    )
 
 
 @use_case

@@ -4,8 +4,10 @@ from django.core.exceptions import ValidationError
 
 from governance.domain import access
 from governance.models import (
+    ActivityKind,
     AgendaProposal,
 )
+from governance.services.inbox import activity_record
 from governance.services.saving import use_case, validated_save
 
 # A meeting's fields as the API and the admin edit them (attendees and contacts through
@@ -62,11 +64,21 @@ def set_attendance(record, vendor_id, *, attendees=None, contacts=None):
 
 @use_case
 def agenda_propose(*, meeting, author, text):
-    """Propose an item for the meeting's agenda; the meeting's team accepts or declines it."""
+    """Propose an item for the meeting's agenda; the meeting's team accepts or declines it.
+    A representative's proposal reaches the inbox."""
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Describe the item you propose."})
-    return validated_save(AgendaProposal(meeting=meeting, author=author, text=text))
+    proposal = validated_save(AgendaProposal(meeting=meeting, author=author, text=text))
+    activity_record(
+        ActivityKind.AGENDA_PROPOSED,
+        by=author,
+        vendor_id=meeting.vendor_id,
+        comment=text,
+        meeting=meeting,
+        proposal=proposal,
+    )
+    return proposal
 
 
 @use_case

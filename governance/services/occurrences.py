@@ -10,8 +10,9 @@ of March" and "cancel record 12" are the same call. The rules are the model's
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from governance.models import Decision, MeetingOccurrence
+from governance.models import ActivityKind, Decision, MeetingOccurrence
 from governance.services import figures
+from governance.services.inbox import activity_record
 from governance.services.meetings import set_attendance
 from governance.services.saving import use_case, validated_save
 
@@ -160,4 +161,13 @@ def minutes_sign_off(occurrence, *, by, approve, comment=""):
     occurrence.minutes_comment = comment
     occurrence.signed_off_by = by
     occurrence.signed_off_at = timezone.now()
-    return _save(occurrence)
+    _save(occurrence)
+    activity_record(
+        ActivityKind.MINUTES_APPROVED if approve else ActivityKind.MINUTES_CHANGES_REQUESTED,
+        by=by,
+        vendor_id=occurrence.meeting.vendor_id,
+        comment=comment,
+        meeting=occurrence.meeting,
+        occurrence=occurrence,
+    )
+    return occurrence

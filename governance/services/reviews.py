@@ -8,11 +8,13 @@ from governance.domain import access, bounds, scheduling
 from governance.domain.zones import zone
 from governance.models import (
     ActionItem,
+    ActivityKind,
     Review,
     ReviewScore,
 )
 from governance.services import figures
 from governance.services.actions import check_action_item_owner
+from governance.services.inbox import activity_record
 from governance.services.saving import use_case, validated_save
 
 # --- reviews -------------------------------------------------------------------------------
@@ -203,14 +205,30 @@ def review_save_and_complete(review, *, scores=None, action_items=None, today=No
 
 
 @use_case
-def review_acknowledge(review, *, by, comment="", at=None):
-    """Record the vendor's acknowledgement of a completed review's outcome, once."""
+def review_acknowledge(review, *, by, comment="", at=None, dispute=False):
+    """Record the vendor's answer to a completed review's outcome, once: an acknowledgement
+    (with an optional comment), or with ``dispute`` a dispute of it, saying why, which stays
+    open until the manager answers it (``review_dispute_answer``). A representative's answer
+    reaches the inbox of the vendor's managers."""
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.status != Review.Status.COMPLETED:
         raise ValidationError("Only a completed review can be acknowledged.")
     if review.vendor_acknowledged_at is not None:
         raise ValidationError("This review was already acknowledged.")
+    comment = (comment or "").strip()
+    if dispute and not comment:
+        raise ValidationError({"vendor_comment": "Say what you dispute and why."})
     review.vendor_acknowledged_at = at or timezone.now()
     review.vendor_acknowledged_by = by
-    review.vendor_comment = comment.strip()
-    return validated_save(review)
+    review.vendor_comment = comment
+    if dispute:
+        review.dispute_status = Review.DisputeStatus.OPEN
+    validated_save(review)
+    activity_record(
+        ActivityKind.REVIEW_DISPUTED if dispute else ActivityKind.REVIEW_ACKNOWLEDGED,
+        by=by,
+        vendor_id=review.vendor_id,
+        comment=comment,
+        review=review,
+    )
+    return review

@@ -38,6 +38,6 @@ def acknowledge_incident(request, incident):
         return
     act(
         request,
-        lambda: services.incident_acknowledge(incident),
+        lambda: services.incident_acknowledge(incident, by=request.user),
         f"Incident “{incident.title}” was acknowledged.",
     )

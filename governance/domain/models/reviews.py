@@ -130,7 +130,9 @@ class Review(TimeStamped):
         return reverse("governance:vendor-detail", args=[self.vendor_id]) + "#reviews"
 
     def clean(self):
-        if errors := vendor_text_errors(vendor_comment=self.vendor_comment):
+        if errors := vendor_text_errors(
+            vendor_comment=self.vendor_comment, dispute_answer=self.dispute_answer
+        ):
             raise ValidationError(errors)
 
 

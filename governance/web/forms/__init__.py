@@ -16,6 +16,7 @@ from governance.web.forms.incidents import IncidentForm, ResolveForm, SLATargetF
 from governance.web.forms.meetings import MeetingForm
 from governance.web.forms.reviews import (
     ActionItemFormSet,
+    DisputeAnswerForm,
     ReviewForm,
     action_items_from,
     action_items_initial,
@@ -29,6 +30,7 @@ __all__ = [
     "ContactForm",
     "DateInput",
     "DateTimeLocalInput",
+    "DisputeAnswerForm",
     "DomainErrors",
     "GoalForm",
     "IncidentForm",

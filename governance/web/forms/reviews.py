@@ -159,3 +159,22 @@ def action_items_from(formset):
         }
         for form in _filled(formset)
     ]
+
+
+class DisputeAnswerForm(UIForm):
+    """The manager's answer to a vendor's dispute of a review
+    (``services.review_dispute_answer``)."""
+
+    outcome = forms.ChoiceField(
+        choices=[
+            (Review.DisputeStatus.UPHELD, "The outcome stands (upheld)"),
+            (Review.DisputeStatus.REVISED, "The outcome was revised"),
+        ],
+        widget=forms.RadioSelect,
+        initial=Review.DisputeStatus.UPHELD,
+    )
+    dispute_answer = forms.CharField(
+        label="Answer",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you tell the vendor: why the outcome stands, or what was revised.",
+    )

@@ -8,12 +8,23 @@ from governance.web.forms import UIForm, UIModelForm
 
 
 class AcknowledgeForm(UIForm):
+    """The vendor's answer to a review's outcome: acknowledge it, or dispute it saying why."""
+
     # The review's field for it is the vendor's comment.
     error_fields = {"vendor_comment": "comment"}
+    response = forms.ChoiceField(
+        label="Your answer",
+        choices=[("acknowledge", "Acknowledge the outcome"), ("dispute", "Dispute the outcome")],
+        widget=forms.RadioSelect,
+        initial="acknowledge",
+        # Left out (an older form, a script): an acknowledgement.
+        required=False,
+    )
     comment = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional: your response to the outcome, for the review's record.",
+        help_text="Optional when you acknowledge; when you dispute, say what and why "
+        "(for example: we dispute the innovation score). The manager answers a dispute.",
     )
 
 

@@ -156,10 +156,11 @@ def review_list(request, vendor):
 
 @portal_view
 def review_detail(request, vendor, review_pk):
-    """A review: its outcome once completed, which the vendor acknowledges with a comment."""
+    """A review: its outcome once completed, which the vendor acknowledges or disputes with a
+    comment; the manager's answer to a dispute once given."""
     review = get_object_or_404(
         vendor.reviews.exclude(status=Review.Status.CANCELLED)
-        .select_related("reviewer", "vendor_acknowledged_by")
+        .select_related("reviewer", "vendor_acknowledged_by", "dispute_answered_by")
         .prefetch_related("scores", "action_items__owner"),
         pk=review_pk,
     )
@@ -170,11 +171,19 @@ def review_detail(request, vendor, review_pk):
     form = AcknowledgeForm(request.POST or None)
     acknowledged = request.method == "POST" and form.save_with(
         lambda: services.review_acknowledge(
-            review, by=request.user, comment=form.cleaned_data["comment"]
+            review,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            dispute=form.cleaned_data["response"] == "dispute",
         )
     )
     if acknowledged:
-        messages.success(request, "Thank you: the review is acknowledged.")
+        messages.success(
+            request,
+            "Your dispute was sent to the relationship's managers, who will answer it."
+            if acknowledged.dispute_status == Review.DisputeStatus.OPEN
+            else "Thank you: the review is acknowledged.",
+        )
         return redirect("governance:portal:review-detail", review.pk)
     scores = {score.criterion: score for score in review.scores.all()}
     return _page(
@@ -345,7 +354,7 @@ def incident_report(request, vendor):
         reporter_name=request.user.get_full_name() or request.user.get_username(),
     )
     reported = request.method == "POST" and form.save_with(
-        lambda: services.incident_save(form.instance, now=now)
+        lambda: services.incident_save(form.instance, now=now, by=request.user)
     )
     if reported:
         messages.success(
@@ -377,7 +386,7 @@ def incident_resolve(request, vendor, incident_pk):
     # An empty answer keeps the root cause the team may already have written.
     resolved = form.save_with(
         lambda: services.incident_resolve(
-            copy(incident), root_cause=form.cleaned_data["root_cause"] or None
+            copy(incident), root_cause=form.cleaned_data["root_cause"] or None, by=request.user
         )
     )
     if resolved:
@@ -421,7 +430,7 @@ def action_item_status(request, vendor, action_item_pk):
     if not form.is_valid():
         messages.error(request, "Choose one of the statuses.")
     else:
-        services.action_item_status_set(item, status=form.cleaned_data["status"])
+        services.action_item_status_set(item, status=form.cleaned_data["status"], by=request.user)
         messages.success(request, f"“{item}” is now {item.get_status_display().lower()}.")
     return redirect("governance:portal:action-item-list")
 

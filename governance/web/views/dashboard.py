@@ -14,8 +14,10 @@ from governance.domain import access
 from governance.domain.notification import describe_clock
 from governance.models import Vendor
 from governance.selectors.dashboard import portfolio_credit_totals, running_notification_clocks
+from governance.selectors.inbox import inbox_activities, inbox_page_rows
 from governance.web.csv_export import csv_response, wants_csv
 from governance.web.views.base import internal_view
+from governance.web.views.inbox import with_urls
 from governance.web.views.vendors import with_health, with_health_one
 
 PANEL_LIMIT = 25
@@ -31,6 +33,8 @@ NOTICE_AHEAD = dt.timedelta(days=NOTICE_AHEAD_DAYS)
 MEETINGS_AHEAD_DAYS = 14
 MEETINGS_SHOWN = 10
 CLOCKS_SHOWN = 25
+# The latest unread activities the "From your vendors" panel shows (the inbox has them all).
+INBOX_SHOWN = 5
 CLOCK_NAMES = {"vendor": "Vendor's notification", "authority": "Our notification to the authority"}
 
 
@@ -128,6 +132,8 @@ def _portfolio(request):
     occurrences.sort(key=lambda pair: (pair[0].starts_at, pair[1].pk))
 
     clocks = running_notification_clocks(visible, now=now)
+    unread = inbox_activities(request.user, unread=True)
+    inbox_latest = with_urls(list(inbox_page_rows(unread)[:INBOX_SHOWN]))
 
     context = {
         "today": today,
@@ -153,6 +159,8 @@ def _portfolio(request):
         "notices": notices,
         "notices_total": _total(notices, notices_qs),
         "meetings": occurrences[:MEETINGS_SHOWN],
+        "inbox_latest": inbox_latest,
+        "inbox_unread": len(inbox_latest) if len(inbox_latest) < INBOX_SHOWN else unread.count(),
         "attention": _attention(today, reviews, incidents, clauses, goals, notices, editable)[:12],
         "editable": editable,
         "can_create_vendor": access.can_create_vendor(request.user),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from governance import services
 from governance.domain import access
@@ -12,6 +13,7 @@ from governance.domain.scheduling import add_cadence, next_period
 from governance.models import Review, ReviewScore
 from governance.web.forms import (
     ActionItemFormSet,
+    DisputeAnswerForm,
     ReviewForm,
     action_items_from,
     action_items_initial,
@@ -137,16 +139,39 @@ def completed_message(review, next_review):
     )
 
 
+def _review_with_outcome(vendor):
+    return vendor.reviews.select_related(
+        "reviewer", "vendor_acknowledged_by", "dispute_answered_by"
+    ).prefetch_related("scores", "action_items__owner")
+
+
 @internal_view
 def review_detail(request, pk, review_pk):
-    vendor, review = vendor_record(
-        request,
-        pk,
-        lambda vendor: vendor.reviews.select_related("reviewer").prefetch_related(
-            "scores", "action_items__owner"
-        ),
-        review_pk,
+    vendor, review = vendor_record(request, pk, _review_with_outcome, review_pk)
+    return _detail_page(request, vendor, review)
+
+
+@require_POST
+@internal_view
+def review_answer_dispute(request, pk, review_pk):
+    """The manager's answer to the vendor's open dispute (upheld or revised, and why)."""
+    vendor, review = vendor_record(request, pk, _review_with_outcome, review_pk, edit=True)
+    form = DisputeAnswerForm(request.POST)
+    answered = form.save_with(
+        lambda: services.review_dispute_answer(
+            review,
+            by=request.user,
+            outcome=form.cleaned_data["outcome"],
+            answer=form.cleaned_data["dispute_answer"],
+        )
     )
+    if answered:
+        messages.success(request, "Your answer to the dispute was recorded.")
+        return redirect("governance:review-detail", vendor.pk, review.pk)
+    return _detail_page(request, vendor, review, dispute_form=form)
+
+
+def _detail_page(request, vendor, review, *, dispute_form=None):
     scores = {s.criterion: s for s in review.scores.all()}
     rows = [(label, scores.get(value)) for value, label in ReviewScore.Criterion.choices]
     next_review = None
@@ -156,6 +181,9 @@ def review_detail(request, pk, review_pk):
             .order_by("scheduled_for")
             .first()
         )
+    can_edit = access.can_edit_vendor(request.user, vendor)
+    if dispute_form is None and can_edit and review.dispute_status == Review.DisputeStatus.OPEN:
+        dispute_form = DisputeAnswerForm()
     return render(
         request,
         "governance/reviews/detail.html",
@@ -164,7 +192,8 @@ def review_detail(request, pk, review_pk):
             "review": review,
             "rows": rows,
             "next_review": next_review,
-            "can_edit": access.can_edit_vendor(request.user, vendor),
+            "can_edit": can_edit,
+            "dispute_form": dispute_form,
         },
     )
 
