@@ -17,6 +17,7 @@ class ReminderAdmin(AdministratorsOnly, admin.ModelAdmin):
         "kind",
         "status",
         "recipient",
+        "recipient_contact",
         "vendor",
         "about",
         "occurrence",
@@ -26,9 +27,15 @@ class ReminderAdmin(AdministratorsOnly, admin.ModelAdmin):
         "error",
     ]
     list_filter = ["status", "kind"]
-    search_fields = ["recipient__username", "recipient__email", "vendor__name", "last_error"]
+    search_fields = [
+        "recipient__username",
+        "recipient__email",
+        "recipient_contact__email",
+        "vendor__name",
+        "last_error",
+    ]
     date_hierarchy = "created_at"
-    list_select_related = ["recipient", "vendor", "content_type"]
+    list_select_related = ["recipient", "recipient_contact", "vendor", "content_type"]
     readonly_fields = ["subject_link"]
     actions = ["retry_failed"]
     show_full_result_count = False

@@ -131,8 +131,10 @@ def deliver(reminder_id, *, connection=None):
     )
     if claimed != 1:
         return Outcome(reminder_id, SKIPPED, "not pending: taken by another worker, or done")
-    reminder = Reminder.objects.select_related("recipient", "content_type").get(pk=reminder_id)
-    about = dict(attempts=reminder.attempts, kind=reminder.kind, recipient=reminder.recipient.email)
+    reminder = Reminder.objects.select_related(
+        "recipient", "recipient_contact__vendor", "content_type"
+    ).get(pk=reminder_id)
+    about = dict(attempts=reminder.attempts, kind=reminder.kind, recipient=reminder.address)
     try:
         kind = registry.get(reminder.kind)
     except KeyError:
@@ -190,15 +192,25 @@ def _not_due_reason(reminder, kind, obj):
     """Why ``reminder`` must not be sent any more, or "" when it still should."""
     if obj is None:
         return "its object no longer exists"
-    recipient = reminder.recipient
-    if not recipient.is_active or not recipient.email:
-        return "the recipient has no active email address"
     vendor = obj if isinstance(obj, Vendor) else getattr(obj, "vendor", None)
+    contact = reminder.recipient_contact
+    if contact is not None:
+        # A vendor's contact has no account, so no preferences: what counts is that the
+        # vendor still allows its contacts to be emailed, and that this one has an address.
+        if not contact.email:
+            return "the vendor contact has no email address"
+        if not contact.vendor.email_vendor_contacts:
+            return "the vendor no longer allows its contacts to be emailed"
+    else:
+        recipient = reminder.recipient
+        if not recipient.is_active or not recipient.email:
+            return "the recipient has no active email address"
     if vendor is not None and vendor.status == Vendor.Status.ENDED:
         return "the vendor relationship has ended"
-    profile = services.profile_for(recipient)
-    if reminder.kind in (profile.muted_kinds or []):
-        return "the recipient muted this kind of reminder"
+    if contact is None:
+        profile = services.profile_for(recipient)
+        if reminder.kind in (profile.muted_kinds or []):
+            return "the recipient muted this kind of reminder"
     return kind.still_due(reminder, obj)
 
 

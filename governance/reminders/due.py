@@ -44,7 +44,24 @@ class Due(NamedTuple):
     vendor_id: int | None
     occurrence: dt.datetime
     lead_time: dt.timedelta
-    recipient_id: int
+    recipient_id: int | None
+    # An escalation to the vendor's side goes to one of its contacts instead of a user.
+    recipient_contact_id: int | None = None
+
+    @property
+    def key(self):
+        """Its place in the outbox's once-per-key constraints, less kind and object type."""
+        return (
+            self.object_id,
+            self.occurrence,
+            self.lead_time,
+            self.recipient_id,
+            self.recipient_contact_id,
+        )
+
+
+# The outbox columns of ``Due.key``.
+KEY_COLUMNS = ("object_id", "occurrence", "lead_time", "recipient_id", "recipient_contact_id")
 
 
 @dataclass(frozen=True)
@@ -243,13 +260,9 @@ def not_in_outbox(kind, model, dues):
         held.update(
             Reminder.objects.filter(
                 kind=kind, content_type=content_type, object_id__in=batch
-            ).values_list("object_id", "occurrence", "lead_time", "recipient_id")
+            ).values_list(*KEY_COLUMNS)
         )
-    return [
-        due
-        for due in dues
-        if (due.object_id, due.occurrence, due.lead_time, due.recipient_id) not in held
-    ]
+    return [due for due in dues if due.key not in held]
 
 
 def chunks(items, size):

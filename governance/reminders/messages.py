@@ -23,17 +23,28 @@ def email(reminder, context, *, url):
     """The unsent email of ``reminder``: its kind's templates rendered with ``context`` for
     its recipient, in their zone; ``url`` is the object's page."""
     template = registry.get(reminder.kind).template
-    user = reminder.recipient
-    zone = zone_of(user)
+    contact = reminder.recipient_contact
+    if contact is not None:
+        # A vendor's contact: no account, so no preferences page, and times in the vendor's
+        # zone; the link to our page is of no use to them.
+        zone = zones.zone_or_utc(contact.vendor.time_zone)
+        person = {"recipient": contact, "recipient_name": contact.name}
+        preferences_url = ""
+        url = ""
+    else:
+        user = reminder.recipient
+        zone = zone_of(user)
+        person = {"recipient": user, "recipient_name": user.get_full_name() or user.username}
+        preferences_url = settings.SITE_URL + PREFERENCES_PATH
     context = {
         **context,
+        **person,
         "reminder": reminder,
-        "recipient": user,
-        "recipient_name": user.get_full_name() or user.username,
         "time_zone": zone.key,
         "object_url": url,
         "site_url": settings.SITE_URL,
-        "preferences_url": settings.SITE_URL + PREFERENCES_PATH,
+        "preferences_url": preferences_url,
+        "to_vendor_contact": contact is not None,
     }
     with timezone.override(zone):
         subject = render_to_string(f"emails/{template}-subject.txt", context)
@@ -45,11 +56,11 @@ def email(reminder, context, *, url):
         subject=one_line(subject),
         body=text.strip() + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+        to=[reminder.address],
         headers={
             # Stable per reminder: a resend after a crash is recognisable as the same message.
             "Message-ID": reminder.message_id,
-            "List-Unsubscribe": f"<{settings.SITE_URL + PREFERENCES_PATH}>",
+            **({"List-Unsubscribe": f"<{preferences_url}>"} if preferences_url else {}),
             "Auto-Submitted": "auto-generated",
             "X-Auto-Response-Suppress": "All",
         },

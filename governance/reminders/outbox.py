@@ -25,7 +25,7 @@ from django.utils import timezone
 from governance.infra import broker
 from governance.models import Reminder
 from governance.reminders import registry
-from governance.reminders.due import Sweep, chunks
+from governance.reminders.due import KEY_COLUMNS, Sweep, chunks
 from governance.reminders.snoozes import Held
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,8 @@ def sweep(now=None, *, enqueue=True):
             r.object_id,
             r.occurrence,
             r.lead_time,
-            r.recipient_id,
+            r.recipient_id or 0,
+            r.recipient_contact_id or 0,
         )
     )
     for batch in chunks(missing, settings.GOVERNANCE_REMINDER_BATCH_SIZE):
@@ -138,8 +139,7 @@ def _not_yet_created(due):
     content_types = ContentType.objects.get_for_models(*{item.model for item in due})
     groups = defaultdict(dict)
     for item in due:
-        key = (item.object_id, item.occurrence, item.lead_time, item.recipient_id)
-        groups[(item.kind, item.model)].setdefault(key, item)
+        groups[(item.kind, item.model)].setdefault(item.key, item)
     missing = []
     for (kind, model), items in groups.items():
         content_type = content_types[model]
@@ -151,7 +151,7 @@ def _not_yet_created(due):
                     content_type=content_type,
                     object_id__in={item.object_id for item in batch},
                     occurrence__in={item.occurrence for item in batch},
-                ).values_list("object_id", "occurrence", "lead_time", "recipient_id")
+                ).values_list(*KEY_COLUMNS)
             )
             missing.extend(
                 Reminder(
@@ -162,10 +162,10 @@ def _not_yet_created(due):
                     occurrence=item.occurrence,
                     lead_time=item.lead_time,
                     recipient_id=item.recipient_id,
+                    recipient_contact_id=item.recipient_contact_id,
                 )
                 for item in batch
-                if (item.object_id, item.occurrence, item.lead_time, item.recipient_id)
-                not in existing
+                if item.key not in existing
             )
     return missing
 

@@ -85,7 +85,7 @@ def vendor_reminders(vendor):
 
     return (
         Reminder.objects.filter(vendor=vendor)
-        .select_related("recipient", "content_type")
+        .select_related("recipient", "recipient_contact", "content_type")
         .order_by("-created_at", "-id")
     )
 

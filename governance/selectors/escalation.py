@@ -31,3 +31,27 @@ def escalation_user_ids(vendor_ids, *, topic, level):
     for vendor_id, user_id in rows:
         found[vendor_id].append(user_id)
     return found
+
+
+def escalation_contact_ids(vendor_ids, *, topic, level):
+    """``{vendor id: [contact ids]}``: the vendor's side of each vendor's matrix for ``topic``
+    at ``level``, only of the vendors that allow their contacts to be emailed and only the
+    contacts with an email address, in one query."""
+    rows = (
+        EscalationContact.objects.filter(
+            vendor_id__in=set(vendor_ids),
+            topic=topic,
+            level=level,
+            side=EscalationContact.Side.VENDOR,
+            vendor__email_vendor_contacts=True,
+            contact__isnull=False,
+        )
+        .exclude(contact__email="")
+        .order_by("pk")
+        .values_list("vendor_id", "contact_id")
+    )
+    found = defaultdict(list)
+    for vendor_id, contact_id in rows:
+        if contact_id not in found[vendor_id]:
+            found[vendor_id].append(contact_id)
+    return found

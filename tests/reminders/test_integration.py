@@ -41,6 +41,7 @@ from governance.models import (
 )
 from tests.factories import (
     ClauseFactory,
+    ContactFactory,
     IncidentFactory,
     MeetingFactory,
     ReviewFactory,
@@ -532,12 +533,19 @@ def test_security_clocks_their_escalation_and_credit_reminders_arrive_once_each(
 def test_action_item_reminders_and_their_escalation_arrive_once_and_wait_for_a_snooze(
     lab, smtp, vendor, member
 ):
-    """Issue 15: an item due in 3 days to its owner, an overdue one escalated to the level-2
-    service path, and a snoozed overdue one held, through the real worker, each once."""
+    """Issue 15: an item due in 3 days to its owner, an overdue one escalated to both sides of
+    the level-2 service path (the vendor allows its contacts to be emailed), and a snoozed
+    overdue one held, through the real worker, each once."""
     today = local_today()
     head = UserFactory(username="head")
+    vendor.email_vendor_contacts = True
+    vendor.save()
+    theirs = ContactFactory(vendor=vendor, name="Vera Vendor", email="vera@acme.test")
     services.escalation_contact_save(
         EscalationContact(vendor=vendor, level=2, topic="service", side="ours", user=head)
+    )
+    services.escalation_contact_save(
+        EscalationContact(vendor=vendor, level=2, topic="service", side="vendor", contact=theirs)
     )
     services.action_item_save(
         ActionItem(
@@ -567,18 +575,26 @@ def test_action_item_reminders_and_their_escalation_arrive_once_and_wait_for_a_s
 
     result = reminders.sweep()
 
-    assert result.created == 2
-    wait_for_status(lab, Reminder.Status.SENT, 2)
+    assert result.created == 3
+    wait_for_status(lab, Reminder.Status.SENT, 3)
     assert reminders.sweep().created == 0
     settle()
+    escalation = (
+        f"Escalation: action item for Acme Hosting overdue since "
+        f"{today - dt.timedelta(days=4):%-d %b %Y}: Fix the backup job"
+    )
+    ids = smtp.message_ids()
+    assert len(ids) == len(set(ids)) == 3
     assert sorted((m["To"], m["Subject"]) for m in smtp.messages()) == [
-        (
-            "head@example.com",
-            f"Escalation: action item for Acme Hosting overdue since "
-            f"{today - dt.timedelta(days=4):%-d %b %Y}: Fix the backup job",
-        ),
+        ("head@example.com", escalation),
         (
             "member@example.com",
             "Action item for Acme Hosting due in 3 days: Send the capacity plan",
         ),
+        ("vera@acme.test", escalation),
     ]
+    assert Reminder.objects.get(recipient_contact=theirs).status == Reminder.Status.SENT
+    # The snoozed item: nothing for either side while the snooze runs.
+    assert not Reminder.objects.filter(
+        object_id=held.pk, kind=Reminder.Kind.ACTION_ITEM_OVERDUE
+    ).exists()

@@ -22,6 +22,7 @@ class ReminderSerializer(serializers.ModelSerializer):
             "occurrence",
             "lead_time",
             "recipient",
+            "recipient_contact",
             "status",
             "attempts",
             "created_at",
@@ -32,4 +33,9 @@ class ReminderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
         extra_kwargs = {
             "lead_time": {"help_text": "How long before the occurrence, as [DD] [HH:[MM:]]ss."},
+            "recipient": {"help_text": "The user it goes to (null when it goes to a contact)."},
+            "recipient_contact": {
+                "help_text": "The vendor's contact it goes to (an escalation to the vendor's "
+                "side, where the vendor allows it); null when it goes to a user."
+            },
         }

@@ -148,7 +148,18 @@ class Reminder(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} for {self.recipient} ({self.status})"
+        return f"{self.get_kind_display()} for {self.person} ({self.status})"
+
+    @property
+    def person(self):
+        """Who it goes to: the user, or the vendor's contact."""
+        return self.recipient if self.recipient_id else self.recipient_contact
+
+    @property
+    def address(self):
+        """The email address it goes to."""
+        person = self.person
+        return person.email if person is not None else ""
 
     @property
     def message_id(self):

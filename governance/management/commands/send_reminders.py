@@ -23,7 +23,7 @@ class Command(BaseCommand):
             due = reminders.due_reminders()
             for reminder in due:
                 self.stdout.write(
-                    f"due     {reminder.kind:<16} {reminder.recipient.email:<32} "
+                    f"due     {reminder.kind:<16} {reminder.address:<32} "
                     f"{reminder.content_type.model} #{reminder.object_id} "
                     f"for {reminder.occurrence:%Y-%m-%d %H:%M} UTC"
                 )

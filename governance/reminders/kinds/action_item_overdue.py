@@ -1,6 +1,7 @@
 """Action item overdue: once its due date has passed by ``GOVERNANCE_ESCALATION_MARGIN_DAYS``
 with the item still open, escalated once to the next level: our side of the vendor's service
-escalation path at the management level, or the relationship owner where it has none.
+escalation path at the management level, or the relationship owner where it has none; and,
+where the vendor allows it, the vendor's side of that level (its contacts, by email).
 Waits while anybody snoozed the item."""
 
 import datetime as dt
@@ -11,7 +12,7 @@ from governance.models import ActionItem, EscalationContact, Reminder, Vendor
 from governance.reminders import messages, registry
 from governance.reminders.due import Due, midnight, not_in_outbox
 from governance.reminders.kinds import action_item_due
-from governance.selectors.escalation import escalation_user_ids
+from governance.selectors.escalation import escalation_contact_ids, escalation_user_ids
 
 KIND = Reminder.Kind.ACTION_ITEM_OVERDUE
 NO_LEAD = dt.timedelta(0)
@@ -40,9 +41,10 @@ def _due(sweep):
     )
     if not rows:
         return
-    paths = escalation_user_ids(
-        {row[1] for row in rows}, topic=EscalationContact.Topic.SERVICE, level=ESCALATION_LEVEL
-    )
+    vendor_ids = {row[1] for row in rows}
+    topic = EscalationContact.Topic.SERVICE
+    paths = escalation_user_ids(vendor_ids, topic=topic, level=ESCALATION_LEVEL)
+    contacts = escalation_contact_ids(vendor_ids, topic=topic, level=ESCALATION_LEVEL)
     sweep.recipients.load(
         [*(row[2] for row in rows), *(pk for ids in paths.values() for pk in ids)]
     )
@@ -51,6 +53,10 @@ def _due(sweep):
         for recipient in sweep.recipients.each(people, KIND):
             yield Due(
                 KIND, ActionItem, pk, vendor_id, midnight(due_date), NO_LEAD, recipient.user_id
+            )
+        for contact_id in contacts.get(vendor_id, ()):
+            yield Due(
+                KIND, ActionItem, pk, vendor_id, midnight(due_date), NO_LEAD, None, contact_id
             )
 
 

@@ -1,7 +1,8 @@
 """A security notification deadline passed with nothing recorded: escalated once per
 deadline to the next level, our side of the vendor's escalation path for security at the
 management level, or the administrators where the vendor has none (the owner and security
-contacts had the clock's own reminders). Not mutable: a missed legal or contractual
+contacts had the clock's own reminders); and, where the vendor allows it, the vendor's side
+of that level (its contacts, by email). Not mutable: a missed legal or contractual
 deadline must reach somebody."""
 
 import datetime as dt
@@ -11,7 +12,7 @@ from governance.models import EscalationContact, Incident, Reminder
 from governance.reminders import registry
 from governance.reminders.due import Due, not_in_outbox
 from governance.reminders.kinds import _security
-from governance.selectors.escalation import escalation_user_ids
+from governance.selectors.escalation import escalation_contact_ids, escalation_user_ids
 
 KIND = Reminder.Kind.SECURITY_ESCALATION
 NO_LEAD = dt.timedelta(0)  # sent when the deadline passes
@@ -31,11 +32,10 @@ def _due(sweep):
     overdue = [(incident, passed) for incident, passed in overdue if passed]
     if not overdue:
         return
-    paths = escalation_user_ids(
-        {incident.vendor_id for incident, _ in overdue},
-        topic=EscalationContact.Topic.SECURITY,
-        level=ESCALATION_LEVEL,
-    )
+    vendor_ids = {incident.vendor_id for incident, _ in overdue}
+    topic = EscalationContact.Topic.SECURITY
+    paths = escalation_user_ids(vendor_ids, topic=topic, level=ESCALATION_LEVEL)
+    contacts = escalation_contact_ids(vendor_ids, topic=topic, level=ESCALATION_LEVEL)
     admins = list(access.administrators().values_list("pk", flat=True))
     sweep.recipients.load([*admins, *(pk for ids in paths.values() for pk in ids)])
     for incident, passed in overdue:
@@ -50,6 +50,17 @@ def _due(sweep):
                     due_at,
                     NO_LEAD,
                     recipient.user_id,
+                )
+            for contact_id in contacts.get(incident.vendor_id, ()):
+                yield Due(
+                    KIND,
+                    Incident,
+                    incident.pk,
+                    incident.vendor_id,
+                    due_at,
+                    NO_LEAD,
+                    None,
+                    contact_id,
                 )
 
 

@@ -22,7 +22,7 @@ def _csv_row(reminder):
         f"{reminder.content_type.name} #{reminder.object_id}",
         reminder.occurrence,
         round(reminder.lead_time.total_seconds() / 86400, 2),
-        reminder.recipient.username,
+        reminder.recipient.username if reminder.recipient_id else reminder.recipient_contact.email,
         reminder.status,
         reminder.attempts,
         reminder.sent_at,
