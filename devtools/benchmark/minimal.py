@@ -84,6 +84,10 @@ def _list_view(model, product_serializer, ordering, *, goal_scoped=False):
 def _patterns():
     patterns = []
     for prefix, viewset, _ in api_urls.router.registry:
+        if viewset.queryset is None:
+            # A list made per request (the person's own inbox, their own imports) has no
+            # model-wide list to compare with.
+            continue
         model = viewset.queryset.model
         # The product's order: its viewset's, else the model's default (as DRF lists it).
         ordering = getattr(viewset, "ordering", None) or model._meta.ordering or ["pk"]

@@ -43,13 +43,13 @@ def sla_counts_by_priority(vendor, *, start, end, now=None):
     )
 
 
-def sla_counts_by_vendor_and_priority(vendors, *, start, end, now=None):
-    """``{vendor_id: {priority: {"met": n, "breached": n}}}`` for the incidents of ``vendors``
-    (a queryset, used as a subquery, or a list) opened in ``[start, end)``, as of ``now``.
-    One grouped query, whatever the number of vendors; a vendor with no counted incident is
-    absent."""
+def sla_count_rows(vendors, *, start, end, now=None):
+    """The rows ``(vendor_id, priority, met, breached)`` counting the incidents of ``vendors``
+    (a queryset, used as a subquery, or a list) opened in ``[start, end)`` whose resolution
+    target was met or breached as of ``now``: a grouped query, also usable as a subquery of a
+    computation in the database (``services.credits``)."""
     now = now or timezone.now()
-    rows = (
+    return (
         Incident.objects.filter(
             vendor__in=vendors,
             opened_at__gte=start,
@@ -60,8 +60,14 @@ def sla_counts_by_vendor_and_priority(vendors, *, start, end, now=None):
         .annotate(**_met_and_breached(now))
         .order_by()
     )
+
+
+def sla_counts_by_vendor_and_priority(vendors, *, start, end, now=None):
+    """``{vendor_id: {priority: {"met": n, "breached": n}}}`` for ``sla_count_rows``. One
+    grouped query, whatever the number of vendors; a vendor with no counted incident is
+    absent."""
     counts = {}
-    for row in rows:
+    for row in sla_count_rows(vendors, start=start, end=end, now=now):
         counts.setdefault(row["vendor_id"], {})[row["priority"]] = {
             "met": row["met"],
             "breached": row["breached"],
