@@ -12,6 +12,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 40, 16, 16, 40
+# The least height of a bar, in the drawing's units: a 0 % month still shows.
+MIN_BAR = 4
 
 
 def _svg(title, description, body, *, height=HEIGHT):
@@ -117,18 +119,29 @@ def bar_chart(*, title, x_labels, values, y_max=100, unit="%", target=None):
                 'text-anchor="middle">\N{EN DASH}</text>'
             )
             continue
-        top = y_at(value)
+        # A month at (or near) zero is the worst month, not an empty one: its bar keeps a
+        # visible stub, and every bar says its value above it.
+        top = min(y_at(value), HEIGHT - BOTTOM - MIN_BAR)
         tone = "good" if target is None or value >= target else "bad"
         parts.append(
             f'<rect class="chart-bar chart-bar-{tone}" x="{centre - bar_w / 2:.1f}" '
             f'y="{top:.1f}" width="{bar_w:.1f}" height="{HEIGHT - BOTTOM - top:.1f}" rx="3">'
             f"<title>{escape(label)}: {value}{unit}</title></rect>"
+            f'<text class="chart-value chart-value-{tone}" x="{centre:.1f}" '
+            f'y="{max(top - 4, TOP + 10):.1f}" text-anchor="middle">'
+            f"{_short(value)}{escape(unit)}</text>"
         )
     description = ", ".join(
         f"{label} {'no data' if value is None else f'{value}{unit}'}"
         for label, value in zip(x_labels, values, strict=True)
     )
     return _svg(title, description, "".join(parts))
+
+
+def _short(value):
+    """A bar's value as its label shows it: whole numbers without decimals, else one."""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else f"{number:.1f}"
 
 
 def _grid(y_min, y_max, step, y_at, *, unit=""):

@@ -1,5 +1,6 @@
 """Template helpers and charts: what a person reads on the page."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -44,3 +45,14 @@ def test_charts_are_labelled_images_with_their_numbers():
     bars = charts.bar_chart(title="SLA", x_labels=["Jan", "Feb"], values=[100.0, None], target=95)
     assert "Jan 100.0%, Feb no data" in bars
     assert bars.count("<rect") == 1
+
+
+def test_a_month_at_zero_percent_is_drawn_as_the_worst_bar_not_an_empty_slot():
+    bars = charts.bar_chart(
+        title="SLA", x_labels=["Jan", "Feb", "Mar"], values=[0.0, 50, 100.0], target=95
+    )
+    heights = [float(h) for h in re.findall(r'<rect [^>]*height="([0-9.]+)"', bars)]
+    assert len(heights) == 3 and heights[0] > 0 and heights[0] < heights[1] < heights[2]
+    assert 'chart-bar-bad" x=' in bars.split("Jan: 0.0%")[0]
+    labels = re.findall(r'<text class="chart-value[^"]*"[^>]*>([^<]+)</text>', bars)
+    assert labels == ["0%", "50%", "100%"]
