@@ -61,6 +61,7 @@ ROLES = [*INTERNAL_ROLES, "rep", "other_rep", *NO_ACCESS_ROLES, *SIGNED_OUT_ROLE
 def person(username, role, *, vendor=None, **extra):
     user = UserFactory(username=username, **extra)
     services.user_role_set(user, role=role, vendor=vendor)
+    user.refresh_from_db()  # the profile the factory cached had the factory's role
     return user
 
 
@@ -87,6 +88,20 @@ def furnish(vendor, *, internal, rep):
         ],
     )
     next_review = services.review_complete(review, today=dt.date(2026, 4, 15), now=NOW)
+    # The quarter before, completed and disputed by the representative (the inbox's
+    # review_disputed activity, a dispute for the manager to answer).
+    disputed = ReviewFactory(
+        vendor=vendor,
+        reviewer=internal,
+        period_start=dt.date(2025, 10, 1),
+        period_end=dt.date(2025, 12, 31),
+        scheduled_for=dt.date(2026, 1, 15),
+        status=Review.Status.COMPLETED,
+        completed_at=NOW - dt.timedelta(days=50),
+    )
+    services.review_acknowledge(
+        disputed, by=rep, comment="We dispute the innovation score.", dispute=True
+    )
     meeting = MeetingFactory(vendor=vendor, title=f"{vendor.name} sync", agenda="Backlog")
     services.meeting_save(meeting, attendees=[internal], contacts=[contact])
     proposal = services.agenda_propose(meeting=meeting, author=rep, text="Capacity plan")
@@ -160,6 +175,8 @@ def furnish(vendor, *, internal, rep):
         goal=goal,
         review=review,
         next_review=next_review,
+        disputed=disputed,
+        activity=disputed.activities.get(),
         action_item=review.action_items.get(),
         meeting=meeting,
         proposal=proposal,

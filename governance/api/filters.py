@@ -372,3 +372,28 @@ class ReminderFilter(VendorScopedFilterSet):
             "status": ["exact", "in"],
             "occurrence": ["gte", "lte"],
         }
+
+
+class InboxFilter(FilterSet):
+    unread = BooleanFilter(method="filter_unread", help_text="true: only what you have not read.")
+    vendor = filters.ModelChoiceFilter(queryset=_vendors, help_text="A vendor id.")
+
+    class Meta:
+        model = domain.VendorActivity
+        fields = {"kind": ["exact"]}
+
+    def filter_unread(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(is_read=not value)
+
+
+class AgendaProposalFilter(FilterSet):
+    vendor = filters.ModelChoiceFilter(
+        queryset=_vendors, field_name="meeting__vendor", help_text="A vendor id."
+    )
+    meeting = filters.ModelChoiceFilter(queryset=_meetings, help_text="A meeting id.")
+
+    class Meta:
+        model = domain.AgendaProposal
+        fields = {"status": ["exact"]}

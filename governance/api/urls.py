@@ -20,6 +20,8 @@ router.register(
     "meeting-occurrences", views.MeetingOccurrenceViewSet, basename="meeting-occurrence"
 )
 router.register("decisions", views.DecisionViewSet, basename="decision")
+router.register("agenda-proposals", views.AgendaProposalViewSet, basename="agenda-proposal")
+router.register("inbox", views.InboxViewSet, basename="inbox")
 router.register("sla-targets", views.SLATargetViewSet, basename="sla-target")
 router.register("incidents", views.IncidentViewSet, basename="incident")
 router.register("clauses", views.ClauseViewSet, basename="clause")

@@ -39,6 +39,11 @@ FEED = "feed"
 # A site-wide setting through the API (the required clause set): administrators only.
 SITE_SETTING = "site_setting"
 OWN_SNOOZE = "own_snooze"  # a person's own snooze: the world's is the owner's
+# An activity of a vendor's inbox: a manager hears from the vendors they own or are assigned
+# to; administrators, viewers and auditors from every vendor.
+INBOX = "inbox"
+# Proposing an agenda item through the API: managers and administrators, for any meeting.
+PROPOSE = "propose"
 
 
 def allowed(role, scope, need):
@@ -59,8 +64,12 @@ def allowed(role, scope, need):
         return True
     if need == HISTORY:
         return role != "viewer"
-    if need == CREATE_VENDOR:
+    if need in (CREATE_VENDOR, PROPOSE):
         return role in ("admin", "owner", "assigned", "member")
+    if need == INBOX:
+        return role in ("admin", "viewer", "auditor") or (
+            scope == "own" and role in ("owner", "assigned")
+        )
     if need == WRITE:
         return role == "admin" or (scope == "own" and role in ("owner", "assigned"))
     if need == ASSIGN:
@@ -179,6 +188,13 @@ WEB = [
         "get",
         lambda r: f"/vendors/{r.vendor.pk}/meetings/{r.meeting.pk}/occurrences/20260309T080000Z/",
         READ,
+    ),
+    Probe(
+        "add action item at an occurrence (invalid)",
+        "post",
+        lambda r: f"/vendors/{r.vendor.pk}/meetings/{r.meeting.pk}/occurrences/20260309T080000Z/",
+        WRITE,
+        data={"form": "item", "description": ""},
     ),
     Probe(
         "share minutes",
@@ -303,6 +319,33 @@ WEB = [
         },
     ),
     Probe("delete vendor", "get", v("delete/"), ASSIGN),
+    # Issue 15: the vendor's voice. The inbox and its read marks (each person's own, of what
+    # their inbox holds: a mark outside it changes nothing); answering a review's dispute.
+    Probe("inbox", "get", "/inbox/", PORTFOLIO, per_vendor=False),
+    Probe(
+        "inbox filtered",
+        "get",
+        "/inbox/?unread=on&kind=review_disputed",
+        PORTFOLIO,
+        per_vendor=False,
+    ),
+    Probe(
+        "mark read",
+        "post",
+        "/inbox/read/",
+        PORTFOLIO,
+        ok=(302,),
+        data=lambda r, w: {"activity": r.activity.pk},
+    ),
+    Probe("mark all read", "post", "/inbox/read-all/", PORTFOLIO, ok=(302,), per_vendor=False),
+    Probe(
+        "answer dispute",
+        "post",
+        lambda r: f"/vendors/{r.vendor.pk}/reviews/{r.disputed.pk}/answer-dispute/",
+        WRITE,
+        ok=(302,),
+        data={"outcome": "upheld", "dispute_answer": "The score stands."},
+    ),
     # Has history: the owner's attempt is refused by the rule, with a message (302).
     Probe("delete vendor (post)", "post", v("delete/"), ASSIGN, ok=(302,)),
     # Pages of no one vendor.
@@ -556,6 +599,11 @@ API = [
     Probe("goal", "get", lambda r: a(f"goals/{r.goal.pk}/"), READ, api=True),
     Probe("check-ins", "get", lambda r: a(f"goals/{r.goal.pk}/check-ins/"), READ, api=True),
     Probe("review", "get", lambda r: a(f"reviews/{r.review.pk}/"), READ, api=True),
+    Probe("inbox", "get", a("inbox/?unread=true"), READ, api=True, per_vendor=False),
+    Probe("inbox activity", "get", lambda r: a(f"inbox/{r.activity.pk}/"), INBOX, api=True),
+    Probe(
+        "agenda proposal", "get", lambda r: a(f"agenda-proposals/{r.proposal.pk}/"), READ, api=True
+    ),
     Probe("meeting", "get", lambda r: a(f"meetings/{r.meeting.pk}/"), READ, api=True),
     Probe(
         "occurrences",
@@ -747,6 +795,39 @@ API = [
         WRITE,
         api=True,
         data={"status": "verified"},
+    ),
+    Probe(
+        "mark activity read",
+        "post",
+        lambda r: a(f"inbox/{r.activity.pk}/read/"),
+        INBOX,
+        api=True,
+    ),
+    Probe("mark inbox read", "post", a("inbox/read-all/"), READ, api=True, per_vendor=False),
+    Probe(
+        "propose agenda item",
+        "post",
+        a("agenda-proposals/"),
+        PROPOSE,
+        ok=(201,),
+        api=True,
+        data=lambda r, w: {"meeting": r.meeting.pk, "text": "Roadmap"},
+    ),
+    Probe(
+        "answer proposal",
+        "post",
+        lambda r: a(f"agenda-proposals/{r.proposal.pk}/answer/"),
+        WRITE,
+        api=True,
+        data={"accept": True},
+    ),
+    Probe(
+        "answer dispute",
+        "post",
+        lambda r: a(f"reviews/{r.disputed.pk}/answer-dispute/"),
+        WRITE,
+        api=True,
+        data={"outcome": "revised", "answer": "Innovation is now 4."},
     ),
     # Handing over: assigning managers, deleting (this vendor has history: 409).
     Probe(

@@ -16,6 +16,13 @@ from .credits import (
 from .escalation import EscalationContactSerializer
 from .goals import CheckInSerializer, GoalSerializer
 from .history import HistoryChangeSerializer, HistoryEntrySerializer, HistoryQuerySerializer
+from .inbox import (
+    ActivitiesReadSerializer,
+    AgendaProposalAnswerSerializer,
+    AgendaProposalSerializer,
+    DisputeAnswerSerializer,
+    VendorActivitySerializer,
+)
 from .incidents import IncidentSerializer, SLATargetSerializer
 from .meetings import MeetingSerializer, OccurrenceRangeSerializer, OccurrenceSerializer
 from .occurrences import DecisionSerializer, MeetingOccurrenceSerializer, OccurrenceMoveSerializer
@@ -43,6 +50,9 @@ from .vendors import (
 __all__ = [
     "ActionItemRecordSerializer",
     "ActionItemSerializer",
+    "ActivitiesReadSerializer",
+    "AgendaProposalAnswerSerializer",
+    "AgendaProposalSerializer",
     "CheckInSerializer",
     "ClauseSerializer",
     "ContactSerializer",
@@ -50,6 +60,7 @@ __all__ = [
     "CreditPolicySerializer",
     "CreditStatementSerializer",
     "DecisionSerializer",
+    "DisputeAnswerSerializer",
     "EscalationContactSerializer",
     "GoalSerializer",
     "HealthPartsSerializer",
@@ -81,6 +92,7 @@ __all__ = [
     "TokenSerializer",
     "TokensRevokedSerializer",
     "UserSerializer",
+    "VendorActivitySerializer",
     "VendorManagersSerializer",
     "VendorSerializer",
 ]

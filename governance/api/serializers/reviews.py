@@ -57,13 +57,36 @@ class ReviewSerializer(VendorRecordSerializer):
             "summary",
             "action_items",
             "completed_at",
+            "vendor_acknowledged_at",
+            "vendor_comment",
+            "dispute_status",
+            "dispute_answer",
+            "dispute_answered_at",
+            "dispute_answered_by",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["overall_score", "completed_at"]
+        read_only_fields = [
+            "overall_score",
+            "completed_at",
+            "vendor_acknowledged_at",
+            "vendor_comment",
+            "dispute_status",
+            "dispute_answer",
+            "dispute_answered_at",
+            "dispute_answered_by",
+        ]
         extra_kwargs = {
             "overall_score": {"help_text": "The mean of the criterion scores."},
             "status": {"help_text": "Complete a review with POST reviews/{id}/complete/."},
+            "vendor_comment": {
+                "help_text": "The vendor's comment with its acknowledgement, or why it "
+                "disputes the outcome (in the vendor portal)."
+            },
+            "dispute_status": {
+                "help_text": "`` (not disputed), `open` (disputed, waiting for our answer: "
+                "POST reviews/{id}/answer-dispute/), `upheld` or `revised`."
+            },
         }
 
 

@@ -14,6 +14,7 @@ from .clauses import ClauseViewSet, RequiredClauseViewSet
 from .credits import CreditPolicyViewSet, CreditStatementViewSet, VendorSLAComplianceView
 from .escalation import EscalationContactViewSet
 from .goals import GoalCheckInViewSet, GoalViewSet
+from .inbox import AgendaProposalViewSet, InboxViewSet
 from .incidents import IncidentViewSet, SLATargetViewSet
 from .meetings import MeetingViewSet
 from .occurrences import DecisionViewSet, MeetingOccurrenceViewSet
@@ -24,6 +25,7 @@ from .vendors import ContactViewSet, VendorViewSet
 
 __all__ = [
     "ActionItemViewSet",
+    "AgendaProposalViewSet",
     "ClauseViewSet",
     "ContactViewSet",
     "CreditPolicyViewSet",
@@ -33,6 +35,7 @@ __all__ = [
     "EscalationContactViewSet",
     "GoalCheckInViewSet",
     "GoalViewSet",
+    "InboxViewSet",
     "IncidentViewSet",
     "MeetingOccurrenceViewSet",
     "MeetingViewSet",

@@ -9,6 +9,7 @@ from governance.models import Review
 
 from .. import filters, serializers
 from .base import VendorScopedViewSet
+from .inbox import answer_dispute
 
 
 @extend_schema_view(
@@ -49,3 +50,18 @@ class ReviewViewSet(VendorScopedViewSet):
         body = {"review": self.refetch(review), "next_review": self.refetch(next_review)}
         context = self.get_serializer_context()
         return Response(serializers.ReviewCompletionSerializer(body, context=context).data)
+
+    @extend_schema(
+        summary="Answer the vendor's dispute",
+        description="The vendor disputed the outcome in the portal (`dispute_status` `open`, "
+        "its reason in `vendor_comment`): `outcome` `upheld` (it stands) or `revised`, and "
+        "`answer`, what you tell the vendor. Refused unless the dispute is open.",
+        request=serializers.DisputeAnswerSerializer,
+        responses={
+            200: serializers.ReviewSerializer,
+            400: OpenApiResponse(description="No open dispute, or no answer."),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="answer-dispute", filter_backends=[])
+    def answer_dispute(self, request, pk=None):
+        return answer_dispute(self, self.get_object(), request.data)

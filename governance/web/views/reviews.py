@@ -151,6 +151,9 @@ def review_detail(request, pk, review_pk):
     return _detail_page(request, vendor, review)
 
 
+NOTHING_TO_ANSWER = "Only an open dispute can be answered."
+
+
 @require_POST
 @internal_view
 def review_answer_dispute(request, pk, review_pk):
@@ -167,6 +170,10 @@ def review_answer_dispute(request, pk, review_pk):
     )
     if answered:
         messages.success(request, "Your answer to the dispute was recorded.")
+        return redirect("governance:review-detail", vendor.pk, review.pk)
+    if review.dispute_status != Review.DisputeStatus.OPEN:
+        # No form to show the refusal beside: the page has no open dispute.
+        messages.error(request, " ".join(form.non_field_errors()) or NOTHING_TO_ANSWER)
         return redirect("governance:review-detail", vendor.pk, review.pk)
     return _detail_page(request, vendor, review, dispute_form=form)
 
