@@ -55,6 +55,25 @@ def test_the_vendor_list_export_escapes_a_formula_in_a_name(owner_client, owner)
 
 
 @pytest.mark.django_db
+def test_the_vendor_list_export_writes_labels_people_read_not_stored_codes(owner_client, owner):
+    owner.first_name, owner.last_name = "Priya", "Nair"
+    owner.save()
+    VendorFactory(
+        name="Northwind",
+        owner=owner,
+        services=["network_management", "technical_support"],
+        tier="low",
+        status="active",
+        review_cadence="quarterly",
+    )
+    header, row = rows(owner_client.get(reverse("governance:vendor-list") + "?export=csv"))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Services"] == "Network management, Technical support"
+    assert (cells["Tier"], cells["Status"], cells["Owner"]) == ("Low", "Active", "Priya Nair")
+    assert cells["Review cadence"] == "Quarterly"
+
+
+@pytest.mark.django_db
 def test_every_list_exports_csv_with_a_header_and_its_rows(owner_client, workspace):
     vendor = workspace["vendor"]
     ContactFactory(vendor=vendor, name="+48 attacker", role="-role")

@@ -12,7 +12,16 @@ from django.utils import timezone
 from governance import selectors, services
 from governance.domain import access, scheduling
 from governance.domain.notification import describe_clock
-from governance.models import ActionItem, Goal, Incident, Review, ReviewScore, Vendor
+from governance.models import (
+    ActionItem,
+    Cadence,
+    Goal,
+    Incident,
+    Review,
+    ReviewScore,
+    Service,
+    Vendor,
+)
 from governance.selectors.actions import action_item_register
 from governance.selectors.escalation import escalation_matrix
 from governance.selectors.vendor_obligations import credit_card, credits_in_period, ticking_clocks
@@ -45,6 +54,11 @@ def with_health_one(vendor):
     vendor.health = selectors.health_score(vendor.parts)
     vendor.notice_deadline = _notice_deadline(vendor)
     return vendor
+
+
+def _label(choices, code):
+    """The label people read for a stored choice ``code`` (the code itself if unknown)."""
+    return dict(choices.choices).get(code, code)
 
 
 def with_health(vendors):
@@ -94,10 +108,10 @@ def vendor_list(request):
             (
                 [
                     v.name,
-                    ", ".join(v.services),
-                    v.tier,
-                    v.status,
-                    v.owner.username,
+                    ", ".join(_label(Service, code) for code in v.services),
+                    v.get_tier_display(),
+                    v.get_status_display(),
+                    v.owner.get_full_name() or v.owner.username,
                     v.country,
                     v.time_zone,
                     v.contract_start,
@@ -105,7 +119,7 @@ def vendor_list(request):
                     v.notice_deadline,
                     v.annual_value,
                     v.currency,
-                    v.effective_cadence,
+                    _label(Cadence, v.effective_cadence),
                     v.next_review_date,
                     v.health,
                     v.parts["sla"],
