@@ -13,7 +13,15 @@ class ActionItemAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_filter = ["status", "source", "vendor__tier"]
     search_fields = ["description", "vendor__name"]
     date_hierarchy = "due_date"
-    autocomplete_fields = ["vendor", "review", "meeting", "incident", "owner", "vendor_contact"]
+    autocomplete_fields = [
+        "vendor",
+        "review",
+        "meeting",
+        "incident",
+        "occurrence",
+        "owner",
+        "vendor_contact",
+    ]
     list_select_related = ["vendor", "owner", "vendor_contact"]
     show_full_result_count = False
     fields = list(services.ACTION_ITEM_FIELDS)

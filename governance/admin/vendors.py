@@ -133,6 +133,7 @@ class VendorAdmin(AdministratorsOnly, admin.ModelAdmin):
                 ]
             },
         ),
+        ("Escalation", {"fields": ["email_vendor_contacts"]}),
         (
             "Scorecard (derived)",
             {

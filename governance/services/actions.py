@@ -13,6 +13,7 @@ ACTION_ITEM_FIELDS = (
     "review",
     "meeting",
     "incident",
+    "occurrence",
     "description",
     "owner",
     "vendor_contact",

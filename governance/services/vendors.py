@@ -26,6 +26,7 @@ VENDOR_FIELDS = (
     "currency",
     "review_cadence",
     "notes",
+    "email_vendor_contacts",
 )
 
 
@@ -50,12 +51,18 @@ def vendor_update(vendor, *, managers=None, **data):
 
 def _vendor_save(vendor, *, managers, data):
     assign_fields(vendor, data, VENDOR_FIELDS)
-    if not vendor.review_cadence:
-        vendor.review_cadence = scheduling.default_cadence_for_tier(vendor.tier)
+    vendor_prepare(vendor)
     validated_save(vendor)
     if managers is not None:
         vendor_managers_set(vendor, managers=managers)
     return vendor
+
+
+def vendor_prepare(vendor):
+    """Fill in what a vendor takes by default before it is validated and saved (by one
+    save here, or in bulk by an import): an empty review cadence takes its tier's."""
+    if not vendor.review_cadence:
+        vendor.review_cadence = scheduling.default_cadence_for_tier(vendor.tier)
 
 
 def _check_owner(owner):

@@ -49,6 +49,10 @@ def portfolio(count, owner):
         meeting.attendees.add(owner)
         meeting.contacts.add(contact)
         services.agenda_propose(meeting=meeting, author=owner, text="Review the patch window")
+        held = services.occurrence_record(
+            services.occurrence_of(meeting, meeting.starts_at), minutes="Patch window agreed"
+        )
+        services.decision_add(held, text="Patch on the first Sunday", by=owner)
         services.incident_save(IncidentFactory.build(vendor=vendor))
         ClauseFactory(vendor=vendor)
         services.credit_policy_save(CreditPolicy(vendor=vendor, monthly_fee=Decimal(1000)))

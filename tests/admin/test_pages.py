@@ -13,8 +13,10 @@ from governance.models import (
     Contact,
     CreditPolicy,
     CreditStatement,
+    Decision,
     Goal,
     Incident,
+    MeetingOccurrence,
     Reminder,
     Review,
     SecurityClause,
@@ -38,8 +40,8 @@ REGISTERED = sorted(
     ),
     key=lambda model: model._meta.label,
 )
-# The ones with a change form (the reminder outbox is read-only).
-CHANGEABLE = [model for model in REGISTERED if model not in (Reminder, Snooze)]
+# The ones with a change form (the reminder outbox is read-only, a decision is not edited).
+CHANGEABLE = [model for model in REGISTERED if model not in (Reminder, Snooze, Decision)]
 # Session, user, profile, transaction, count(s), the page, filter choices: not the row count.
 CHANGELIST_MAX_QUERIES = 14
 
@@ -70,6 +72,8 @@ def test_every_admin_page_renders_with_data_present(admin_client, admin_user, rf
         Reminder,
         CreditPolicy,
         CreditStatement,
+        MeetingOccurrence,
+        Decision,
     ],
     ids=lambda model: model._meta.label,
 )

@@ -236,7 +236,7 @@ def test_the_workspace_lists_the_vendors_open_items_with_the_close_button(world,
     assert "Acme Hosting rate card" in section and "Acme Hosting action" in section
     assert "Other Networks" not in section
     assert f"/action-items/{world.own.follow_up.pk}/status/" in section
-    assert ">Close<" in section
+    assert ">Done<" in section
     assert f"/action-items/new/?vendor={vendor.pk}" in section
     viewer_section = read_only.split('id="action-items"')[1].split("</section>")[0]
     assert "/status/" not in viewer_section and "Acme Hosting rate card" in viewer_section

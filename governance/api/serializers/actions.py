@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from governance import services
 from governance.domain.models.actions import SOURCE_FIELDS
-from governance.models import ActionItem, Incident, Meeting, Review
+from governance.models import ActionItem, Incident, Meeting, MeetingOccurrence, Review
 
 from ..scoping import VisibleContactField, scoped_to, visible_vendors
 from .base import VendorRecordSerializer
@@ -20,6 +20,13 @@ class ActionItemRecordSerializer(VendorRecordSerializer):
         min_value=1,
         max_value=2**63 - 1,
         help_text="The id of the review, meeting or incident it comes from (none for `other`).",
+    )
+    occurrence = serializers.PrimaryKeyRelatedField(
+        queryset=MeetingOccurrence.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="The meeting occurrence it was recorded at (a record id of "
+        "meeting-occurrences/); given alone, the item comes from that occurrence's meeting.",
     )
     vendor_contact = VisibleContactField(
         required=False, allow_null=True, help_text="The vendor's contact who owns it."
@@ -36,6 +43,7 @@ class ActionItemRecordSerializer(VendorRecordSerializer):
             "vendor",
             "source",
             "source_id",
+            "occurrence",
             "description",
             "owner",
             "vendor_contact",
@@ -52,6 +60,15 @@ class ActionItemRecordSerializer(VendorRecordSerializer):
             },
         }
 
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["occurrence"].queryset = scoped_to(
+                MeetingOccurrence.objects.all(), "meeting__vendor", visible_vendors(request)
+            )
+        return fields
+
     def get_is_overdue(self, item) -> bool:
         return item.is_overdue_on(timezone.localdate())
 
@@ -67,6 +84,13 @@ class ActionItemRecordSerializer(VendorRecordSerializer):
             source_id = current.source_id if current and current.source == source else None
         for field in SOURCE_FIELDS.values():
             attrs[field] = None
+        if source in (ActionItem.Source.OTHER, ActionItem.Source.MEETING) and source_id is None:
+            occurrence = attrs.get("occurrence", current.occurrence if current else None)
+            if occurrence is not None:
+                # Recorded at an occurrence: the item comes from its meeting.
+                attrs["meeting"] = occurrence.meeting
+                attrs["source"] = ActionItem.Source.MEETING
+                return attrs
         if source not in SOURCE_FIELDS:
             if source_id is not None:
                 raise serializers.ValidationError(

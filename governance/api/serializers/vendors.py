@@ -53,6 +53,10 @@ class VendorSerializer(ModelSerializer):
             "country": {"help_text": "Two-letter ISO 3166 code, e.g. PL."},
             "currency": {"help_text": "Three-letter ISO 4217 code, e.g. EUR."},
             "review_cadence": {"help_text": "Empty takes the default of the vendor's tier."},
+            "email_vendor_contacts": {
+                "help_text": "Whether escalations (an overdue action item, a missed security "
+                "notification) also email the vendor's own contacts on its escalation path."
+            },
         }
 
     @extend_schema_field(PercentField())

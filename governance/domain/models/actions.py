@@ -144,7 +144,14 @@ class ActionItem(TimeStamped):
 
     def fill_from_source(self):
         """An item naming one record (a review, a meeting, an incident) and no source comes
-        from that record, and belongs to its vendor when it names none."""
+        from that record, and belongs to its vendor when it names none. An item recorded at
+        an occurrence and naming no record comes from the occurrence's meeting."""
+        if (
+            self.occurrence_id is not None
+            and self.source in (ActionItemSource.OTHER, ActionItemSource.MEETING)
+            and not any(getattr(self, f"{field}_id") for field in SOURCE_FIELDS.values())
+        ):
+            self.meeting_id = self.occurrence.meeting_id
         if self.source == ActionItemSource.OTHER:
             named = [
                 source for source, field in SOURCE_FIELDS.items() if getattr(self, f"{field}_id")
@@ -166,6 +173,8 @@ class ActionItem(TimeStamped):
         )
 
     def clean(self):
+        # A form checks the item before the service saves it: the source it will get.
+        self.fill_from_source()
         errors = {}
         if self.vendor_id is not None:
             for field in SOURCE_FIELDS.values():
@@ -175,6 +184,8 @@ class ActionItem(TimeStamped):
             contact = self.vendor_contact if self.vendor_contact_id else None
             if contact is not None and contact.vendor_id != self.vendor_id:
                 errors["vendor_contact"] = "Choose one of this vendor's contacts."
+        if self.occurrence_id is not None and self.occurrence.meeting_id != self.meeting_id:
+            errors["occurrence"] = "Choose an occurrence of this item's meeting."
         if errors:
             raise ValidationError(errors)
 

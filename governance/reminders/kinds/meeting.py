@@ -20,6 +20,7 @@ from governance.domain import ical, recurrence
 from governance.models import Meeting, MeetingOccurrence, Reminder, Vendor
 from governance.reminders import messages, registry
 from governance.reminders.due import Due, chunks, lacking, reminders_of
+from governance.selectors.actions import open_action_items
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +228,8 @@ def message(reminder, meeting):
             "meeting_zone": meeting.time_zone,
             "attendees": list(meeting.attendees.order_by("username")),
             "contacts": list(meeting.contacts.all()),
+            # The vendor's open action items, carried into this occurrence's agenda.
+            "carried": open_action_items(meeting.vendor_id),
         },
         url=messages.url_of(meeting),
     )

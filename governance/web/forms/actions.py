@@ -60,6 +60,31 @@ class ActionItemForm(UIModelForm):
         )
 
 
+class OccurrenceActionItemForm(UIModelForm):
+    """An action item recorded at a meeting occurrence: what, who (one of our people, a
+    representative, or a contact of the vendor), by when. It comes from the occurrence's
+    meeting (``ActionItem.fill_from_source``)."""
+
+    owner = UserChoiceField(queryset=access.internal_users(), required=False)
+
+    class Meta(UIModelForm.Meta):
+        model = ActionItem
+        fields = ["description", "owner", "vendor_contact", "due_date"]
+        labels = {"vendor_contact": "Vendor contact (owner on their side)"}
+
+    def __init__(self, *args, occurrence, **kwargs):
+        super().__init__(*args, **kwargs)
+        vendor_id = occurrence.meeting.vendor_id
+        self.instance.vendor_id = vendor_id
+        self.instance.occurrence = occurrence
+        self.fields["owner"].queryset = access.action_item_owner_candidates(vendor_id).order_by(
+            "username"
+        )
+        self.fields["vendor_contact"].queryset = Contact.objects.filter(
+            vendor_id=vendor_id
+        ).order_by("name")
+
+
 class ActionItemStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)
 

@@ -20,6 +20,7 @@ from governance import selectors, services
 from governance.domain import access
 from governance.domain.notification import describe_clock
 from governance.models import ActionItem, CreditStatement, Goal, Incident, Review, ReviewScore
+from governance.selectors import actions
 from governance.selectors.escalation import escalation_matrix
 from governance.web.pages import acknowledge_incident, paginate
 from governance.web.portal.forms import (
@@ -238,6 +239,7 @@ def _meeting_page(request, vendor, meeting, *, form=None, sign_off=None, signing
         meeting=meeting,
         upcoming=selectors.upcoming_occurrences(meeting, now=timezone.now(), limit=8),
         proposals=meeting.proposals.select_related("author"),
+        next_agenda=actions.next_agenda(meeting),
         form=form or ProposalForm(),
         shared_minutes=[
             (occurrence, sign_off if occurrence.pk == signing else MinutesSignOffForm())

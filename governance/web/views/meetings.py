@@ -11,7 +11,8 @@ from governance import selectors, services
 from governance.domain import access, zones
 from governance.domain import ical as ics
 from governance.domain.text import file_slug
-from governance.models import AgendaProposal, Meeting
+from governance.models import ActionItem, AgendaProposal, Meeting
+from governance.selectors.actions import next_agenda
 from governance.web.forms import MeetingForm
 from governance.web.pages import act
 from governance.web.views.base import (
@@ -88,6 +89,7 @@ def meeting_detail(request, pk, meeting_pk):
     vendor, meeting = vendor_record(request, pk, _with_people, meeting_pk)
     now = timezone.now()
     coming, past = selectors.meeting_calendar(meeting, now=now)
+    can_edit = access.can_edit_vendor(request.user, vendor)
     return render(
         request,
         "governance/meetings/detail.html",
@@ -101,7 +103,10 @@ def meeting_detail(request, pk, meeting_pk):
             ],
             "first_local": meeting.starts_at.astimezone(_zone(meeting)),
             "proposals": meeting.proposals.select_related("author"),
-            "can_edit": access.can_edit_vendor(request.user, vendor),
+            "next_agenda": next_agenda(meeting, now=now),
+            "statuses": ActionItem.Status.choices,
+            "edit_scope": {vendor.pk} if can_edit else set(),
+            "can_edit": can_edit,
         },
     )
 

@@ -14,6 +14,9 @@ from django.views.decorators.http import require_POST
 
 from governance import selectors, services
 from governance.domain import access, recurrence, zones
+from governance.models import ActionItem
+from governance.selectors.actions import carried_action_items, occurrence_action_items
+from governance.web.forms.actions import OccurrenceActionItemForm
 from governance.web.forms.occurrences import DecisionForm, OccurrenceMoveForm, OccurrenceRecordForm
 from governance.web.pages import act
 from governance.web.views.base import internal_view, require_edit, vendor_record
@@ -61,6 +64,13 @@ def occurrence_detail(request, pk, meeting_pk, instance):
         request.POST if which == "record" else None, instance=occurrence, vendor=vendor
     )
     decision = DecisionForm(request.POST if which == "decision" else None, vendor=vendor)
+    item = (
+        OccurrenceActionItemForm(
+            request.POST if which == "item" else None, instance=ActionItem(), occurrence=occurrence
+        )
+        if occurrence.pk
+        else None
+    )
     done = None
     if which == "move":
         done = move.save_with(
@@ -79,7 +89,11 @@ def occurrence_detail(request, pk, meeting_pk, instance):
                 occurrence, text=decision.cleaned_data["text"], by=request.user
             )
         )
+    elif which == "item" and item is not None:
+        done = item.save_with(lambda: services.action_item_save(item.instance))
     if done is not None:
+        if which == "item":
+            return redirect(_page(meeting, occurrence) + "#action-items")
         return redirect(_page(meeting, done if which != "decision" else occurrence))
     zone = zones.zone_or_utc(meeting.time_zone)
     if not move.is_bound:
@@ -100,6 +114,11 @@ def occurrence_detail(request, pk, meeting_pk, instance):
             "move_form": move,
             "record_form": record,
             "decision_form": decision,
+            "item_form": item,
+            "action_items": occurrence_action_items(occurrence),
+            "carried": carried_action_items(meeting, occurrence),
+            "edit_scope": {vendor.pk} if can_edit else set(),
+            "statuses": ActionItem.Status.choices,
             "can_edit": can_edit,
             "instance": instance,
         },
