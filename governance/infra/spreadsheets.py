@@ -219,3 +219,37 @@ def _xlsx_rows(data):
             raise SpreadsheetError("The XLSX file is damaged and cannot be read.") from None
     finally:
         workbook.close()
+
+
+# --- writing (the downloadable templates) ---------------------------------------------------
+
+
+def write_csv(header, rows):
+    """``header`` and ``rows`` as a UTF-8 CSV file (with a BOM, so spreadsheet programs read
+    it as UTF-8)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_xlsx(header, rows, *, title="Import"):
+    """``header`` (in bold) and ``rows`` as an XLSX workbook of one sheet."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for index, name in enumerate(header, start=1):
+        width = max([len(str(name)), *(len(str(row[index - 1])) for row in rows)])
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = min(width + 2, 50)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

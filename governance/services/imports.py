@@ -19,13 +19,15 @@ every row unchanged.
 """
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connection, connections, models, transaction
+from django.db import IntegrityError, connection, connections, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from governance.domain import access, text
 from governance.domain.models.common import Service
@@ -39,8 +41,8 @@ from governance.models import (
     SLATarget,
     Vendor,
 )
-from governance.services import clauses, goals, incidents, vendors
-from governance.services.figures import deferred
+from governance.services import goals, incidents, vendors
+from governance.services.figures import deferred, stale
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,8 @@ INLINE_ROWS = 500
 # How often a worker records its progress, in rows.
 PROGRESS_EVERY = 500
 LIST_SEPARATOR = ";"
+# Rows per statement when writing in bulk.
+BATCH = 500
 ROW = "row"  # the errors key of a message about the whole row
 
 Kind = ImportJob.Kind
@@ -238,6 +242,7 @@ SPECS = {
 # --- cells to values --------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
 def _choice_lookup(choices):
     """Lower-cased value, label, and a label's part in brackets ("P2 (high)": "high") ->
     value."""
@@ -254,7 +259,7 @@ def _choice_lookup(choices):
 
 def _choice(model_field, cell, choices=None):
     choices = choices or model_field.choices
-    value = _choice_lookup(choices).get(text.one_line(cell).lower())
+    value = _choice_lookup(tuple(choices)).get(text.one_line(cell).lower())
     if value is None:
         labels = ", ".join(str(label) for _value, label in choices)
         raise ValidationError(
@@ -353,9 +358,131 @@ def _messages(error):
     return {NON_FIELD_ERRORS: [str(m) for m in error.messages]}
 
 
+# --- validating without a query per row ----------------------------------------------------
+#
+# ``full_clean()`` asks the database about each CHECK constraint (``Q.check``), each foreign
+# key and each unique field: tens of thousands of queries for a large file. An import runs
+# the same rules cheaper: the fields' own validation and ``clean()`` as ``full_clean`` does,
+# the CHECK constraints evaluated here from the same ``Q`` objects (any condition this
+# evaluator does not know goes to the database as before), and uniqueness settled by the
+# matching (a row whose key exists updates that record; a key twice in the file is an error),
+# with the database's unique constraints still refusing a concurrent duplicate at write time.
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _compare(lookup, left, right):
+    if lookup == "isnull":
+        return (left is None) == bool(right)
+    if lookup == "exact" and right is None:
+        return left is None
+    if lookup == "in":
+        return None if left is None else left in right
+    if left is None or right is None:
+        return None  # SQL: a comparison with NULL is unknown
+    if lookup == "exact":
+        return left == right
+    if lookup == "gt":
+        return left > right
+    if lookup == "gte":
+        return left >= right
+    if lookup == "lt":
+        return left < right
+    if lookup == "lte":
+        return left <= right
+    raise _Unsupported(lookup)
+
+
+def _value_of(instance, name):
+    try:
+        return getattr(instance, instance._meta.get_field(name).attname)
+    except Exception as error:  # FieldDoesNotExist, a relation path
+        raise _Unsupported(name) from error
+
+
+def _evaluate(condition, instance):
+    """True, False or None (SQL's unknown) for ``condition`` over ``instance``'s fields."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, models.Q):
+            results.append(_evaluate(child, instance))
+            continue
+        key, right = child
+        name, _, lookup = key.partition("__")
+        if "__" in lookup:
+            raise _Unsupported(key)
+        if isinstance(right, models.F):
+            right = _value_of(instance, right.name)
+        elif hasattr(right, "resolve_expression"):
+            raise _Unsupported(key)
+        results.append(_compare(lookup or "exact", _value_of(instance, name), right))
+    if condition.connector == models.Q.AND:
+        result = False if False in results else (None if None in results else True)
+    else:
+        result = True if True in results else (None if None in results else False)
+    if condition.negated and result is not None:
+        result = not result
+    return result
+
+
+def _check_constraints(instance, *, exclude=()):
+    """The CHECK constraints of ``instance``'s model, evaluated; ValidationError as
+    ``validate_constraints`` raises it (each message on its field: ``constraint_fields``).
+    As there, a constraint about an ``exclude``d field is not checked."""
+    errors = {}
+    for model_class, constraints in instance.get_constraints():
+        for constraint in constraints:
+            if not isinstance(constraint, models.CheckConstraint):
+                continue
+            condition = getattr(constraint, "condition", None) or constraint.check
+            if condition.referenced_base_fields & set(exclude):
+                continue
+            try:
+                holds = _evaluate(condition, instance) is not False
+            except _Unsupported:
+                try:
+                    constraint.validate(model_class, instance)
+                    holds = True
+                except ValidationError:
+                    holds = False
+            if holds:
+                continue
+            error = ValidationError(
+                constraint.get_violation_error_message(), code=constraint.violation_error_code
+            )
+            for name in instance._constraint_error_fields(constraint, error):
+                errors.setdefault(name, []).extend(error.error_list)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean(instance, *, exclude=()):
+    """``full_clean(exclude)`` without its queries (see above)."""
+    errors = {}
+    for step in (
+        lambda: instance.clean_fields(exclude=list(exclude)),
+        instance.clean,
+    ):
+        try:
+            step()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    try:
+        _check_constraints(instance, exclude={*exclude, *errors})
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- the rows of each kind -----------------------------------------------------------------
+
+
 class _Rows:
     """Turns the rows of one kind into ``Outcome``s, with what exists loaded up front in a
-    few queries."""
+    few queries; with ``apply``, writes them (``write`` per row, or ``flush`` at the end)."""
 
     def __init__(self, spec, user, header, rows, *, apply):
         self.spec = spec
@@ -365,6 +492,19 @@ class _Rows:
         self.rows = rows
         self.seen = {}
         self.editable = set(access.editable_vendors(user).values_list("pk", flat=True))
+
+    def vendors_named(self, column):
+        """``{lower-cased name: vendor}`` of the vendors the file's ``column`` names."""
+        names = {
+            text.one_line(cells.get(column)).lower()
+            for _n, cells in self.rows
+            if not _blank(cells.get(column)) and cells.get(column) is not spreadsheets.FORMULA
+        }
+        found = {}
+        for chunk in _chunks(sorted(names)):
+            for vendor in Vendor.objects.annotate(key=Lower("name")).filter(key__in=chunk):
+                found[vendor.key] = vendor
+        return found
 
     # Cells of one model, assigned to ``instance``; changes recorded when it exists.
     def assign(self, outcome, instance, model, cells):
@@ -393,9 +533,15 @@ class _Rows:
             setattr(instance, name, value)
         return values
 
-    def validate(self, outcome, instance, model, *, exclude=None):
+    def validate(self, outcome, instance, model, *, exclude=()):
+        # A cell that could not be read is reported once: its field is not validated again.
+        unread = [
+            name
+            for column, (column_model, name) in self.spec.columns.items()
+            if column_model is model and column in outcome.errors
+        ]
         try:
-            instance.full_clean(exclude=exclude)
+            _clean(instance, exclude=[*exclude, *unread])
         except ValidationError as error:
             self.report(outcome, error, model)
 
@@ -420,19 +566,32 @@ class _Rows:
                 "You may not change this vendor's records (ask its owner or an administrator).",
             )
 
+    def flush(self):
+        """Write what the rows collected (kinds that write in bulk)."""
+
+
+def _bulk_save(model, records, *, user, fields=None):
+    """Insert (``fields`` None) or update ``records`` in batches, with their history rows,
+    as the services' saves would (signals aside: the caller marks the figures stale)."""
+    if not records:
+        return
+    if fields is None:
+        bulk_create_with_history(records, model, batch_size=BATCH, default_user=user)
+        return
+    now = timezone.now()
+    for record in records:
+        record.updated_at = now
+    bulk_update_with_history(
+        records, model, sorted({*fields, "updated_at"}), batch_size=BATCH, default_user=user
+    )
+
 
 class _VendorRows(_Rows):
+    """Vendors and their contact, written in bulk: thousands of rows in a few statements."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        names = {
-            text.one_line(cells.get("name")).lower()
-            for _n, cells in self.rows
-            if not _blank(cells.get("name")) and cells.get("name") is not spreadsheets.FORMULA
-        }
-        self.vendors = {}
-        for chunk in _chunks(sorted(names)):
-            for vendor in Vendor.objects.annotate(key=Lower("name")).filter(key__in=chunk):
-                self.vendors[vendor.key] = vendor
+        self.vendors = self.vendors_named("name")
         self.contacts = {}
         ids = [vendor.pk for vendor in self.vendors.values()]
         for chunk in _chunks(ids):
@@ -440,6 +599,8 @@ class _VendorRows(_Rows):
                 "vendor_id", "-is_primary", "id"
             ):
                 self.contacts.setdefault(contact.vendor_id, []).append(contact)
+        self.new_vendors, self.new_contacts = [], []
+        self.changed_vendors, self.changed_contacts = {}, {}
 
     def outcome(self, number, cells):
         name_cell = cells.get("name")
@@ -456,48 +617,38 @@ class _VendorRows(_Rows):
         vendor = self.vendors.get(key) or Vendor(owner=self.user)
         outcome.new = vendor.pk is None
         data = self.assign(outcome, vendor, Vendor, cells)
-        contact, contact_touched = self.contact(outcome, vendor, cells)
-        if outcome.errors:
-            return outcome
-        if vendor.pk is not None and outcome.changes:
+        contact, contact_fields = self.contact(outcome, vendor, cells)
+        if vendor.pk is not None and outcome.changes and not outcome.errors:
             self.may_change(outcome, vendor.pk, "name")
-        if not self.apply:
-            if outcome.new or any(not c.startswith("contact_") for c in outcome.changes):
-                self.validate(outcome, vendor, Vendor)
-            if contact_touched:
-                exclude = ["vendor"] if vendor.pk is None else None
-                self.validate(outcome, contact, Contact, exclude=exclude)
+        if outcome.new or data:
+            vendors.vendor_prepare(vendor)
+            # The owner is the importer, who may own vendors (``import_create``).
+            self.validate(outcome, vendor, Vendor, exclude=["owner"])
+        if contact_fields is not None:
+            self.validate(outcome, contact, Contact, exclude=["vendor"])
+        if outcome.errors or not self.apply:
             return outcome
-
-        def write():
-            saved = vendor
-            try:
-                if vendor.pk is None:
-                    saved = vendors.vendor_create(owner=self.user, **data)
-                elif data:
-                    vendor._history_user = self.user
-                    vendors.vendor_update(vendor, **data)
-            except ValidationError as error:
-                self.report(outcome, error, Vendor)
-                return
-            if contact_touched:
-                contact.vendor = saved
-                contact._history_user = self.user
-                try:
-                    vendors.contact_save(contact)
-                except ValidationError as error:
-                    self.report(outcome, error, Contact)
-
-        outcome.write = write
+        if outcome.new:
+            self.new_vendors.append(vendor)
+        elif data:
+            self.changed_vendors.setdefault(vendor.pk, (vendor, set()))[1].update(
+                [*data, "review_cadence"]
+            )
+        if contact_fields is None:
+            return outcome
+        if contact.pk is None:
+            self.new_contacts.append((contact, vendor))
+        else:
+            self.changed_contacts.setdefault(contact.pk, (contact, set()))[1].update(contact_fields)
         return outcome
 
     def contact(self, outcome, vendor, cells):
-        """``(contact, touched)``: the row's contact (the vendor's primary contact, else its
+        """``(contact, fields)``: the row's contact (the vendor's primary contact, else its
         contact of that name, else a new primary contact; None when the row gives none) and
-        whether the row adds or changes it."""
+        the fields the row sets on it (None when it neither adds nor changes it)."""
         given = {c: cells.get(c) for c in cells if c.startswith("contact_")}
         if all(_blank(cell) for cell in given.values()):
-            return None, False
+            return None, None
         existing = self.contacts.get(vendor.pk, []) if vendor.pk else []
         wanted = text.one_line(cells.get("contact_name") or "").lower()
         contact = next((c for c in existing if c.is_primary), None) or next(
@@ -505,16 +656,32 @@ class _VendorRows(_Rows):
         )
         if contact is None:
             contact = Contact(vendor=vendor if vendor.pk else None, is_primary=True)
-        before = set(outcome.changes)
-        self.assign(outcome, contact, Contact, cells)
+        data = self.assign(outcome, contact, Contact, cells)
         if contact.pk is not None and not contact.is_primary:
             contact.is_primary = True
+            data["is_primary"] = True
             outcome.changes["contact_primary"] = ["no", "yes"]
         if contact.pk is None:
             if vendor.pk is not None:
                 outcome.changes["contact_name"] = ["", contact.name]
-            return contact, True
-        return contact, set(outcome.changes) != before
+            return contact, set(data)
+        return contact, (set(data) or None)
+
+    def flush(self):
+        _bulk_save(Vendor, self.new_vendors, user=self.user)
+        for contact, vendor in self.new_contacts:
+            contact.vendor = vendor
+        _bulk_save(Contact, [contact for contact, _vendor in self.new_contacts], user=self.user)
+        for model, changed in ((Vendor, self.changed_vendors), (Contact, self.changed_contacts)):
+            by_fields = {}
+            for record, fields in changed.values():
+                by_fields.setdefault(tuple(sorted(fields)), []).append(record)
+            for fields, records in by_fields.items():
+                _bulk_save(model, records, user=self.user, fields=fields)
+        stale(
+            [vendor.pk for vendor in self.new_vendors]
+            + [vendor.pk for vendor, _fields in self.changed_vendors.values()]
+        )
 
 
 class _VendorRecordRows(_Rows):
@@ -522,25 +689,18 @@ class _VendorRecordRows(_Rows):
 
     model = None
     match = None  # the field matching a row to the vendor's existing record
-    save = None  # the service saving one record
+    save = None  # the service saving one record (None: written in bulk by ``flush``)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        names = {
-            text.one_line(cells.get("vendor")).lower()
-            for _n, cells in self.rows
-            if not _blank(cells.get("vendor")) and cells.get("vendor") is not spreadsheets.FORMULA
-        }
-        self.vendors = {}
-        for chunk in _chunks(sorted(names)):
-            for vendor in Vendor.objects.annotate(key=Lower("name")).filter(key__in=chunk):
-                self.vendors[vendor.key] = vendor
+        self.vendors = self.vendors_named("vendor")
         self.records = {}
         ids = [vendor.pk for vendor in self.vendors.values()]
         for chunk in _chunks(ids):
             for record in self.model.objects.filter(vendor_id__in=chunk).order_by("id"):
                 key = (record.vendor_id, self.key_of(getattr(record, self.match)))
                 self.records.setdefault(key, []).append(record)
+        self.new_records, self.changed_records = [], {}
 
     @staticmethod
     def key_of(value):
@@ -586,15 +746,20 @@ class _VendorRecordRows(_Rows):
             return outcome
         record = found[0] if found else self.new_record(vendor)
         outcome.new = record.pk is None
-        self.assign(outcome, record, self.model, cells)
-        if outcome.errors:
+        data = self.assign(outcome, record, self.model, cells)
+        if not (outcome.new or outcome.changes or outcome.errors):
             return outcome
-        if outcome.new or outcome.changes:
+        if not outcome.errors:
             self.may_change(outcome, vendor.pk, "vendor")
-        if outcome.errors or not (outcome.new or outcome.changes):
+        # The vendor (and a goal's owner) are set here, from what exists.
+        self.validate(outcome, record, self.model, exclude=["vendor", "owner"])
+        if outcome.errors or not self.apply:
             return outcome
-        if not self.apply:
-            self.validate(outcome, record, self.model)
+        if self.save is None:
+            if outcome.new:
+                self.new_records.append(record)
+            else:
+                self.changed_records[record.pk] = (record, set(data))
             return outcome
 
         def write():
@@ -610,17 +775,30 @@ class _VendorRecordRows(_Rows):
     def new_record(self, vendor):
         return self.model(vendor=vendor)
 
+    def flush(self):
+        _bulk_save(self.model, self.new_records, user=self.user)
+        by_fields = {}
+        for record, fields in self.changed_records.values():
+            by_fields.setdefault(tuple(sorted(fields)), []).append(record)
+        for fields, records in by_fields.items():
+            _bulk_save(self.model, records, user=self.user, fields=fields)
+        stale(
+            [record.vendor_id for record in self.new_records]
+            + [record.vendor_id for record, _fields in self.changed_records.values()]
+        )
+
 
 class _SLATargetRows(_VendorRecordRows):
+    # One by one: saving a target re-derives the due times of the vendor's incidents.
     model = SLATarget
     match = "priority"
     save = incidents.sla_target_save
 
 
 class _ClauseRows(_VendorRecordRows):
+    # In bulk: an import never sets an evidence file, the one thing ``clause_save`` adds.
     model = SecurityClause
     match = "clause_type"
-    save = clauses.clause_save
 
 
 class _GoalRows(_VendorRecordRows):
@@ -785,6 +963,15 @@ def import_apply(job_id, *, worker=False):
     except _Refused as refused:
         job = ImportJob.objects.get(pk=job_id)
         _finish(job, status=Status.INVALID, outcomes=refused.outcomes)
+    except IntegrityError:
+        # A record added by someone else meanwhile, under a key the file adds too.
+        job = ImportJob.objects.get(pk=job_id)
+        _finish(
+            job,
+            status=Status.FAILED,
+            error="A record in this file was added by someone else meanwhile: nothing was "
+            "written; upload the file again to see it as a change.",
+        )
     except ValidationError as error:
         job = ImportJob.objects.get(pk=job_id)
         _finish(job, status=Status.FAILED, error=" ".join(_messages(error).get("file", [])))
@@ -824,6 +1011,9 @@ def _run(job, *, apply, worker=False):
     if user is None or not access.can_write(user):
         raise ValidationError({"file": "The person who uploaded this file may no longer import."})
     _header, rows = read_sheet(job.kind, job.file_name, bytes(job.content))
+    if job.total_rows != len(rows):
+        job.total_rows = len(rows)
+        ImportJob.objects.filter(pk=job.pk).update(total_rows=len(rows))
     builder = ROWS[job.kind](SPECS[job.kind], user, _header, rows, apply=apply)
     progress = _Progress(job, side_connection=apply and worker)
     outcomes = []
@@ -834,6 +1024,8 @@ def _run(job, *, apply, worker=False):
         outcomes.append(outcome)
         progress.at(index)
     progress.close()
+    if apply and not any(outcome.errors for outcome in outcomes):
+        builder.flush()
     return outcomes
 
 
@@ -910,3 +1102,16 @@ def template_rows(kind):
     spec = SPECS[kind]
     header = list(spec.columns)
     return header, [[example.get(column, "") for column in header] for example in spec.examples]
+
+
+def template_file(kind, file_format):
+    """The template of ``kind`` as ``file_format`` ("csv" or "xlsx") bytes."""
+    header, rows = template_rows(kind)
+    if file_format == "csv":
+        return spreadsheets.write_csv(header, rows)
+    return spreadsheets.write_xlsx(header, rows, title=SPECS[kind].kind)
+
+
+def accepted_formats():
+    """The file extensions an import accepts, for the pages and the API to show."""
+    return spreadsheets.FORMATS
