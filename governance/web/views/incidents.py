@@ -68,14 +68,26 @@ def _csv_row(incident):
     ]
 
 
+# The list's status filter: each choice once, by what a person means. "open" (as the
+# dashboard's links ask) is every incident not yet resolved; "new" the status Open alone.
+STATUS_FILTERS = {
+    "": ("All", None),
+    "open": ("Not resolved", Incident.OPEN_STATUSES),
+    "new": ("Open, not yet acknowledged", [Incident.Status.OPEN]),
+    **{
+        status: (label, [status])
+        for status, label in Incident.Status.choices
+        if status != Incident.Status.OPEN
+    },
+}
+
+
 def _incidents(request, vendor):
-    """The vendor's incidents in the status the list is filtered by (``open``: not resolved)."""
-    status = request.GET.get("status", "")
+    """The vendor's incidents in the status the list is filtered by (``STATUS_FILTERS``)."""
+    _, statuses = STATUS_FILTERS.get(request.GET.get("status", ""), STATUS_FILTERS[""])
     queryset = vendor.incidents.all()
-    if status == "open":
-        queryset = queryset.filter(status__in=Incident.OPEN_STATUSES)
-    elif status in Incident.Status.values:
-        queryset = queryset.filter(status=status)
+    if statuses is not None:
+        queryset = queryset.filter(status__in=statuses)
     return selectors.incidents_with_breach_flags(queryset)
 
 
@@ -86,7 +98,7 @@ incident_list = section_view(
     csv=(CSV_HEADER, _csv_row),
     extra=lambda request, vendor: {
         "status_filter": request.GET.get("status", ""),
-        "status_choices": [("", "All"), ("open", "Open"), *Incident.Status.choices],
+        "status_choices": [(value, label) for value, (label, _) in STATUS_FILTERS.items()],
         "sla_targets": list(vendor.sla_targets.all()),
     },
 )
