@@ -431,3 +431,50 @@ def test_the_default_demo_has_a_credit_claimed_received_and_waived():
 def test_a_negative_vendor_count_is_refused():
     with pytest.raises(CommandError, match="zero or more"):
         _seed(vendors=-1)
+
+
+def test_the_follow_through_is_seeded_as_the_services_would_write_it(seeded):
+    """Issue 15: each vendor's escalation matrix on both sides at three levels for service and
+    security; some vendors allow their contacts to be emailed; steering committees with a
+    held occurrence (minutes shared, two decisions), a moved and a cancelled one; action
+    items from meetings, incidents and elsewhere with owners on either side, some overdue,
+    one snoozed."""
+    from governance.models import (
+        ActionItem,
+        Decision,
+        EscalationContact,
+        MeetingOccurrence,
+        Snooze,
+    )
+
+    for vendor in Vendor.objects.all():
+        steps = set(vendor.escalations.values_list("topic", "level", "side"))
+        assert steps == {
+            (topic, level, side)
+            for topic in ("service", "security")
+            for level in (1, 2, 3)
+            for side in ("ours", "vendor")
+        }, vendor
+    assert Vendor.objects.filter(email_vendor_contacts=True).exists()
+    assert Vendor.objects.filter(email_vendor_contacts=False).exists()
+    for entry in EscalationContact.objects.all():
+        entry.full_clean()
+    if Meeting.objects.filter(kind=Meeting.Kind.STEERING).exists():
+        held = MeetingOccurrence.objects.filter(status="held")
+        assert held.exists()
+        for occurrence in held:
+            assert occurrence.decisions.count() == 2
+            assert occurrence.minutes_status in ("shared", "approved")
+        assert MeetingOccurrence.objects.filter(status="cancelled").exists()
+        assert MeetingOccurrence.objects.filter(starts_at__isnull=False).exists()
+        sources = set(ActionItem.objects.values_list("source", flat=True))
+        assert {"review", "meeting", "other"} <= sources
+        assert ActionItem.objects.filter(occurrence__isnull=False).exists()
+        assert ActionItem.objects.filter(vendor_contact__isnull=False).exists()
+        assert ActionItem.objects.filter(
+            status__in=ActionItem.OPEN_STATUSES, due_date__lt=TODAY
+        ).exists()
+        assert Snooze.objects.exists()
+        assert Decision.objects.count() == 2 * held.count()
+    for item in ActionItem.objects.all():
+        item.full_clean()

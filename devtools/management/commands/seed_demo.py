@@ -7,8 +7,11 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from devtools import demo
+from devtools.demo.follow_through import seed_follow_through
 from governance.models import CreditStatement, UserProfile, Vendor, VendorFigures
 
 
@@ -56,10 +59,17 @@ class Command(BaseCommand):
         # All or nothing: a failure half-way leaves the database as it was.
         with transaction.atomic():
             owner, managers = demo.ensure_demo_users()
+            seeded_after = Vendor.objects.aggregate(last=Max("pk"))["last"] or 0
             counts = demo.seed_portfolio(
                 vendors=vendors, seed=seed, users=[owner, *managers], progress=progress
             )
             demo.ensure_vendor_rep()
+            users = [owner, *managers]
+            new = Vendor.objects.filter(pk__gt=seeded_after).values("pk")
+            for label, made in seed_follow_through(
+                seed=seed, now=timezone.now(), users=users, vendor_ids=new
+            ).items():
+                counts[label] = counts.get(label, 0) + made
         if connection.vendor == "postgresql":
             # Fresh planner statistics: until autovacuum gets to them, a bulk-loaded table
             # looks empty and list pages pick slow plans. VACUUM as well (outside a
