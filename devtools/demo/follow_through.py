@@ -10,6 +10,7 @@ so their rows are what the web UI would have written.
 
 import datetime as dt
 import random
+import zoneinfo
 from collections import defaultdict
 
 from governance import selectors, services
@@ -81,12 +82,44 @@ def seed_follow_through(*, seed, now, users, vendor_ids=None):
         .first()
     )
     rep_vendor = rep.vendor_id if rep else None
+    if rep_vendor is not None and not any(m.vendor_id == rep_vendor for m in steering):
+        candidate = vendors.filter(pk=rep_vendor).exclude(status=Vendor.Status.ENDED).first()
+        if (
+            candidate is not None
+            and not candidate.meetings.filter(occurrences__isnull=False).exists()
+        ):
+            steering.append(_steering_committee(candidate, now))
     steering.sort(key=lambda meeting: meeting.vendor_id != rep_vendor)
     for meeting in steering[:DETAILED_VENDORS]:
         signer = rep.user if rep and meeting.vendor_id == rep_vendor else None
         for model, made in _steering(meeting, rng, now, today, users, signer).items():
             counts[model] += made
     return dict(counts)
+
+
+def _steering_committee(vendor, now):
+    """A monthly steering committee for ``vendor`` (the first Tuesday, 10:00 on its wall
+    clock) that began four months ago: the portal's representative signs its minutes off."""
+    zone = zoneinfo.ZoneInfo(vendor.time_zone)
+    day = (now - dt.timedelta(days=120)).astimezone(zone).date().replace(day=1)
+    while day.weekday() != 1:
+        day += dt.timedelta(days=1)
+    meeting = Meeting(
+        vendor=vendor,
+        title=f"Steering committee: {vendor.name}",
+        kind=Meeting.Kind.STEERING,
+        starts_at=dt.datetime.combine(day, dt.time(10), tzinfo=zone).astimezone(dt.UTC),
+        duration_minutes=90,
+        time_zone=vendor.time_zone,
+        recurrence="FREQ=MONTHLY;BYDAY=1TU",
+        channel=Meeting.Channel.VIDEO,
+        location="https://meet.example.com/steering",
+        agenda="1. Actions from last time\n2. Service performance\n3. Risks and decisions",
+    )
+    contacts = list(vendor.contacts.order_by("-is_primary", "pk")[:2])
+    services.meeting_save(meeting, attendees=[vendor.owner], contacts=contacts)
+    meeting.vendor = vendor
+    return meeting
 
 
 def _matrices(vendors, users):
