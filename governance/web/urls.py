@@ -72,9 +72,11 @@ vendor_patterns = [
         "incident",
         index=incidents.incident_list,
         form=incidents.IncidentFormView.as_view(),
+        detail=incidents.incident_detail,
         actions={
             "acknowledge": incidents.incident_acknowledge,
             "resolve": incidents.incident_resolve,
+            "close": incidents.incident_close,
         },
     ),
     *record_paths("sla-target", form=incidents.SLATargetFormView.as_view()),

@@ -106,7 +106,7 @@ def test_the_workspace_lists_each_running_or_overdue_clock_with_its_deadline(own
     assert "Running, 1 d 18 h left" in html  # ours: 72 h from awareness, 30 h gone
     assert "Running, 22 h left" in html
     assert "deadline" in html and "11 Apr 2026, 10:00" in html
-    assert url("incident-edit", vendor, running.pk) in html
+    assert url("incident-detail", vendor, running.pk) in html
     assert "Phishing told in time" not in html.split('id="clocks"')[1].split("</table>")[0]
 
 
@@ -130,13 +130,13 @@ def test_no_clause_in_force_is_no_running_clock_on_the_card(owner_client, vendor
     assert page.context["clock_rows"] == []
 
 
-def test_a_reader_is_sent_to_the_incident_list_not_the_edit_form(client, vendor):
+def test_a_reader_is_sent_to_the_incident_page_not_the_edit_form(client, vendor):
     breach_clause(vendor)
     incident = security_incident(vendor, NOW - dt.timedelta(hours=1))
 
     html = reader_client(client).get(url("vendor-detail", vendor)).content.decode()
 
-    assert f"{url('incident-list', vendor)}#incident-{incident.pk}" in html
+    assert url("incident-detail", vendor, incident.pk) in html
     assert url("incident-edit", vendor, incident.pk) not in html
 
 

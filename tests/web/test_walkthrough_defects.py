@@ -4,8 +4,12 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from governance import services
+from governance.models import ActionItem, Role
 from tests.factories import IncidentFactory
+from tests.world import person
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +38,57 @@ def test_the_incident_status_filter_offers_each_choice_once_and_each_one_filters
     assert titles("new") == {fresh.title}
     assert titles("acknowledged") == {seen.title}
     assert titles("resolved") == {"Fixed outage"}
+
+
+def test_an_incident_has_a_read_only_page_its_title_opens_and_a_resolved_one_closes_there(
+    owner_client, vendor, owner
+):
+    incident = IncidentFactory(
+        vendor=vendor, title="Core switch down", priority="P1", description="Both links."
+    )
+    services.action_item_save(
+        ActionItem(vendor=vendor, incident=incident, description="Replace the optic", owner=owner)
+    )
+    listing = owner_client.get(reverse("governance:incident-list", args=[vendor.pk]))
+    page_url = reverse("governance:incident-detail", args=[vendor.pk, incident.pk])
+    assert f'href="{page_url}"' in listing.content.decode()
+    assert 'class="prio prio-P1"' in listing.content.decode()
+
+    page = owner_client.get(page_url).content.decode()
+    assert "Core switch down" in page and "Both links." in page
+    assert "Replace the optic" in page and 'class="prio prio-P1"' in page
+    assert "<form" not in page.split("Timeline and SLA")[1].split("</section>")[0]  # read-only
+    close_url = reverse("governance:incident-close", args=[vendor.pk, incident.pk])
+    assert close_url not in page  # open: resolve first
+
+    refused = owner_client.post(close_url, follow=True)
+    assert "Only a resolved incident can be closed." in refused.content.decode()
+    incident.refresh_from_db()
+    assert incident.status == "open"
+
+    services.incident_resolve(incident, at=timezone.now())
+    assert close_url in owner_client.get(page_url).content.decode()
+    closed = owner_client.post(close_url, {"next": page_url}, follow=True)
+    assert closed.redirect_chain[-1][0] == page_url
+    incident.refresh_from_db()
+    assert incident.status == "closed" and incident.resolved_at is not None
+
+
+def test_a_viewer_reads_the_incident_page_without_its_buttons_and_cannot_close_it(client, vendor):
+    incident = IncidentFactory(vendor=vendor, title="Printer queue stuck", status="resolved")
+    viewer = person("viewer", Role.VIEWER)
+    client.force_login(viewer)
+    page_url = reverse("governance:incident-detail", args=[vendor.pk, incident.pk])
+    body = client.get(page_url).content.decode()
+    close_url = reverse("governance:incident-close", args=[vendor.pk, incident.pk])
+    assert "Printer queue stuck" in body and close_url not in body
+    assert client.post(close_url).status_code == 403
+    incident.refresh_from_db()
+    assert incident.status == "resolved"
+
+
+def test_a_new_incident_form_starts_at_the_current_minute(owner_client, vendor):
+    form = owner_client.get(reverse("governance:incident-create", args=[vendor.pk]))
+    value = re.search(r'name="opened_at"[^>]*value="([^"]+)"', form.content.decode())
+    assert value is not None, re.findall(r"<input[^>]*opened_at[^>]*>", form.content.decode())
+    assert value[1][:13] == timezone.localtime().strftime("%Y-%m-%dT%H")

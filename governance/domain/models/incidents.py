@@ -247,7 +247,7 @@ class Incident(TimeStamped):
         return f"{self.external_id or self.pk}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("governance:vendor-detail", args=[self.vendor_id]) + "#incidents"
+        return reverse("governance:incident-detail", args=[self.vendor_id, self.pk])
 
     def clean(self):
         # A clock a few minutes fast (the browser's, the ticketing system's) is not the future.

@@ -61,7 +61,9 @@ class IncidentForm(UIModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["opened_at"].initial = _this_minute
+        if not self.instance.pk and not self.initial.get("opened_at"):
+            # A new incident starts now (the model's empty value would hide a field default).
+            self.initial["opened_at"] = _this_minute()
         # Left out, an incident is what it was, a service incident when new.
         self.fields["category"].required = False
         if not self.instance.pk:

@@ -3,18 +3,22 @@
 from copy import copy
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.db.models import BooleanField, Case, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance import selectors, services
-from governance.models import Incident, SLATarget
+from governance.domain import access
+from governance.domain.models.actions import overdue_condition
+from governance.models import ActionItem, Incident, SLATarget
 from governance.web.forms import IncidentForm, ResolveForm, SLATargetForm
-from governance.web.pages import acknowledge_incident
+from governance.web.pages import acknowledge_incident, act
 from governance.web.views.base import (
     internal_view,
     next_url,
     section_view,
+    vendor_for,
     vendor_record,
 )
 from governance.web.views.editing import RecordFormView
@@ -133,6 +137,59 @@ class IncidentFormView(RecordFormView):
 
     def extra_context(self):
         return {"sla_targets": list(self.vendor.sla_targets.all())}
+
+
+def _with_flags(vendor, incident_pk):
+    """The vendor's incident ``incident_pk`` with its breach flags, or 404."""
+    return get_object_or_404(
+        selectors.incidents_with_breach_flags(
+            vendor.incidents.select_related("postmortem_meeting")
+        ),
+        pk=incident_pk,
+    )
+
+
+@internal_view
+def incident_detail(request, pk, incident_pk):
+    """One incident, read-only: what happened, its SLA and notification clocks, what
+    follows from it, and (to those who may change it) acknowledge, resolve, close, edit."""
+    vendor = vendor_for(request, pk)
+    incident = _with_flags(vendor, incident_pk)
+    can_edit = access.can_edit_vendor(request.user, vendor)
+    items = incident.action_items.select_related("owner", "vendor_contact", "vendor").annotate(
+        overdue=Case(
+            When(overdue_condition(timezone.localdate()), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    return render(
+        request,
+        "governance/incidents/detail.html",
+        {
+            "vendor": vendor,
+            "incident": incident,
+            "can_edit": can_edit,
+            "action_items": items,
+            "edit_scope": {vendor.pk} if can_edit else set(),
+            "statuses": ActionItem.Status.choices,
+        },
+    )
+
+
+@require_POST
+@internal_view
+def incident_close(request, pk, incident_pk):
+    """Close a resolved incident: nothing more is expected of it."""
+    _, incident = vendor_record(request, pk, "incidents", incident_pk, edit=True)
+    if incident.status != Incident.Status.RESOLVED:
+        messages.error(request, "Only a resolved incident can be closed.")
+    else:
+        closing = copy(incident)
+        closing.status = Incident.Status.CLOSED
+        if act(request, lambda: services.incident_save(closing), None):
+            messages.success(request, f"Incident “{incident.title}” was closed.")
+    return redirect(next_url(request, incident.get_absolute_url()))
 
 
 @require_POST
