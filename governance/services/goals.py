@@ -1,5 +1,7 @@
 """Shared goals and their check-ins."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 
 from governance.domain import access
@@ -47,7 +49,8 @@ def goal_check_in_add(*, goal, date, value, note="", author=None):
     A representative's check-in reaches the inbox."""
     check_in = GoalCheckIn(goal=goal, date=date, value=value, note=note, author=author)
     goal_check_in_save(check_in)
-    reading = " ".join(str(part) for part in (check_in.value, goal.unit) if part != "")
+    value = format(Decimal(str(check_in.value)).normalize(), "f")
+    reading = f"{value} {goal.unit}".strip()
     activity_record(
         ActivityKind.GOAL_CHECK_IN,
         by=author,

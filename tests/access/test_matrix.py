@@ -473,6 +473,12 @@ WEB = [
         lambda r: f"/admin/governance/vendor/{r.vendor.pk}/change/",
         ADMIN,
     ),
+    Probe(
+        "admin vendor activity",
+        "get",
+        lambda r: f"/admin/governance/vendoractivity/{r.activity.pk}/change/",
+        ADMIN,
+    ),
 ]
 
 

@@ -16,6 +16,7 @@ from governance.models import (
     Reminder,
     Review,
     ReviewScore,
+    VendorActivity,
 )
 from tests.factories import (
     ClauseFactory,
@@ -48,7 +49,17 @@ def portfolio(count, owner):
         meeting = MeetingFactory(vendor=vendor)
         meeting.attendees.add(owner)
         meeting.contacts.add(contact)
-        services.agenda_propose(meeting=meeting, author=owner, text="Review the patch window")
+        proposal = services.agenda_propose(
+            meeting=meeting, author=owner, text="Review the patch window"
+        )
+        # What a representative's proposal records (ours records none).
+        VendorActivity.objects.create(
+            vendor=vendor,
+            kind=VendorActivity.Kind.AGENDA_PROPOSED,
+            proposal=proposal,
+            meeting=meeting,
+            comment="Review the patch window",
+        )
         held = services.occurrence_record(
             services.occurrence_of(meeting, meeting.starts_at), minutes="Patch window agreed"
         )

@@ -24,6 +24,7 @@ from governance.models import (
     Snooze,
     UserProfile,
     Vendor,
+    VendorActivity,
 )
 from tests.admin.helpers import admin_url, messages_of, portfolio, vendor_form
 from tests.factories import VendorFactory
@@ -40,8 +41,11 @@ REGISTERED = sorted(
     ),
     key=lambda model: model._meta.label,
 )
-# The ones with a change form (the reminder outbox is read-only, a decision is not edited).
-CHANGEABLE = [model for model in REGISTERED if model not in (Reminder, Snooze, Decision)]
+# The ones with a change form (the reminder outbox and the inbox's activities are read-only,
+# a decision is not edited).
+CHANGEABLE = [
+    model for model in REGISTERED if model not in (Reminder, Snooze, Decision, VendorActivity)
+]
 # Session, user, profile, transaction, count(s), the page, filter choices: not the row count.
 CHANGELIST_MAX_QUERIES = 14
 
@@ -74,6 +78,7 @@ def test_every_admin_page_renders_with_data_present(admin_client, admin_user, rf
         CreditStatement,
         MeetingOccurrence,
         Decision,
+        VendorActivity,
     ],
     ids=lambda model: model._meta.label,
 )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from devtools import demo
 from devtools.demo.follow_through import seed_follow_through
+from devtools.demo.vendor_voice import seed_vendor_voice
 from governance.models import CreditStatement, UserProfile, Vendor, VendorFigures
 
 
@@ -70,6 +71,7 @@ class Command(BaseCommand):
                 seed=seed, now=timezone.now(), users=users, vendor_ids=new
             ).items():
                 counts[label] = counts.get(label, 0) + made
+            counts.update(seed_vendor_voice(now=timezone.now(), vendor_ids=new))
         if connection.vendor == "postgresql":
             # Fresh planner statistics: until autovacuum gets to them, a bulk-loaded table
             # looks empty and list pages pick slow plans. VACUUM as well (outside a
