@@ -247,19 +247,14 @@ class Report:
             _row(["---"] * 5),
         ]
         for row in self.run.throughput:
-            share = row["product"] / row["minimal"] if row["minimal"] else 0
-            verdict = self._check(f"{row['label']}: throughput", share >= THROUGHPUT_SHARE_MIN)
-            lines.append(
-                _row(
-                    [
-                        row["label"],
-                        f"{row['product']:,.1f}",
-                        f"{row['minimal']:,.1f}",
-                        f"{share:.0%}",
-                        verdict,
-                    ]
-                )
-            )
+            if row["minimal"] is None:
+                # A list made per person (an inbox): nothing to compare it with.
+                cells = ["-", "-", _verdict(None)]
+            else:
+                share = row["product"] / row["minimal"] if row["minimal"] else 0
+                verdict = self._check(f"{row['label']}: throughput", share >= THROUGHPUT_SHARE_MIN)
+                cells = [f"{row['minimal']:,.1f}", f"{share:.0%}", verdict]
+            lines.append(_row([row["label"], f"{row['product']:,.1f}", *cells]))
         return "\n".join(lines)
 
     def _reminders(self):

@@ -11,6 +11,7 @@ report (``report.py``).
 import datetime as dt
 import os
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
@@ -51,6 +52,17 @@ class Size:
     credits: processes.Finished | None = None
     rows: int = 0
     pages: list = field(default_factory=list)
+
+
+def _answers(url, headers):
+    """Whether ``url`` answers a GET (a 404 says the benchmark has no such list)."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60):
+            return True
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return False
+        raise
 
 
 class Run:
@@ -165,8 +177,12 @@ class Run:
                 path = page["path"].partition("?")[0]
                 product = base + path
                 minimal = base + "/_bench/minimal" + path.removeprefix("/api/v1")
-                rates = {}
-                for label, url in (("product", product), ("minimal", minimal)):
+                rates = {"minimal": None}
+                targets = [("product", product)]
+                # A list made per person (their inbox, their imports) has no minimal twin.
+                if _answers(minimal, token):
+                    targets.append(("minimal", minimal))
+                for label, url in targets:
                     rates[label] = load.requests_per_second(
                         url,
                         headers=token,
@@ -174,9 +190,10 @@ class Run:
                         connections=self.options.connections,
                         generator=self.generator,
                     )
+                minimal_rate = f"{rates['minimal']:7.1f}" if rates["minimal"] else "      -"
                 self.log(
                     f"{page['label']:<18} {rates['product']:7.1f} req/s, minimal "
-                    f"{rates['minimal']:7.1f} req/s"
+                    f"{minimal_rate} req/s"
                 )
                 self.throughput.append({"label": page["label"], **rates})
             self.log("serving every page once more on each worker, then reading their memory")
