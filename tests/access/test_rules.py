@@ -47,7 +47,11 @@ def test_write_controls_show_only_to_those_who_may_use_them(world, role, editabl
     shown = [control for control in WRITE_CONTROLS if control in html]
     assert shown == (WRITE_CONTROLS if editable else [])
     assert (">Acknowledge</button>" in html) is editable
-    assert (incident_edit in html) is editable
+    # The incident's title opens its read-only page for all; its edit button, for editors.
+    incident_page = world.own.incident.get_absolute_url()
+    assert incident_page in html
+    page = signed_in(world.people[role]).get(incident_page).content.decode()
+    assert (incident_edit in page) is editable
     # Every internal role reads the internal notes; nobody outside does (see the portal tests).
     assert "INTERNAL-NOTE" in html
 
@@ -66,7 +70,7 @@ def test_read_only_users_follow_dashboard_links_to_the_workspace_not_to_edit_pag
     owner = signed_in(world.people["owner"]).get("/").content.decode()
 
     assert edit not in viewer
-    assert f"/vendors/{world.own.vendor.pk}/#incidents" in viewer
+    assert world.own.incident.get_absolute_url() in viewer
     assert edit in owner
     assert "New vendor" in owner and "New vendor" not in viewer
 
