@@ -301,6 +301,8 @@ SPECTACULAR_SETTINGS = {
         "NotificationStatusEnum": "governance.domain.notification.NotificationStatus",
         "ReminderKindEnum": "governance.models.ReminderKind",
         "ReminderStatusEnum": "governance.models.ReminderStatus",
+        "ImportKindEnum": "governance.models.ImportKind",
+        "ImportStatusEnum": "governance.models.ImportStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import views
 from .permissions import IsInternalUser
+from .views.imports import ImportJobViewSet
 
 app_name = "api"
 
@@ -34,6 +35,7 @@ router.register(
 router.register("reminders", views.ReminderViewSet, basename="reminder")
 router.register("required-clauses", views.RequiredClauseViewSet, basename="required-clause")
 router.register("snoozes", views.SnoozeViewSet, basename="snooze")
+router.register("imports", ImportJobViewSet, basename="import")
 router.register("users", views.UserViewSet, basename="user")
 
 check_ins = views.GoalCheckInViewSet.as_view({"get": "list", "post": "create"})

@@ -201,18 +201,17 @@ def _xlsx_rows(data):
             raise SpreadsheetError("The workbook has no worksheet.")
         sheet = workbook.worksheets[0]
         try:
+            # Values only: with data_only=False a formula cell's value is its "=..." text,
+            # which ``_cell`` flags.
             for number, row in enumerate(
-                sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=False), start=1
+                sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1
             ):
-                cells = []
-                for cell in row:
-                    value = getattr(cell, "value", None)
-                    if getattr(cell, "data_type", None) == "f":
-                        value = FORMULA
-                    cells.append(value if value is FORMULA else _cell(value))
-                if len(cells) > MAX_COLUMNS and not _blank(cells[MAX_COLUMNS]):
+                width = len(row)
+                while width and row[width - 1] is None:
+                    width -= 1
+                if width > MAX_COLUMNS:
                     raise SpreadsheetError(f"The file has more than {MAX_COLUMNS} columns.")
-                yield number, cells[:MAX_COLUMNS]
+                yield number, [_cell(value) for value in row[:width]]
         except SpreadsheetError:
             raise
         except Exception:

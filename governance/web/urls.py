@@ -15,6 +15,7 @@ from governance.web.views import (
     escalation,
     goals,
     history,
+    imports,
     inbox,
     incidents,
     meetings,
@@ -109,6 +110,7 @@ urlpatterns = [
     path("vendors/", vendors.vendor_list, name="vendor-list"),
     path("vendors/new/", vendors.vendor_form, name="vendor-create"),
     path("vendors/<int:pk>/", include(vendor_patterns)),
+    path("imports/", include(imports.urlpatterns)),
     path("action-items/", actions.action_item_list, name="action-item-list"),
     path("action-items/new/", actions.action_item_create, name="action-item-create"),
     path(

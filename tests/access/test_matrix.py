@@ -17,7 +17,7 @@ from django.urls import get_resolver, resolve
 from rest_framework.test import APIClient
 
 from governance.domain import access
-from governance.models import ActionItem, Goal, Incident, Meeting, Review
+from governance.models import ActionItem, Goal, ImportJob, Incident, Meeting, Review
 from tests.api.conftest import token_for
 from tests.world import INTERNAL_ROLES, PASSWORD, ROLES, SIGNED_OUT_ROLES
 
@@ -39,6 +39,7 @@ FEED = "feed"
 # A site-wide setting through the API (the required clause set): administrators only.
 SITE_SETTING = "site_setting"
 OWN_SNOOZE = "own_snooze"  # a person's own snooze: the world's is the owner's
+OWN_IMPORT = "own_import"  # a person's own spreadsheet import: ``owner_import``'s
 # An activity of a vendor's inbox: a manager hears from the vendors they own or are assigned
 # to; administrators, viewers and auditors from every vendor.
 INBOX = "inbox"
@@ -56,7 +57,7 @@ def allowed(role, scope, need):
         return role in (*INTERNAL_ROLES, "rep", "other_rep", "ended_rep")
     if need in (ADMIN, SITE_SETTING):
         return role == "admin"
-    if need == OWN_SNOOZE:
+    if need in (OWN_SNOOZE, OWN_IMPORT):
         return role == "owner"
     if role not in INTERNAL_ROLES:
         return False
@@ -365,6 +366,30 @@ WEB = [
     Probe("action items", "get", "/action-items/", PORTFOLIO, per_vendor=False),
     Probe("action items csv", "get", "/action-items/?export=csv", PORTFOLIO, per_vendor=False),
     Probe("my snoozes", "get", "/account/snoozes/", PORTFOLIO, per_vendor=False),
+    # Spreadsheet imports: administrators and managers; an import is its uploader's.
+    Probe("imports", "get", "/imports/", CREATE_VENDOR, per_vendor=False),
+    Probe("import upload", "post", "/imports/", CREATE_VENDOR, per_vendor=False),
+    Probe(
+        "import template", "get", "/imports/templates/vendors.xlsx", CREATE_VENDOR, per_vendor=False
+    ),
+    Probe(
+        "import", "get", lambda r: f"/imports/{owner_import(r).pk}/", OWN_IMPORT, per_vendor=False
+    ),
+    Probe(
+        "import progress",
+        "get",
+        lambda r: f"/imports/{owner_import(r).pk}/progress/",
+        OWN_IMPORT,
+        per_vendor=False,
+    ),
+    Probe(
+        "confirm import",
+        "post",
+        lambda r: f"/imports/{owner_import(r).pk}/confirm/",
+        OWN_IMPORT,
+        ok=(302,),
+        per_vendor=False,
+    ),
     Probe(
         "end snooze",
         "post",
@@ -486,6 +511,22 @@ def a(suffix):
     return f"/api/v1/{suffix}"
 
 
+def owner_import(records):
+    """The owner's checked import of one vendor, waiting for confirmation (made on first use,
+    outside the probes' rolled-back transactions)."""
+    job, _ = ImportJob.objects.get_or_create(
+        file_name="matrix.csv",
+        defaults={
+            "kind": "vendors",
+            "created_by": records.vendor.owner,
+            "status": ImportJob.Status.PREVIEWED,
+            "content": b"name\nMatrix Ltd\n",
+            "total_rows": 1,
+        },
+    )
+    return job
+
+
 def payload(**fields):
     return lambda r, w: {"vendor": r.vendor.pk, **fields}
 
@@ -583,6 +624,27 @@ API = [
         data={"response_minutes": 30},
     ),
     Probe("schema", "get", "/api/schema/", PORTFOLIO, api=True, per_vendor=False),
+    Probe("list imports", "get", a("imports/"), CREATE_VENDOR, api=True, per_vendor=False),
+    # Past the permission check, an upload without a file is a 400 (tests/imports uploads).
+    Probe(
+        "upload import", "post", a("imports/"), CREATE_VENDOR, ok=(400,), api=True, per_vendor=False
+    ),
+    Probe(
+        "import (api)",
+        "get",
+        lambda r: a(f"imports/{owner_import(r).pk}/"),
+        OWN_IMPORT,
+        api=True,
+        per_vendor=False,
+    ),
+    Probe(
+        "confirm import (api)",
+        "post",
+        lambda r: a(f"imports/{owner_import(r).pk}/confirm/"),
+        OWN_IMPORT,
+        api=True,
+        per_vendor=False,
+    ),
     # Reading one object.
     Probe("vendor", "get", lambda r: a(f"vendors/{r.vendor.pk}/"), READ, api=True),
     Probe("scorecard", "get", lambda r: a(f"vendors/{r.vendor.pk}/scorecard/"), READ, api=True),

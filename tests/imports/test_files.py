@@ -108,13 +108,13 @@ def test_a_zip_that_is_not_a_workbook_or_is_damaged_is_refused(owner):
     assert "not an XLSX workbook" in refusal(owner, "register.xlsx", out.getvalue())
 
     damaged = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx_bytes([["name"], ["A"]]))) as source:
-        with zipfile.ZipFile(damaged, "w") as archive:
-            for item in source.infolist():
-                data = source.read(item)
-                if item.filename.startswith("xl/worksheets/"):
-                    data = data[: len(data) // 2]
-                archive.writestr(item, data)
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([["name"], ["A"]])))
+    with source, zipfile.ZipFile(damaged, "w") as archive:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]
+            archive.writestr(item, data)
     assert "damaged" in refusal(owner, "register.xlsx", damaged.getvalue())
 
 

@@ -1,0 +1,1 @@
+from tests.api.conftest import anonymous, api  # noqa: F401 (fixtures)
