@@ -24,11 +24,12 @@ ANSWER = (
     "You are right: both tickets were on hold awaiting our change window. Responsiveness "
     "is revised from 2 to 3."
 )
-# The representative's answers to the latest completed reviews: (comment, dispute, our answer).
+# The representative's answers to the latest completed reviews, most telling first:
+# (comment, dispute, our answer).
 ANSWERS = [
     (OPEN_DISPUTE, True, None),
-    (ACKNOWLEDGEMENT, False, None),
     (ANSWERED_DISPUTE, True, ANSWER),
+    (ACKNOWLEDGEMENT, False, None),
 ]
 # Scores of the reviews held before the vendor's first one (innovation is what is disputed).
 PAST_SCORES = {
@@ -88,19 +89,25 @@ def seed_vendor_voice(*, now, vendor_ids=None):
 
 
 def _past_reviews(vendor, count, now):
-    """``count`` reviews of ``vendor`` held before its first one, one cadence apart, scored
-    and completed through the services (newest first)."""
+    """Up to ``count`` reviews of ``vendor`` held before its first one (newest first), as
+    the calendar would have had them: one cadence apart, each completed on its date with
+    six scores and an action item, within the year of history the demo keeps."""
     cadence = vendor.effective_cadence
-    first = vendor.reviews.order_by("period_start").first()
-    end = (first.period_start if first else now.date()) - dt.timedelta(days=1)
+    following = vendor.reviews.order_by("scheduled_for").first()
+    if following is None:
+        return []
+    horizon = min(now.date(), following.scheduled_for) - dt.timedelta(days=365)
     held = []
     for _ in range(count):
-        start = scheduling.add_cadence(end + dt.timedelta(days=1), cadence, times=-1)
+        scheduled_for = scheduling.add_cadence(following.scheduled_for, cadence, times=-1)
+        start = scheduling.add_cadence(following.period_start, cadence, times=-1)
+        if scheduled_for < horizon or scheduled_for > now.date():
+            break
         review = Review(
             vendor=vendor,
             period_start=start,
-            period_end=end,
-            scheduled_for=end + dt.timedelta(days=14),
+            period_end=following.period_start - dt.timedelta(days=1),
+            scheduled_for=scheduled_for,
             reviewer=vendor.owner,
             summary="Steady service; responsiveness and innovation below what was agreed.",
         )
@@ -110,8 +117,17 @@ def _past_reviews(vendor, count, now):
                 {"criterion": criterion, "score": score, "comment": ""}
                 for criterion, score in PAST_SCORES.items()
             ],
+            action_items=[
+                {
+                    "description": "Share the automation roadmap",
+                    "owner": vendor.owner,
+                    "due_date": scheduled_for + dt.timedelta(days=30),
+                    "status": "done",
+                }
+            ],
         )
-        services.review_complete(review, today=now.date(), now=now)
+        held_at = dt.datetime.combine(scheduled_for, dt.time(10), tzinfo=dt.UTC)
+        services.review_complete(review, today=scheduled_for, now=held_at)
         held.append(review)
-        end = start - dt.timedelta(days=1)
+        following = review
     return held
