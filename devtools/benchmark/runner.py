@@ -37,7 +37,8 @@ class Options:
     load: str = "auto"
     log_dir: str = "var/bench"
     # "recurrence": the hostile-recurrence probe alone (no sizes, no seeding); "sweep": the
-    # reminder sweep alone, at each size; "credits": the credit statements alone, at each size.
+    # reminder sweep alone, at each size; "credits": the credit statements alone, at each size;
+    # "import": a spreadsheet import of the largest size's vendors, on an empty database.
     only: str | None = None
 
 
@@ -81,13 +82,22 @@ class Run:
         self.worker_memory = None
         self.emails = None
         self.recurrence = None
+        self.imported = None
         self.generator = load.available_generator(options.load)
         if options.only == "recurrence":
+            self.sizes = []
+        if options.only == "import":
+            self.import_vendors = max(options.sizes.values())
             self.sizes = []
 
     # --- the run -------------------------------------------------------------------------
 
     def execute(self):
+        if self.options.only == "import":
+            self.step(f"spreadsheet import of {self.import_vendors:,} vendors with contacts")
+            self.measure_import()
+            self.step(f"done in {self.elapsed():.0f} s")
+            return report.Report(self)
         if self.options.only == "recurrence":
             self.step("hostile recurrence rules under gunicorn")
             self.measure_recurrence()
@@ -216,6 +226,22 @@ class Run:
             )
         finally:
             server.stop()
+
+    def measure_import(self):
+        """An XLSX register of vendors with contacts, then two clauses per vendor, each
+        checked and applied as a worker does, on an empty database of its own."""
+        name = f"{self.options.prefix}_import"
+        url = self._url_for(name)
+        self._recreate(name)
+        env = processes.child_env(DATABASE_URL=url, CELERY_BROKER_URL=self.options.broker_url)
+        processes.run(["manage.py", "migrate", "--noinput", "-v", "0"], env=env, log=self.log)
+        load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        finished = processes.probe("import", env=env, log=self.log, count=self.import_vendors)
+        self.imported = {
+            **finished.result,
+            "peak_rss_mb": finished.peak_rss_mb,
+            "load_average": load_average,
+        }
 
     def measure_recurrence(self):
         """Hostile rules against gunicorn as production runs it: posted to the API, stored

@@ -78,11 +78,13 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only",
-            choices=["recurrence", "sweep", "credits"],
+            choices=["recurrence", "sweep", "credits", "import"],
             help="Run one probe alone: 'recurrence' (hostile recurrence rules under gunicorn, "
             "no seeding), 'sweep' (the reminder sweep at each size, seeded or reused) or "
             "'credits' (every vendor's credit statements for 12 months at each size, seeded or "
-            "reused); only its section of the output file is replaced.",
+            "reused) or 'import' (a spreadsheet import of --large vendors with contacts and "
+            "their clauses, on an empty database); only its section of the output file is "
+            "replaced.",
         )
         parser.add_argument(
             "--output",
