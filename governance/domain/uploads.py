@@ -62,6 +62,10 @@ EVIDENCE_TYPES = {
 }
 
 
+# The accepted kinds as people read them (the model's help text; forms add the size limit).
+EVIDENCE_KINDS = "Accepted: " + ", ".join(kind.upper() for kind in EVIDENCE_TYPES) + "."
+
+
 def validate_evidence(file):
     """Raise ValidationError unless ``file`` is an accepted evidence document."""
     extension = PurePath(file.name or "").suffix.lower().lstrip(".")
@@ -85,6 +89,27 @@ def validate_evidence(file):
             code="file_content",
             params={"extension": extension.upper()},
         )
+
+
+def accepted_evidence():
+    """What an evidence upload may be, as a form says it before anything is uploaded."""
+    return f"{EVIDENCE_KINDS[:-1]}; at most {settings.GOVERNANCE_EVIDENCE_MAX_MB} MB."
+
+
+# The original name of an upload, kept for its download: one line, no path, bounded.
+EVIDENCE_NAME_MAX = 255
+
+
+def evidence_display_name(filename):
+    """The name a person gave an uploaded file, safe to show and to send back as the
+    download's name: its last path part, without control characters, at most
+    ``EVIDENCE_NAME_MAX`` characters (the extension kept)."""
+    name = PurePath((filename or "").replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    if len(name) > EVIDENCE_NAME_MAX:
+        suffix = PurePath(name).suffix[:16]
+        name = name[: EVIDENCE_NAME_MAX - len(suffix)] + suffix
+    return name
 
 
 def evidence_upload_to(instance, filename):

@@ -3,12 +3,13 @@
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from governance import services
-from governance.models import ActionItem, Role
-from tests.factories import IncidentFactory
+from governance.models import ActionItem, Role, SecurityClause
+from tests.factories import ClauseFactory, IncidentFactory
 from tests.world import person
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,42 @@ def test_a_new_incident_form_starts_at_the_current_minute(owner_client, vendor):
     value = re.search(r'name="opened_at"[^>]*value="([^"]+)"', form.content.decode())
     assert value is not None, re.findall(r"<input[^>]*opened_at[^>]*>", form.content.decode())
     assert value[1][:13] == timezone.localtime().strftime("%Y-%m-%dT%H")
+
+
+def test_clauses_show_their_requirement_and_the_upload_rules_before_an_upload(owner_client, vendor):
+    ClauseFactory(
+        vendor=vendor, clause_type="iso27001", requirement="Certified scope covers the SOC."
+    )
+    table = owner_client.get(reverse("governance:clause-list", args=[vendor.pk])).content
+    assert b"Certified scope covers the SOC." in table
+    form = owner_client.get(reverse("governance:clause-create", args=[vendor.pk])).content
+    assert b"PDF, PNG" in form and b"at most" in form and b'accept=".pdf,' in form
+
+
+@pytest.mark.parametrize("door", ["web", "service"])
+def test_a_downloaded_evidence_document_keeps_the_name_it_was_uploaded_with(
+    owner_client, owner, vendor, door, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    name = "ISO 27001 certificate 2026.pdf"
+    upload = SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")
+    if door == "web":
+        response = owner_client.post(
+            reverse("governance:clause-create", args=[vendor.pk]),
+            {"clause_type": "iso27001", "status": "agreed", "evidence_file": upload},
+        )
+        assert response.status_code == 302, response.content[:2000]
+    else:  # the service every door saves through (the admin's form included)
+        services.clause_save(
+            SecurityClause(
+                vendor=vendor, clause_type="iso27001", status="agreed", evidence_file=upload
+            )
+        )
+    clause = SecurityClause.objects.get(vendor=vendor, clause_type="iso27001")
+    assert clause.evidence_file.name != name and clause.evidence_name == name
+    download = owner_client.get(reverse("governance:clause-evidence", args=[vendor.pk, clause.pk]))
+    assert "ISO%2027001%20certificate%202026.pdf" in download["Content-Disposition"] or (
+        name in download["Content-Disposition"]
+    )
+    table = owner_client.get(reverse("governance:clause-list", args=[vendor.pk])).content
+    assert name.encode() in table

@@ -11,7 +11,13 @@ from governance.domain import bounds
 from governance.domain.models.common import TimeStamped
 from governance.domain.models.vendors import Vendor
 from governance.domain.tiers import TIERS
-from governance.domain.uploads import evidence_upload_to, validate_evidence
+from governance.domain.uploads import (
+    EVIDENCE_KINDS,
+    EVIDENCE_NAME_MAX,
+    evidence_display_name,
+    evidence_upload_to,
+    validate_evidence,
+)
 
 
 class ClauseType(models.TextChoices):
@@ -73,8 +79,13 @@ class SecurityClause(TimeStamped):
     status = models.CharField(max_length=16, choices=Status, default=Status.MISSING)
     evidence_url = models.URLField(max_length=500, blank=True)
     evidence_file = models.FileField(
-        upload_to=evidence_upload_to, blank=True, validators=[validate_evidence]
+        upload_to=evidence_upload_to,
+        blank=True,
+        validators=[validate_evidence],
+        help_text=EVIDENCE_KINDS,
     )
+    # The uploaded file's own name, for its download (it is stored under a generated one).
+    evidence_name = bounds.LineField(max_length=EVIDENCE_NAME_MAX, blank=True, editable=False)
     effective_date = bounds.DateField(null=True, blank=True)
     expires_on = bounds.DateField(null=True, blank=True)
     last_verified_on = bounds.DateField(null=True, blank=True)
@@ -142,6 +153,15 @@ class SecurityClause(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("governance:vendor-detail", args=[self.vendor_id]) + "#clauses"
+
+    def save(self, *args, **kwargs):
+        # Whichever door uploaded it (web, API, admin), the file's own name is kept for its
+        # download before storage gives it a generated one; no file, no name.
+        if not self.evidence_file:
+            self.evidence_name = ""
+        elif not self.evidence_file._committed:
+            self.evidence_name = evidence_display_name(self.evidence_file.name)
+        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}

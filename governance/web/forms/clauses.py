@@ -1,5 +1,6 @@
 """Security clauses of a vendor's contract."""
 
+from governance.domain.uploads import EVIDENCE_TYPES, accepted_evidence
 from governance.models import SecurityClause
 from governance.web.forms.base import UIModelForm
 
@@ -45,6 +46,11 @@ class ClauseForm(UIModelForm):
         super().__init__(*args, **kwargs)
         self.fields["parameters"].required = False
         self.fields["parameters"].widget.attrs.update(rows=2)
+        # What may be uploaded, said before the upload rather than after a refusal; the
+        # browser's file picker offers only those kinds.
+        evidence = self.fields["evidence_file"]
+        evidence.help_text = accepted_evidence()
+        evidence.widget.attrs["accept"] = ",".join(f".{kind}" for kind in EVIDENCE_TYPES)
 
     def clean_parameters(self):
         # An empty box is no parameters.

@@ -97,5 +97,5 @@ def clause_evidence(request, pk, clause_pk):
     return FileResponse(
         clause.evidence_file.open("rb"),
         as_attachment=True,
-        filename=clause.evidence_file.name.rsplit("/", 1)[-1],
+        filename=clause.evidence_name or clause.evidence_file.name.rsplit("/", 1)[-1],
     )
