@@ -114,7 +114,7 @@ class DecisionAdmin(AdministratorsOnly, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Recorded, not rewritten: a changed decision would be a new one.
-        return obj is None and super().has_change_permission(request)
+        return False
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:

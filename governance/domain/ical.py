@@ -30,7 +30,7 @@ ZONE_YEARS_AHEAD = 5
 UTC_NAMES = {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu", "Zulu"}
 
 
-def meeting_ics(meeting, occurrence=None, *, overrides=()):
+def meeting_ics(meeting, occurrence=None, *, overrides=(), notes=""):
     """A VCALENDAR (bytes) with one event: the whole series, or one of its occurrences.
 
     ``occurrence`` is a ``recurrence.Occurrence`` (or anything with ``starts_at``/``ends_at``
@@ -38,12 +38,14 @@ def meeting_ics(meeting, occurrence=None, *, overrides=()):
     (``recurrence.Override``), an EXDATE per cancelled instance and an event with
     RECURRENCE-ID per moved one; an occurrence is a standalone event with its own UID (from
     the instance it stands for), so importing it twice updates it rather than duplicating it.
+    ``notes``: more text for the occurrence's description (the action items carried into its
+    agenda).
     """
     calendar = _new_calendar(
         uid=_stable_uuid(f"meeting-{meeting.pk}"), method="PUBLISH", name=meeting.title
     )
     if occurrence is not None:
-        calendar.add_component(_event(meeting, occurrence))
+        calendar.add_component(_event(meeting, occurrence, notes=notes))
         start = occurrence.starts_at
     else:
         for event in _series_events(meeting, overrides):
@@ -135,7 +137,7 @@ def _new_calendar(*, uid, name, method=None):
     )
 
 
-def _event(meeting, occurrence=None):
+def _event(meeting, occurrence=None, *, notes=""):
     zone = _zone(meeting.time_zone)
     duration = dt.timedelta(minutes=meeting.duration_minutes)
     if occurrence is None:
@@ -148,7 +150,9 @@ def _event(meeting, occurrence=None):
         uid = f"meeting-{meeting.pk}-{stamp}@{_domain()}"
     start = starts_at.astimezone(zone)
     url = settings.SITE_URL + meeting.get_absolute_url()
-    description = "\n\n".join(part for part in (lines(meeting.agenda).strip(), url) if part)
+    description = "\n\n".join(
+        part for part in (lines(meeting.agenda).strip(), lines(notes).strip(), url) if part
+    )
     event = icalendar.Event.new(
         uid=uid,
         # One line, without control characters, whatever the stored text holds.

@@ -1332,6 +1332,24 @@ ADMIN = [
         _own_vendor(clause_type="soc2", status="negotiating"),
         "clauses",
     ),
+    *_admin_doors(
+        "governance_meetingoccurrence",
+        "occurrence",
+        lambda w: {
+            "meeting": str(w.own.meeting.pk),
+            "original_start_0": "2026-03-16",
+            "original_start_1": "08:00:00",
+            "minutes": "",
+        },
+        "meetings",
+    ),
+    Door(
+        "admin governance_decision add",
+        "admin",
+        _admin("governance_decision"),
+        overrides=lambda w: {"occurrence": str(w.own.occurrence.pk), "text": "Admin decision"},
+        shows=_vendor_pages("meetings"),
+    ),
     *_admin_doors("governance_creditpolicy", "credit_policy", None, "credits"),
     *_admin_doors("governance_creditstatement", "credit_statement", None, "credits"),
     Door(
@@ -1399,6 +1417,11 @@ ADMIN += [
         "governance_agendaproposal", ("accept_proposals", "decline_proposals"), _own("proposal")
     ),
     _admin_actions("governance_securityclause", ("verify_clauses",), _own("clause")),
+    _admin_actions(
+        "governance_meetingoccurrence",
+        ("cancel", "restore", "record_held", "share_minutes"),
+        _own("occurrence"),
+    ),
     _admin_actions("governance_reminder", ("retry_failed",), _own("reminder")),
 ]
 

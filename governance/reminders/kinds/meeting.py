@@ -207,6 +207,18 @@ def still_due(reminder, meeting):
     return ""
 
 
+def carried_notes(carried):
+    """The carried action items as lines of the calendar event's description."""
+    if not carried.count:
+        return ""
+    items = [
+        f"- {item.description}" + (f" (due {item.due_date:%d %b %Y})" if item.due_date else "")
+        for item in carried.items
+    ]
+    more = [f"... and {carried.more} more"] if carried.more else []
+    return "\n".join([f"Carried over: {carried.count} open action item(s)", *items, *more])
+
+
 def message(reminder, meeting):
     starts_at = reminder.occurrence
     occurrence = next(
@@ -217,6 +229,7 @@ def message(reminder, meeting):
         ),
         None,
     )
+    carried = open_action_items(meeting.vendor_id)
     email = messages.email(
         reminder,
         {
@@ -229,14 +242,14 @@ def message(reminder, meeting):
             "attendees": list(meeting.attendees.order_by("username")),
             "contacts": list(meeting.contacts.all()),
             # The vendor's open action items, carried into this occurrence's agenda.
-            "carried": open_action_items(meeting.vendor_id),
+            "carried": carried,
         },
         url=messages.url_of(meeting),
     )
     if occurrence is not None:
         email.attach(
             "meeting.ics",
-            ical.meeting_ics(meeting, occurrence),
+            ical.meeting_ics(meeting, occurrence, notes=carried_notes(carried)),
             "text/calendar; method=PUBLISH; charset=UTF-8",
         )
     return email
