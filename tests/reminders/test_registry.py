@@ -27,7 +27,7 @@ def test_the_kinds_with_lead_times_are_those_people_may_set_lead_times_for():
 def test_the_preferences_page_offers_to_mute_every_kind_but_the_digest_and_escalations(db, owner):
     form = PreferencesForm(profile=owner.profile)
 
-    offered = [code for code, _label in form.fields["muted_kinds"].choices]
+    offered = [code for code, _label in form.fields["emailed_kinds"].choices]
     unmutable = {
         Reminder.Kind.DIGEST,
         Reminder.Kind.SECURITY_ESCALATION,

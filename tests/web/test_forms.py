@@ -1,12 +1,15 @@
 """Forms reject bad input with inline errors and change nothing; good input goes through."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
 from django.urls import reverse
 
+from governance import services
 from governance.models import Incident, Meeting, Review, SecurityClause, SLATarget, Vendor
+from governance.reminders import registry
 from tests.factories import ReviewFactory, SLATargetFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -389,10 +392,10 @@ def test_preferences_are_saved_and_bad_lead_times_change_nothing(owner_client, o
     url = reverse("governance:preferences")
     response = owner_client.post(
         url,
-        {"time_zone": "Europe/Warsaw", "lead_review_upcoming": "7, soon", "muted_kinds": ["x"]},
+        {"time_zone": "Europe/Warsaw", "lead_review_upcoming": "7, soon", "emailed_kinds": ["x"]},
     )
     errors = response.context["form"].errors
-    assert "lead_review_upcoming" in errors and "muted_kinds" in errors
+    assert "lead_review_upcoming" in errors and "emailed_kinds" in errors
     owner.profile.refresh_from_db()
     assert owner.profile.time_zone == "UTC"
     owner_client.post(
@@ -400,7 +403,10 @@ def test_preferences_are_saved_and_bad_lead_times_change_nothing(owner_client, o
         {
             "time_zone": "Europe/Warsaw",
             "digest_enabled": "on",
-            "muted_kinds": ["goal_due"],
+            # Every kind ticked but goals due: goals due is muted.
+            "emailed_kinds": [
+                kind.code for kind in registry.mutable_kinds() if kind.code != "goal_due"
+            ],
             "lead_review_upcoming": "3, 14, 3",
             "lead_meeting": "2h, 1d",
         },
@@ -410,6 +416,18 @@ def test_preferences_are_saved_and_bad_lead_times_change_nothing(owner_client, o
     assert owner.profile.digest_enabled is True
     assert owner.profile.muted_kinds == ["goal_due"]
     assert owner.profile.lead_times == {"review_upcoming": [14, 3], "meeting": ["1d", "2h"]}
+
+
+def test_preferences_ask_what_to_email_and_the_time_zone_is_typed_with_suggestions(
+    owner_client, owner
+):
+    services.profile_update(owner.profile, muted_kinds=["meeting"])
+    page = owner_client.get(reverse("governance:preferences")).content.decode()
+    assert "Email me about" in page and "do not want" not in page
+    ticked = set(re.findall(r'name="emailed_kinds" value="([a-z_]+)"[^>]*checked', page))
+    assert "meeting" not in ticked and "review_upcoming" in ticked
+    assert '<select name="time_zone"' not in page
+    assert 'list="time-zone-names"' in page and '<option value="America/New_York">' in page
 
 
 def test_vendor_filters_search_and_sort(owner_client, owner):

@@ -17,11 +17,13 @@ class PreferencesForm(UIForm):
         help_text="Send me the notification clocks of every vendor's security incidents "
         "(half time, three quarters, deadline).",
     )
-    muted_kinds = forms.MultipleChoiceField(
+    emailed_kinds = forms.MultipleChoiceField(
         choices=lambda: [(kind.code, kind.label) for kind in reminders.registry.mutable_kinds()],
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Reminders I do not want",
+        label="Email me about",
+        help_text="Untick what you do not want to be emailed about. Escalations and the "
+        "security clocks of a security contact always come.",
     )
 
     def __init__(self, *args, profile, internal=True, **kwargs):
@@ -34,7 +36,11 @@ class PreferencesForm(UIForm):
             time_zone=profile.time_zone,
             digest_enabled=profile.digest_enabled,
             security_contact=profile.security_contact,
-            muted_kinds=list(profile.muted_kinds or []),
+            emailed_kinds=[
+                kind.code
+                for kind in reminders.registry.mutable_kinds()
+                if kind.code not in (profile.muted_kinds or [])
+            ],
         )
         for kind in Reminder.LEAD_TIME_KINDS:
             current = (profile.lead_times or {}).get(kind)
@@ -79,7 +85,12 @@ class PreferencesForm(UIForm):
         data = {
             "time_zone": self.cleaned_data["time_zone"],
             "digest_enabled": self.cleaned_data["digest_enabled"],
-            "muted_kinds": list(self.cleaned_data["muted_kinds"]),
+            # Stored as what is not wanted: a kind added later reaches everyone.
+            "muted_kinds": [
+                kind.code
+                for kind in reminders.registry.mutable_kinds()
+                if kind.code not in self.cleaned_data["emailed_kinds"]
+            ],
             "lead_times": self.cleaned_data["lead_times"],
         }
         if "security_contact" in self.fields:

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models as db_models
-from django.utils.choices import CallableChoiceIterator
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
 from governance.domain import access
@@ -178,10 +178,26 @@ class ContactsChoiceField(IdsChoiceField):
         return f"{obj.name} ({obj.role})" if obj.role else obj.name
 
 
+class TimeZoneInput(forms.TextInput):
+    """A box to type a time zone in, suggesting the names that match as one types (a
+    ``<datalist>`` of every IANA name): searchable, unlike a select of 600 options."""
+
+    list_id = "time-zone-names"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        box = super().render(name, value, {**(attrs or {}), "list": self.list_id}, renderer)
+        options = format_html_join(
+            "", '<option value="{}"></option>', ((zone,) for zone, _ in time_zone_choices())
+        )
+        return box + format_html('<datalist id="{}">{}</datalist>', self.list_id, options)
+
+
 class TimeZoneField(forms.CharField):
-    """A time zone picked from a list; whether it is one is the model's rule to say."""
+    """A time zone typed with suggestions; whether it is one is the model's rule to say."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "IANA name, e.g. Europe/Warsaw.")
-        kwargs.setdefault("widget", forms.Select(choices=CallableChoiceIterator(time_zone_choices)))
+        kwargs.setdefault(
+            "widget", TimeZoneInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+        )
         super().__init__(**kwargs)
