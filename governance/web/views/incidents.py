@@ -3,15 +3,14 @@
 from copy import copy
 
 from django.contrib import messages
-from django.db.models import BooleanField, Case, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance import selectors, services
 from governance.domain import access
-from governance.domain.models.actions import overdue_condition
 from governance.models import ActionItem, Incident, SLATarget
+from governance.selectors.actions import with_overdue
 from governance.web.forms import IncidentForm, ResolveForm, SLATargetForm
 from governance.web.pages import acknowledge_incident, act
 from governance.web.views.base import (
@@ -156,12 +155,9 @@ def incident_detail(request, pk, incident_pk):
     vendor = vendor_for(request, pk)
     incident = _with_flags(vendor, incident_pk)
     can_edit = access.can_edit_vendor(request.user, vendor)
-    items = incident.action_items.select_related("owner", "vendor_contact", "vendor").annotate(
-        overdue=Case(
-            When(overdue_condition(timezone.localdate()), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
+    items = with_overdue(
+        incident.action_items.select_related("owner", "vendor_contact", "vendor"),
+        timezone.localdate(),
     )
     return render(
         request,
