@@ -322,6 +322,17 @@ def _occurrence_pages(world):
     ]
 
 
+def _inbox_pages(world):
+    vendor = world.own.vendor.pk
+    return [
+        "/inbox/",
+        "/",
+        f"/vendors/{vendor}/reviews/",
+        f"/vendors/{vendor}/reviews/{world.own.disputed.pk}/",
+        f"/portal/reviews/{world.own.disputed.pk}/",
+    ]
+
+
 def _vendor_workspace(world):
     return [f"/vendors/{world.own.vendor.pk}/"]
 
@@ -632,6 +643,36 @@ WEB = [
         shows=_meeting_pages,
         target=_own("meeting"),
     ),
+    # The vendor's voice: answering a dispute, marking the inbox read.
+    Door(
+        "web review answer-dispute",
+        "owner",
+        lambda w: f"/vendors/{w.own.vendor.pk}/reviews/{w.own.disputed.pk}/answer-dispute/",
+        page=lambda w: f"/vendors/{w.own.vendor.pk}/reviews/{w.own.disputed.pk}/",
+        baseline=lambda w: {"outcome": "upheld", "dispute_answer": "The score stands."},
+        kinds={
+            "outcome": Kind("choice", choices=("upheld", "revised")),
+            "dispute_answer": Kind("text"),
+        },
+        shows=_inbox_pages,
+        target=_own("disputed"),
+    ),
+    Door(
+        "web inbox read",
+        "owner",
+        lambda w: "/inbox/read/",
+        baseline=lambda w: {"activity": w.own.activity.pk, "next": "/inbox/"},
+        kinds={"activity": Kind("text"), "next": Kind("url")},
+        shows=_inbox_pages,
+    ),
+    Door(
+        "web inbox read-all",
+        "owner",
+        lambda w: "/inbox/read-all/",
+        baseline=lambda w: {"next": "/inbox/"},
+        kinds={"next": Kind("url")},
+        shows=_inbox_pages,
+    ),
     Door(
         "web incident-create",
         "owner",
@@ -838,6 +879,14 @@ PORTAL = [
         target=_own("review"),
     ),
     Door(
+        "portal review dispute",
+        "rep",
+        lambda w: f"/portal/reviews/{w.own.review.pk}/",
+        baseline=lambda w: {"response": "dispute", "comment": "We dispute the innovation score."},
+        shows=_portal_pages("reviews"),
+        target=_own("review"),
+    ),
+    Door(
         "portal agenda proposal",
         "rep",
         lambda w: f"/portal/meetings/{w.own.meeting.pk}/",
@@ -1001,6 +1050,48 @@ API = [
             action_items=[{"description": "Fix the runbook", "due_date": "2025-05-01"}],
         ),
         "reviews",
+    ),
+    Door(
+        "api review answer-dispute",
+        "api",
+        lambda w: f"/api/v1/reviews/{w.own.disputed.pk}/answer-dispute/",
+        baseline=lambda w: {"outcome": "revised", "answer": "Innovation is now 4."},
+        serializer=api_serializers.DisputeAnswerSerializer,
+        shows=_inbox_pages,
+        target=_own("disputed"),
+    ),
+    Door(
+        "api agenda-proposals POST",
+        "api",
+        _api("agenda-proposals/"),
+        baseline=lambda w: {"meeting": w.own.meeting.pk, "text": "Roadmap"},
+        serializer=api_serializers.AgendaProposalSerializer,
+        shows=_meeting_pages,
+    ),
+    Door(
+        "api agenda-proposal answer",
+        "api",
+        lambda w: f"/api/v1/agenda-proposals/{w.own.proposal.pk}/answer/",
+        baseline=lambda w: {"accept": True},
+        serializer=api_serializers.AgendaProposalAnswerSerializer,
+        shows=_meeting_pages,
+        target=_own("meeting"),
+    ),
+    Door(
+        "api inbox read",
+        "api",
+        lambda w: f"/api/v1/inbox/{w.own.activity.pk}/read/",
+        baseline=lambda w: {},
+        kinds={"note": Kind("text")},
+        shows=_inbox_pages,
+    ),
+    Door(
+        "api inbox read-all",
+        "api",
+        _api("inbox/read-all/"),
+        baseline=lambda w: {},
+        kinds={"note": Kind("text")},
+        shows=_inbox_pages,
     ),
     Door(
         "api review complete",

@@ -33,6 +33,7 @@ READ_ONLY = {
     "governance:reminder-list",
     "governance:action-item-list",
     "governance:snooze-list",
+    "governance:inbox",
     "governance:user-feed",
     "governance:vendor-feed",
     "governance:healthz",
