@@ -78,6 +78,9 @@ def test_the_filters_narrow_the_register(world, client):
     done = client.get("/action-items/?scope=all&status=done")
 
     assert {row.vendor_id for row in by_vendor.context["rows"]} == {own}
+    assert f">{world.own.vendor.name}</a></p>" in by_vendor.content.decode()  # says which
+    by_name = client.get("/action-items/?scope=all&status=any&vendor_name=acme")
+    assert {row.vendor.name for row in by_name.context["rows"]} == {world.own.vendor.name}
     assert {row.source for row in from_reviews.context["rows"]} == {"review"}
     assert set(descriptions(overdue)) == {"Acme Hosting rate card", "Other Networks rate card"}
     assert descriptions(done) == []

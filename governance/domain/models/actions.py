@@ -124,6 +124,13 @@ class ActionItem(TimeStamped):
             # The register: open items by due date, overdue first.
             models.Index(fields=["status", "due_date"], name="action_item_status_due_idx"),
             models.Index(fields=["vendor", "status"], name="action_item_vendor_status_idx"),
+            # The register's default page: the open items by due date (overdue ones first,
+            # as their dates are the earliest), read in order from the index.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(status__in=["open", "in_progress"]),
+                name="action_item_open_due_idx",
+            ),
         ]
 
     def __str__(self):

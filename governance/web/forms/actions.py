@@ -97,14 +97,15 @@ class ActionItemFilterForm(forms.Form):
         required=False,
         choices=[("", "Open or in progress"), ("any", "Any status"), *ActionItem.Status.choices],
     )
-    vendor = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, choices=[("", "Any vendor")]
-    )
+    # A vendor by name, typed (a portfolio has thousands: no list of them all); a link from a
+    # vendor's page names it by id instead.
+    vendor_name = forms.CharField(required=False, max_length=200, label="Vendor")
+    vendor = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     source = forms.ChoiceField(
         required=False, choices=[("", "Any source"), *ActionItem.Source.choices]
     )
     overdue = forms.BooleanField(required=False, label="Overdue only")
 
-    def __init__(self, *args, vendors=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["vendor"].choices = [("", "Any vendor")] + [(pk, name) for pk, name in vendors]
+        self.fields["vendor_name"].widget.attrs["placeholder"] = "Name contains"

@@ -3,6 +3,7 @@ overdue first, CSV; closing and moving items along, and adding one."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -70,11 +71,17 @@ def filtered_register(user, filters, *, scope, today):
     items = action_item_register(user, scope=scope, today=today)
     status = filters.get("status") or ""
     if status == "":
-        items = items.filter(status__in=ActionItem.OPEN_STATUSES)
+        # Open items only: overdue first is then simply by due date (an overdue item's date
+        # is the earliest), which the open items' index serves in order.
+        items = items.filter(status__in=ActionItem.OPEN_STATUSES).order_by(
+            F("due_date").asc(nulls_last=True), "pk"
+        )
     elif status != "any":
         items = items.filter(status=status)
     if filters.get("vendor"):
         items = items.filter(vendor_id=filters["vendor"])
+    if name := (filters.get("vendor_name") or "").strip():
+        items = items.filter(vendor__name__icontains=name)
     if filters.get("source"):
         items = items.filter(source=filters["source"])
     if filters.get("overdue"):
@@ -84,8 +91,7 @@ def filtered_register(user, filters, *, scope, today):
 
 @internal_view
 def action_item_list(request):
-    vendors = selectors.vendors_for(request.user).order_by("name").values_list("pk", "name")
-    form = ActionItemFilterForm(request.GET or None, vendors=vendors)
+    form = ActionItemFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     scope = _scope(request, filters.get("scope"))
     today = timezone.localdate()
@@ -112,6 +118,10 @@ def action_item_list(request):
             "can_add": bool(edit_scope),
             "show_vendor": True,
             "filtered": bool(set(request.GET) - {"scope", "page"}),
+            # The vendor a link narrowed the register to, named (one query, when there is one).
+            "only_vendor": selectors.vendors_for(request.user).filter(pk=filters["vendor"]).first()
+            if filters.get("vendor")
+            else None,
         },
     )
 
