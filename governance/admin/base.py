@@ -9,15 +9,40 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from governance.domain import access
 from governance.domain.bounds import IdsChoiceField, key_in_range
 
 EMPTY = "-"
+
+
+class RecordErrorsShown:
+    """ModelForm mixin: a rule of the record that names a field this form does not edit (a
+    read-only one, say the instance an occurrence names) is shown as an error of the whole
+    form, with that field's name, instead of failing the request."""
+
+    def add_error(self, field, error):
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            shown = {}
+            for name, messages in error.error_dict.items():
+                if name == NON_FIELD_ERRORS or name in self.fields:
+                    shown[name] = messages
+                else:
+                    label = capfirst(name.replace("_", " "))
+                    shown.setdefault(NON_FIELD_ERRORS, []).extend(
+                        ValidationError(f"{label}: {message}") for message in _texts(messages)
+                    )
+            error = ValidationError(shown)
+        return super().add_error(field, error)
+
+
+def _texts(messages):
+    return [text for message in messages for text in ValidationError(message).messages]
 
 
 def refusal_message(error):

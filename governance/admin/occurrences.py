@@ -5,11 +5,11 @@ from django import forms
 from django.contrib import admin, messages
 
 from governance import services
-from governance.admin.base import AdministratorsOnly, Writes, vendor_column
+from governance.admin.base import AdministratorsOnly, RecordErrorsShown, Writes, vendor_column
 from governance.models import Decision, MeetingOccurrence
 
 
-class OccurrenceForm(forms.ModelForm):
+class OccurrenceForm(RecordErrorsShown, forms.ModelForm):
     class Meta:
         model = MeetingOccurrence
         fields = ["meeting", "original_start", "minutes", "attendees", "contacts"]

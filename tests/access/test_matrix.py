@@ -126,6 +126,12 @@ WEB = [
     ),
     Probe("incidents", "get", v("incidents/"), READ),
     Probe("incidents csv", "get", v("incidents/?export=csv"), READ),
+    Probe(
+        "incident page",
+        "get",
+        lambda r: f"/vendors/{r.vendor.pk}/incidents/{r.incident.pk}/",
+        READ,
+    ),
     Probe("clauses", "get", v("clauses/"), READ),
     Probe("clauses csv", "get", v("clauses/?export=csv"), READ),
     Probe(
@@ -226,6 +232,13 @@ WEB = [
         "get",
         lambda r: f"/vendors/{r.vendor.pk}/incidents/{r.incident.pk}/resolve/",
         WRITE,
+    ),
+    Probe(
+        "close incident",
+        "post",
+        lambda r: f"/vendors/{r.vendor.pk}/incidents/{r.incident.pk}/close/",
+        WRITE,
+        ok=(302,),
     ),
     Probe("new SLA target", "get", v("sla-targets/new/"), WRITE),
     Probe(

@@ -31,6 +31,7 @@ from rest_framework import serializers as drf
 from governance.api import serializers as api_serializers
 from governance.domain import bounds
 from governance.models import (
+    ImportJob,
     RequiredClause,
     Review,
     UserProfile,
@@ -291,6 +292,25 @@ class Door:
         return self.name
 
 
+def _import_job(world):
+    """The owner's checked import of one vendor, waiting for confirmation (made on first use)."""
+    job, _ = ImportJob.objects.get_or_create(
+        file_name="doors.csv",
+        defaults={
+            "kind": "vendors",
+            "created_by": world.people["owner"],
+            "status": ImportJob.Status.PREVIEWED,
+            "content": b"name\nDoors Ltd\n",
+            "total_rows": 1,
+        },
+    )
+    return job
+
+
+def _import_pages(world):
+    return ["/imports/", "/vendors/"]
+
+
 def _vendor_pages(section):
     def shows(world):
         vendor = world.own.vendor.pk
@@ -483,6 +503,16 @@ def _own(name):
 
 
 WEB = [
+    # A spreadsheet upload: hostile files and kinds (the check runs at once, in the request).
+    Door("web import upload", "owner", lambda w: "/imports/", shows=_import_pages),
+    Door(
+        "web import confirm",
+        "owner",
+        lambda w: f"/imports/{_import_job(w).pk}/confirm/",
+        baseline=lambda w: {},
+        kinds={"note": Kind("text")},
+        shows=_import_pages,
+    ),
     Door(
         "web vendor-create",
         "owner",
@@ -707,6 +737,14 @@ WEB = [
         "owner",
         lambda w: f"/vendors/{w.own.vendor.pk}/incidents/{w.own.incident.pk}/resolve/",
         baseline=lambda w: {"resolved_at": "2026-03-10T11:30", "root_cause": "A full disk"},
+        shows=_vendor_pages("incidents"),
+        target=_own("incident"),
+    ),
+    Door(
+        "web incident-close",
+        "owner",
+        lambda w: f"/vendors/{w.own.vendor.pk}/incidents/{w.own.incident.pk}/close/",
+        kinds={"next": Kind("url")},
         shows=_vendor_pages("incidents"),
         target=_own("incident"),
     ),
@@ -1085,6 +1123,27 @@ API = [
         kinds={"note": Kind("text")},
         shows=_inbox_pages,
     ),
+    # An upload is multipart; hostile JSON bodies get a clean refusal, never a 500.
+    Door(
+        "api imports POST",
+        "api",
+        _api("imports/"),
+        baseline=lambda w: {"kind": "vendors", "dry_run": True},
+        kinds={
+            "kind": Kind("choice", choices=("vendors", "sla_targets", "clauses", "goals")),
+            "dry_run": Kind("bool"),
+            "file": Kind("text"),
+        },
+        shows=_import_pages,
+    ),
+    Door(
+        "api import confirm",
+        "api",
+        lambda w: f"/api/v1/imports/{_import_job(w).pk}/confirm/",
+        baseline=lambda w: {},
+        kinds={"note": Kind("text")},
+        shows=_import_pages,
+    ),
     Door(
         "api inbox read-all",
         "api",
@@ -1441,7 +1500,10 @@ ADMIN = [
         overrides=lambda w: {"occurrence": str(w.own.occurrence.pk), "text": "Admin decision"},
         shows=_vendor_pages("meetings"),
     ),
-    *_admin_doors("governance_creditpolicy", "credit_policy", None, "credits"),
+    # One policy per vendor: the world's vendors have theirs, so an add is refused cleanly.
+    *_admin_doors(
+        "governance_creditpolicy", "credit_policy", _own_vendor(currency="EUR"), "credits"
+    ),
     *_admin_doors("governance_creditstatement", "credit_statement", None, "credits"),
     Door(
         "admin governance_requiredclause add",
@@ -1514,6 +1576,7 @@ ADMIN += [
         _own("occurrence"),
     ),
     _admin_actions("governance_reminder", ("retry_failed",), _own("reminder")),
+    _admin_actions("governance_creditstatement", ("recompute",), _own("credit_statement")),
 ]
 
 DOORS = [*WEB, *PORTAL, *API, *ADMIN]
