@@ -167,7 +167,11 @@ class CreditStatement(TimeStamped):
         "credit_statement_one_per_month": "month",
     }
 
-    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="credit_statements")
+    # No index of its own: the unique (vendor, month) serves every lookup by vendor, and each
+    # month's close writes a row per vendor.
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.CASCADE, related_name="credit_statements", db_index=False
+    )
     month = bounds.DateField(help_text="The first day of the month.")
     compliance_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     met = models.PositiveIntegerField(default=0)
