@@ -79,7 +79,9 @@ def test_a_monthly_steering_meeting_across_three_occurrences(
     log_in(page, "manager")
     page.get_by_role("heading", name="Portfolio").wait_for()
     page.goto(f"{base}/{key(first)}/")
-    page.get_by_role("textbox", name="Minutes").fill("Availability 99.95 %. The DR test slipped to May.")
+    page.get_by_role("textbox", name="Minutes").fill(
+        "Availability 99.95 %. The DR test slipped to May."
+    )
     page.get_by_role("button", name="Record as held").click()
     assert page.get_by_test_id("occurrence-status").inner_text() == "Held"
     for text in ("Run the DR test before 31 May.", "Move the backups to the second site."):
