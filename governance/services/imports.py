@@ -84,22 +84,14 @@ SPECS = {
     Kind.VENDORS: KindSpec(
         Kind.VENDORS,
         {
+            # A vendor's fields as every door saves them, less whom it belongs to and what it
+            # consents to (set in the app by those who may).
             **_columns(
                 Vendor,
-                (
-                    "name",
-                    "services",
-                    "tier",
-                    "status",
-                    "time_zone",
-                    "country",
-                    "contract_start",
-                    "contract_end",
-                    "renewal_notice_days",
-                    "annual_value",
-                    "currency",
-                    "review_cadence",
-                    "notes",
+                tuple(
+                    name
+                    for name in vendors.VENDOR_FIELDS
+                    if name not in ("owner", "email_vendor_contacts")
                 ),
             ),
             **_columns(Contact, ("name", "email", "role", "phone"), prefix="contact_"),
