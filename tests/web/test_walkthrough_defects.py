@@ -1,6 +1,8 @@
 """Defects a morning's walkthrough found (issue 17), each held by a test that failed before."""
 
+import datetime as dt
 import re
+import zoneinfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,7 +11,7 @@ from django.utils import timezone
 
 from governance import services
 from governance.models import ActionItem, Role, SecurityClause
-from tests.factories import ClauseFactory, IncidentFactory
+from tests.factories import ClauseFactory, IncidentFactory, MeetingFactory
 from tests.world import person
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +134,27 @@ def test_a_downloaded_evidence_document_keeps_the_name_it_was_uploaded_with(
     )
     table = owner_client.get(reverse("governance:clause-list", args=[vendor.pk])).content
     assert name.encode() in table
+
+
+def test_a_meeting_shows_its_own_wall_clock_time_whatever_the_readers_zone(
+    owner_client, owner, vendor
+):
+    services.profile_update(owner.profile, time_zone="America/New_York")
+    warsaw = zoneinfo.ZoneInfo("Europe/Warsaw")
+    meeting = MeetingFactory(
+        vendor=vendor,
+        title="Ops sync",
+        time_zone="Europe/Warsaw",
+        starts_at=dt.datetime(2026, 3, 10, 10, 0, tzinfo=warsaw),
+        recurrence="FREQ=WEEKLY",
+    )
+    page = owner_client.get(reverse("governance:meeting-detail", args=[vendor.pk, meeting.pk]))
+    html = page.content.decode()
+    assert "10:00</dd>" in html or "10:00 <span" in html
+    assert "04:00 <span" not in html
+    instance = meeting.starts_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    occurrence = owner_client.get(
+        reverse("governance:occurrence-detail", args=[vendor.pk, meeting.pk, instance])
+    ).content.decode()
+    heading = re.search(r"<h1>(.*?)</h1>", occurrence, re.S)[1]
+    assert "10:00" in heading and "Europe/Warsaw" in heading and "04:00" not in heading
