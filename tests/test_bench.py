@@ -64,7 +64,7 @@ def test_a_tiny_benchmark_reports_every_measured_item(tmp_path):
 
     table = output.read_text()
     assert table in out.getvalue()
-    pages = ["dashboard", "vendor list", "vendor workspace", "action-item register"]
+    pages = ["dashboard", "vendor list", "vendor workspace", "action-item register", "inbox"]
     api_lists = [f"api {prefix}" for prefix, _, _ in api_urls.router.registry]
     api_lists.append("api check-ins")
     for label in pages + api_lists:

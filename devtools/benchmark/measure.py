@@ -27,7 +27,9 @@ class Target:
 
     @property
     def paginated(self):
-        return self.kind == "api" or self.path.startswith(("/vendors/?", "/action-items/?"))
+        return self.kind == "api" or self.path.startswith(
+            ("/vendors/?", "/action-items/?", "/inbox/?")
+        )
 
     @property
     def path_only(self):
@@ -44,13 +46,15 @@ LIST_ROWS = 10
 
 def targets(*, vendor_id, goal_id, resources):
     """Every measured URL: the dashboard, the vendor list, a workspace, the action-item
-    register and every API list."""
+    register, the inbox and every API list."""
     found = [
         Target("dashboard", "/", "page"),
         Target("vendor list", f"/vendors/?per_page={LIST_ROWS}", "page"),
         Target("vendor workspace", f"/vendors/{vendor_id}/", "page"),
         # The portfolio's open action items, every vendor's, overdue first (a page of 25).
         Target("action-item register", "/action-items/?scope=all", "page"),
+        # The manager's inbox: what every vendor's representatives did, newest first.
+        Target("inbox", "/inbox/?page=1", "page"),
     ]
     for resource in resources:
         found.append(Target(f"api {resource}", f"/api/v1/{resource}/?page_size={LIST_ROWS}", "api"))
