@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from governance import services
 from governance.models import ActionItem, Role, SecurityClause
-from tests.factories import ClauseFactory, IncidentFactory, MeetingFactory
+from tests.factories import ClauseFactory, GoalFactory, IncidentFactory, MeetingFactory
 from tests.world import person
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +158,20 @@ def test_a_meeting_shows_its_own_wall_clock_time_whatever_the_readers_zone(
     ).content.decode()
     heading = re.search(r"<h1>(.*?)</h1>", occurrence, re.S)[1]
     assert "10:00" in heading and "Europe/Warsaw" in heading and "04:00" not in heading
+
+
+def test_the_dashboard_says_an_on_track_goal_is_due_soon_not_at_risk(owner_client, vendor):
+    today = timezone.localdate()
+    GoalFactory(
+        vendor=vendor, title="Patch latency", status="on_track", due_date=today + dt.timedelta(3)
+    )
+    GoalFactory(
+        vendor=vendor, title="Backlog size", status="at_risk", due_date=today + dt.timedelta(90)
+    )
+    html = owner_client.get("/").content.decode()
+    panel = html.split('id="goals-h"')[1].split("</section>")[0]
+    assert "Goals at risk or due within" in panel
+    on_track = panel.split("Patch latency")[1].split("</li>")[0]
+    at_risk = panel.split("Backlog size")[1].split("</li>")[0]
+    assert "Due soon" in on_track and "At risk" not in on_track
+    assert "At risk" in at_risk
