@@ -423,7 +423,7 @@ def test_preferences_ask_what_to_email_and_the_time_zone_is_typed_with_suggestio
 ):
     services.profile_update(owner.profile, muted_kinds=["meeting"])
     page = owner_client.get(reverse("governance:preferences")).content.decode()
-    assert "Email me about" in page and "do not want" not in page
+    assert "Email me about" in page and "Reminders I do not want" not in page
     ticked = set(re.findall(r'name="emailed_kinds" value="([a-z_]+)"[^>]*checked', page))
     assert "meeting" not in ticked and "review_upcoming" in ticked
     assert '<select name="time_zone"' not in page

@@ -1,12 +1,18 @@
 """Template helpers and charts: what a person reads on the page."""
 
+import datetime as dt
 import re
 from decimal import Decimal
 
 import pytest
 
 from governance.web import charts
-from governance.web.templatetags.governance_ui import describe_rrule, minutes, with_unit
+from governance.web.templatetags.governance_ui import (
+    describe_rrule,
+    minutes,
+    period,
+    with_unit,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +62,9 @@ def test_a_month_at_zero_percent_is_drawn_as_the_worst_bar_not_an_empty_slot():
     assert 'chart-bar-bad" x=' in bars.split("Jan: 0.0%")[0]
     labels = re.findall(r'<text class="chart-value[^"]*"[^>]*>([^<]+)</text>', bars)
     assert labels == ["0%", "50%", "100%"]
+
+
+def test_a_period_says_its_start_year_when_it_spans_two_years():
+    assert period(dt.date(2025, 11, 1), dt.date(2026, 10, 31)) == "1 Nov 2025 \u2013 31 Oct 2026"
+    assert period(dt.date(2026, 1, 3), dt.date(2026, 3, 31)) == "3 Jan \u2013 31 Mar 2026"
+    assert period(None, dt.date(2026, 3, 31)) == ""

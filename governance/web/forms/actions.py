@@ -6,6 +6,7 @@ from governance.domain import access
 from governance.models import ActionItem, Contact, Incident, Meeting, Review, Vendor
 from governance.selectors.actions import SCOPES
 from governance.web.forms.base import UIModelForm, UserChoiceField
+from governance.web.templatetags.governance_ui import period
 
 
 class ActionItemForm(UIModelForm):
@@ -55,8 +56,8 @@ class ActionItemForm(UIModelForm):
             )
             if not vendor_id:
                 self.fields[name].help_text = "Choose the vendor first (Add from its workspace)."
-        self.fields["review"].label_from_instance = lambda review: (
-            f"{review.period_start:%d %b} to {review.period_end:%d %b %Y}"
+        self.fields["review"].label_from_instance = lambda review: period(
+            review.period_start, review.period_end
         )
 
 

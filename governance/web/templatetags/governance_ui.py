@@ -77,6 +77,22 @@ def days_from_today(day):
     return (day - timezone.localdate()).days
 
 
+def day_text(day):
+    """A day as every page writes it: 3 Dec 2026 (no leading zero, the year always)."""
+    return f"{day.day} {day:%b %Y}"
+
+
+@register.filter
+def period(start, end):
+    """A period of days with its years said: "1 Nov to 31 Dec 2026" within a year (an en
+    dash between), "1 Nov 2025 to 31 Oct 2026" across two, never a start that seems to come
+    after its end."""
+    if start is None or end is None:
+        return ""
+    first = f"{start.day} {start:%b}" if start.year == end.year else day_text(start)
+    return f"{first} \N{EN DASH} {day_text(end)}"
+
+
 @register.simple_tag
 def due_badge(day):
     """A badge saying how far ``day`` is: overdue, today, or in N days."""

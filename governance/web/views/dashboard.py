@@ -16,6 +16,7 @@ from governance.models import Vendor
 from governance.selectors.dashboard import portfolio_credit_totals, running_notification_clocks
 from governance.selectors.inbox import inbox_activities, inbox_page_rows
 from governance.web.csv_export import csv_response, wants_csv
+from governance.web.templatetags.governance_ui import period
 from governance.web.views.base import internal_view
 from governance.web.views.inbox import with_urls
 from governance.web.views.vendors import with_health, with_health_one
@@ -213,7 +214,7 @@ def _attention(today, reviews, incidents, clauses, goals, notices, editable):
                 urgent=review.scheduled_for < today,
                 when=review.scheduled_for,
                 kind="Review overdue" if review.scheduled_for < today else "Review due",
-                title=f"{review.period_start:%d %b} \N{EN DASH} {review.period_end:%d %b %Y}",
+                title=period(review.period_start, review.period_end),
                 vendor=review.vendor,
                 url=reverse("governance:review-detail", args=[review.vendor_id, review.pk]),
             )
