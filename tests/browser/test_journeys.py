@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import zoneinfo
 from pathlib import Path
 
 import icalendar
@@ -75,7 +76,9 @@ def test_log_a_review_with_scores_and_see_the_overall_score_and_next_review(
     assert page.get_by_test_id("overall-score").inner_text() == "4.00"
     review = Review.objects.get(period_start=dt.date(2026, 1, 1))
     following = Review.objects.get(vendor=vendor, status=Review.Status.SCHEDULED)
-    expected = max(dt.date(2026, 7, 15), timezone.localdate())
+    # "Today" is the vendor's (its zone may already be tomorrow in UTC terms).
+    vendor_today = timezone.localdate(timezone=zoneinfo.ZoneInfo(vendor.time_zone))
+    expected = max(dt.date(2026, 7, 15), vendor_today)
     assert following.scheduled_for == expected
     assert page.get_by_test_id("next-review").inner_text() == expected.strftime("%-d %b %Y")
     assert page.get_by_text("The next review is scheduled for").is_visible()

@@ -88,5 +88,6 @@ def test_the_evidence_download_has_an_rfc_6266_name(owner_client, vendor):
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment; ")
-    # Stored under a generated name (the uploaded one is not kept): that is what is served.
-    assert download_name(response) == clause.evidence_file.name.rsplit("/", 1)[-1]
+    # Stored under a generated name, served under the one it was uploaded with.
+    assert clause.evidence_file.name.rsplit("/", 1)[-1] != "Umowa o poufność.pdf"
+    assert download_name(response) == "Umowa o poufność.pdf"
