@@ -175,3 +175,13 @@ def test_the_dashboard_says_an_on_track_goal_is_due_soon_not_at_risk(owner_clien
     at_risk = panel.split("Backlog size")[1].split("</li>")[0]
     assert "Due soon" in on_track and "At risk" not in on_track
     assert "At risk" in at_risk
+
+
+def test_the_scorecard_says_how_many_measured_goals_are_on_track(owner_client, owner, vendor):
+    for title in ("Uptime", "Backlog"):
+        goal = GoalFactory(vendor=vendor, title=title, status="at_risk", owner=owner)
+        services.goal_check_in_add(
+            goal=goal, date=timezone.localdate(), value=goal.target_value, author=owner
+        )
+    html = owner_client.get(reverse("governance:vendor-detail", args=[vendor.pk])).content
+    assert b"0 of 2 measured goals on track" in html
