@@ -113,6 +113,11 @@ def test_the_filters_narrow_the_inbox(world, web, api):
     proposed = own_activities(world).get(kind="agenda_proposed").pk
 
     assert set(page_rows(web, "?kind=review_disputed")) == {disputed}
+    assert set(page_rows(web, f"?vendor={world.own.vendor.pk}")) == {disputed, proposed}
+    name = world.own.vendor.name[:4].lower()
+    assert set(page_rows(web, f"?vendor_name={name}")) == {disputed, proposed}
+    # The page names no vendor list to pick from: a portfolio has thousands.
+    assert '<select name="vendor"' not in web.get("/inbox/").content.decode()
     assert set(api_rows(api, "?kind=agenda_proposed")) == {proposed}
     assert set(api_rows(api, f"?vendor={world.own.vendor.pk}")) == {disputed, proposed}
     admin = client_for(world.people["admin"])

@@ -101,7 +101,10 @@ class ActionItemFilterForm(forms.Form):
     # A vendor by name, typed (a portfolio has thousands: no list of them all); a link from a
     # vendor's page names it by id instead.
     vendor_name = forms.CharField(required=False, max_length=200, label="Vendor")
-    vendor = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # A vendor's key: at most what a key column holds (a larger number is no vendor).
+    vendor = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
     source = forms.ChoiceField(
         required=False, choices=[("", "Any source"), *ActionItem.Source.choices]
     )

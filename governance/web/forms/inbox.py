@@ -10,10 +10,14 @@ class InboxFilterForm(forms.Form):
     kind = forms.ChoiceField(
         required=False, label="What", choices=[("", "Anything"), *VendorActivity.Kind.choices]
     )
-    vendor = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, choices=[("", "Any vendor")]
+    # A vendor by name, typed (a portfolio has thousands: no list of them all); a link names
+    # one by id instead.
+    vendor_name = forms.CharField(required=False, max_length=200, label="Vendor")
+    # A vendor's key: at most what a key column holds (a larger number is no vendor).
+    vendor = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, vendors=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["vendor"].choices = [("", "Any vendor")] + [(pk, name) for pk, name in vendors]
+        self.fields["vendor_name"].widget.attrs["placeholder"] = "Name contains"

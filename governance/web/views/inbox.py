@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from governance import services
-from governance.selectors.inbox import inbox_activities, inbox_page_rows, inbox_vendors
+from governance.selectors.inbox import inbox_activities, inbox_page_rows
 from governance.web.forms.inbox import InboxFilterForm
 from governance.web.pages import paginate
 from governance.web.views.base import internal_view, next_url
@@ -47,8 +47,7 @@ def with_urls(activities):
 @internal_view
 def inbox(request):
     """The activities of the vendors the user answers for, newest first, with filters."""
-    vendors = inbox_vendors(request.user).order_by("name").values_list("pk", "name")
-    form = InboxFilterForm(request.GET or None, vendors=vendors)
+    form = InboxFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     activities = inbox_activities(
         request.user,
@@ -56,6 +55,8 @@ def inbox(request):
         kind=filters.get("kind") or None,
         vendor=filters.get("vendor"),
     )
+    if name := (filters.get("vendor_name") or "").strip():
+        activities = activities.filter(vendor__name__icontains=name)
     page = paginate(request, inbox_page_rows(activities))
     return render(
         request,
