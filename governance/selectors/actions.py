@@ -25,17 +25,7 @@ def action_item_register(user, *, scope="all", today=None):
     elif scope == "my_vendors":
         mine = Vendor.objects.filter(Q(owner=user) | Q(managers=user)).values("pk")
         items = items.filter(vendor__in=mine)
-    return (
-        items.annotate(
-            overdue=Case(
-                When(overdue_condition(today), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .select_related("vendor", "owner", "vendor_contact")
-        .order_by("-overdue", F("due_date").asc(nulls_last=True), "pk")
-    )
+    return with_overdue(items.select_related("vendor", "owner", "vendor_contact"), today)
 
 
 # --- the items a meeting carries ------------------------------------------------------------

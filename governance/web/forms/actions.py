@@ -5,7 +5,7 @@ from django import forms
 from governance.domain import access
 from governance.models import ActionItem, Contact, Incident, Meeting, Review, Vendor
 from governance.selectors.actions import SCOPES
-from governance.web.forms.base import UIModelForm, UserChoiceField
+from governance.web.forms.base import UIModelForm, UserChoiceField, typed_vendor_fields
 from governance.web.templatetags.governance_ui import period
 
 
@@ -98,18 +98,8 @@ class ActionItemFilterForm(forms.Form):
         required=False,
         choices=[("", "Open or in progress"), ("any", "Any status"), *ActionItem.Status.choices],
     )
-    # A vendor by name, typed (a portfolio has thousands: no list of them all); a link from a
-    # vendor's page names it by id instead.
-    vendor_name = forms.CharField(required=False, max_length=200, label="Vendor")
-    # A vendor's key: at most what a key column holds (a larger number is no vendor).
-    vendor = forms.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
-    )
+    vendor_name, vendor = typed_vendor_fields()
     source = forms.ChoiceField(
         required=False, choices=[("", "Any source"), *ActionItem.Source.choices]
     )
     overdue = forms.BooleanField(required=False, label="Overdue only")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["vendor_name"].widget.attrs["placeholder"] = "Name contains"

@@ -178,6 +178,31 @@ class ContactsChoiceField(IdsChoiceField):
         return f"{obj.name} ({obj.role})" if obj.role else obj.name
 
 
+def typed_vendor_fields():
+    """A list's vendor filter, as ``vendor_name, vendor = typed_vendor_fields()``: the name
+    typed (a portfolio has thousands of vendors: no list of them all), or a vendor's id from
+    a link (hidden; at most what a key column holds, a larger number being no vendor)."""
+    name = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Vendor",
+        widget=forms.TextInput(attrs={"placeholder": "Name contains"}),
+    )
+    key = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
+    return name, key
+
+
+def by_typed_vendor(rows, filters):
+    """``rows`` (with a ``vendor``) narrowed by the ``typed_vendor_fields`` in ``filters``."""
+    if filters.get("vendor"):
+        rows = rows.filter(vendor_id=filters["vendor"])
+    if name := (filters.get("vendor_name") or "").strip():
+        rows = rows.filter(vendor__name__icontains=name)
+    return rows
+
+
 class TimeZoneInput(forms.TextInput):
     """A box to type a time zone in, suggesting the names that match as one types (a
     ``<datalist>`` of every IANA name): searchable, unlike a select of 600 options."""

@@ -3,6 +3,7 @@
 from django import forms
 
 from governance.models import VendorActivity
+from governance.web.forms.base import typed_vendor_fields
 
 
 class InboxFilterForm(forms.Form):
@@ -10,14 +11,4 @@ class InboxFilterForm(forms.Form):
     kind = forms.ChoiceField(
         required=False, label="What", choices=[("", "Anything"), *VendorActivity.Kind.choices]
     )
-    # A vendor by name, typed (a portfolio has thousands: no list of them all); a link names
-    # one by id instead.
-    vendor_name = forms.CharField(required=False, max_length=200, label="Vendor")
-    # A vendor's key: at most what a key column holds (a larger number is no vendor).
-    vendor = forms.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["vendor_name"].widget.attrs["placeholder"] = "Name contains"
+    vendor_name, vendor = typed_vendor_fields()

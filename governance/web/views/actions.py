@@ -19,6 +19,7 @@ from governance.web.forms.actions import (
     ActionItemForm,
     ActionItemStatusForm,
 )
+from governance.web.forms.base import by_typed_vendor
 from governance.web.pages import act, paginate
 from governance.web.views.base import internal_view, next_url, require_edit, vendor_for
 
@@ -78,10 +79,7 @@ def filtered_register(user, filters, *, scope, today):
         )
     elif status != "any":
         items = items.filter(status=status)
-    if filters.get("vendor"):
-        items = items.filter(vendor_id=filters["vendor"])
-    if name := (filters.get("vendor_name") or "").strip():
-        items = items.filter(vendor__name__icontains=name)
+    items = by_typed_vendor(items, filters)
     if filters.get("source"):
         items = items.filter(source=filters["source"])
     if filters.get("overdue"):

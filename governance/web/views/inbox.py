@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from governance import services
 from governance.selectors.inbox import inbox_activities, inbox_page_rows
+from governance.web.forms.base import by_typed_vendor
 from governance.web.forms.inbox import InboxFilterForm
 from governance.web.pages import paginate
 from governance.web.views.base import internal_view, next_url
@@ -53,10 +54,8 @@ def inbox(request):
         request.user,
         unread=filters.get("unread", False),
         kind=filters.get("kind") or None,
-        vendor=filters.get("vendor"),
     )
-    if name := (filters.get("vendor_name") or "").strip():
-        activities = activities.filter(vendor__name__icontains=name)
+    activities = by_typed_vendor(activities, filters)
     page = paginate(request, inbox_page_rows(activities))
     return render(
         request,
