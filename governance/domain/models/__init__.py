@@ -5,6 +5,7 @@ from governance.domain.models.actions import (
     ActionItemSource,
     ActionItemStatus,
 )
+from governance.domain.models.attention import AttentionDismissal
 from governance.domain.models.clauses import (
     DEFAULT_REQUIRED_CLAUSES,
     ClauseType,
@@ -76,8 +77,10 @@ from governance.domain.models.occurrences import (
     OccurrenceStatus,
 )
 from governance.domain.models.people import (
+    ListScope,
     Role,
     UserProfile,
+    Weekday,
     validate_lead_times,
     validate_muted_kinds,
 )
@@ -102,6 +105,15 @@ from governance.domain.models.vendors import (
     VendorStatus,
     VendorTier,
 )
+from governance.domain.models.webhooks import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEvent,
+    WebhookEventType,
+    WebhookSubscription,
+    new_webhook_secret,
+)
 
 __all__ = [
     "DEFAULT_REQUIRED_CLAUSES",
@@ -114,6 +126,7 @@ __all__ = [
     "ActivityKind",
     "AgendaProposal",
     "AgendaProposalStatus",
+    "AttentionDismissal",
     "Cadence",
     "ClauseType",
     "Contact",
@@ -135,6 +148,7 @@ __all__ = [
     "ImportStatus",
     "Incident",
     "IncidentStatus",
+    "ListScope",
     "Meeting",
     "MeetingChannel",
     "MeetingKind",
@@ -164,8 +178,16 @@ __all__ = [
     "VendorFigures",
     "VendorStatus",
     "VendorTier",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookEvent",
+    "WebhookEventType",
+    "WebhookSubscription",
+    "Weekday",
     "country_validator",
     "currency_validator",
+    "new_webhook_secret",
     "time_zone_choices",
     "validate_bands",
     "validate_lead_times",

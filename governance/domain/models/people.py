@@ -60,6 +60,24 @@ class Role(models.TextChoices):
     NONE = "none", "No access"
 
 
+class ListScope(models.TextChoices):
+    """Whose vendors the portfolio-wide lists show, remembered per person."""
+
+    MINE = "mine", "Mine"
+    TEAM = "team", "My team"
+    ALL = "all", "All"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
 class UserProfile(models.Model):
     """Per-user settings: role, the time zone every date is shown in, reminder preferences.
 
@@ -74,6 +92,13 @@ class UserProfile(models.Model):
     )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     digest_enabled = models.BooleanField(default=False)
+    # The digest's day and hour in the person's zone (empty: the site's defaults).
+    digest_weekday = models.PositiveSmallIntegerField(choices=Weekday, null=True, blank=True)
+    digest_hour = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[bounds.at_most(23, "An hour is 0 to 23.")]
+    )
+    # Whose vendors the portfolio-wide lists show (the mine / my team / all switch).
+    list_scope = models.CharField(max_length=8, choices=ListScope, default=ListScope.ALL)
     # One of the organisation's security contacts: gets every vendor's security notification
     # clocks (internal users only; a representative's flag is ignored).
     security_contact = models.BooleanField(
@@ -110,6 +135,14 @@ class UserProfile(models.Model):
                 ),
             ),
             models.CheckConstraint(name="profile_role_valid", condition=Q(role__in=Role.values)),
+            models.CheckConstraint(
+                name="profile_list_scope_valid", condition=Q(list_scope__in=ListScope.values)
+            ),
+            models.CheckConstraint(
+                name="profile_digest_day_and_hour_valid",
+                condition=(Q(digest_weekday__isnull=True) | Q(digest_weekday__lte=6))
+                & (Q(digest_hour__isnull=True) | Q(digest_hour__lte=23)),
+            ),
         ]
 
     def __str__(self):
