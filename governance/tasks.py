@@ -14,7 +14,7 @@ from celery.utils import uuid
 from governance import reminders
 from governance.infra import broker
 from governance.infra import credentials as security
-from governance.services import credits, figures, imports
+from governance.services import credits, figures, imports, webhook_sweep, webhooks
 
 log = logging.getLogger(__name__)
 
@@ -98,3 +98,26 @@ def import_apply(job_id):
     """Apply a confirmed import in one transaction. Safe to run twice: the second run finds
     the job applied."""
     imports.import_apply(job_id, worker=True)
+
+
+@shared_task(name=webhooks.DELIVER_TASK, acks_late=True, ignore_result=True)
+def deliver_webhooks(delivery_ids, requested_by=None):
+    """Attempt these webhook deliveries (queued on the commit that wrote them). Safe to run
+    twice: each is claimed, and one not due or held by another worker is skipped. A retry due
+    within minutes is queued with a countdown; later ones are beat's (``retry_webhooks``)."""
+    outcomes = webhooks.deliver(delivery_ids, requested_by=requested_by)
+    webhooks.enqueue_retries(outcomes)
+
+
+@shared_task(name=webhooks.RETRY_TASK, acks_late=True, ignore_result=True)
+def retry_webhooks():
+    """Queue the webhook deliveries due for a retry, and those a lost worker or message left
+    behind (beat runs this every WEBHOOK_RETRY_SECONDS)."""
+    webhooks.retry_due()
+
+
+@shared_task(name=webhook_sweep.SWEEP_TASK, acks_late=True, ignore_result=True)
+def sweep_webhooks():
+    """Emit the time-made webhook events (SLA warnings and breaches, expiring clauses, overdue
+    items, credits due), each once (beat runs this every WEBHOOK_SWEEP_SECONDS)."""
+    webhook_sweep.sweep()

@@ -398,6 +398,27 @@ GOVERNANCE_REMINDER_RESEND_UNCONFIRMED = env.bool(
 # How often the stored vendor figures (health, SLA compliance, coverage) are recomputed for
 # what changes with the clock alone; writes refresh the figures of their vendor at once.
 GOVERNANCE_FIGURES_REFRESH_SECONDS = env.int("GOVERNANCE_FIGURES_REFRESH_SECONDS", default=300)
+# Outbound webhooks (governance.services.webhooks). Host names or addresses, comma-separated,
+# that webhook targets may resolve to although they are not public (a receiver on 127.0.0.1
+# in tests, an internal SIEM); empty: public addresses only.
+WEBHOOK_ALLOWED_HOSTS = env("WEBHOOK_ALLOWED_HOSTS", default="")
+# Connect and read timeout of one delivery attempt.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# Seconds to wait before each retry (each stretched by up to 20 % of jitter): about 22 hours.
+WEBHOOK_RETRY_SCHEDULE = env.list(
+    "WEBHOOK_RETRY_SCHEDULE",
+    cast=float,
+    default=[5, 30, 120, 600, 1800, 3600, 7200, 14400, 21600, 28800],
+)
+# Attempts of one delivery (the first and its retries) before it is failed.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=11)
+# A subscription is disabled after this many failed attempts in a row (across deliveries),
+# or when one delivery fails all its attempts with no success in between.
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)
+# How often beat queues deliveries due for a retry and recovers lost ones, and sweeps for
+# time-made events (SLA breached, clause expired...).
+WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=15)
+WEBHOOK_SWEEP_SECONDS = env.int("WEBHOOK_SWEEP_SECONDS", default=60)
 # Periodic entries: the sweep that fills the outbox and hands it to the workers, the
 # refresh of the stored vendor figures, last month's credit statements on the first days of
 # a month, and the deletion of expired API tokens.
@@ -419,6 +440,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.close_credit_month",
         "schedule": crontab(minute=15, hour=2),
         "options": {"expires": 3600},
+    },
+    # Webhook deliveries due for a retry, or lost (a dead worker, a lost message).
+    "governance-webhook-retry": {
+        "task": "governance.tasks.retry_webhooks",
+        "schedule": WEBHOOK_RETRY_SECONDS,
+        "options": {"expires": WEBHOOK_RETRY_SECONDS},
+    },
+    # Time-made webhook events (SLA warning and breach, clause expiry, overdue items...).
+    "governance-webhook-sweep": {
+        "task": "governance.tasks.sweep_webhooks",
+        "schedule": WEBHOOK_SWEEP_SECONDS,
+        "options": {"expires": WEBHOOK_SWEEP_SECONDS},
     },
     # Expired API tokens already open nothing; this deletes their rows.
     "governance-expired-tokens-delete": {
