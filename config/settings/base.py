@@ -303,6 +303,8 @@ SPECTACULAR_SETTINGS = {
         "ReminderStatusEnum": "governance.models.ReminderStatus",
         "ImportKindEnum": "governance.models.ImportKind",
         "ImportStatusEnum": "governance.models.ImportStatus",
+        "WebhookEventTypeEnum": "governance.models.WebhookEventType",
+        "WebhookDeliveryStatusEnum": "governance.models.WebhookDeliveryStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -26,6 +26,7 @@ from governance.admin import (
     reminders,
     reviews,
     vendors,
+    webhooks,
 )
 
 __all__ = [
@@ -43,4 +44,5 @@ __all__ = [
     "reminders",
     "reviews",
     "vendors",
+    "webhooks",
 ]

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from . import views
 from .permissions import IsInternalUser
 from .views.imports import ImportJobViewSet
+from .views.webhooks import WebhookSubscriptionViewSet
 
 app_name = "api"
 
@@ -37,6 +38,7 @@ router.register("required-clauses", views.RequiredClauseViewSet, basename="requi
 router.register("snoozes", views.SnoozeViewSet, basename="snooze")
 router.register("imports", ImportJobViewSet, basename="import")
 router.register("users", views.UserViewSet, basename="user")
+router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 
 check_ins = views.GoalCheckInViewSet.as_view({"get": "list", "post": "create"})
 

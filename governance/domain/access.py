@@ -121,6 +121,12 @@ def can_view_history(user):
     return role_of(user) in HISTORY_ROLES
 
 
+def can_manage_webhooks(user):
+    """Outbound webhooks (their targets, secrets and delivery log) are administrators' alone:
+    a subscription sends every vendor's events to any URL."""
+    return is_administrator(user)
+
+
 def can_use_admin(user):
     """The operator's admin is for administrators with staff status only."""
     return bool(user.is_active and user.is_staff and is_administrator(user))

@@ -24,6 +24,7 @@ from governance.web.views import (
     reviews,
     snoozes,
     vendors,
+    webhooks,
 )
 
 app_name = "governance"
@@ -111,6 +112,7 @@ urlpatterns = [
     path("vendors/new/", vendors.vendor_form, name="vendor-create"),
     path("vendors/<int:pk>/", include(vendor_patterns)),
     path("imports/", include(imports.urlpatterns)),
+    path("webhooks/", include(webhooks.urlpatterns)),
     path("action-items/", actions.action_item_list, name="action-item-list"),
     path("action-items/new/", actions.action_item_create, name="action-item-create"),
     path(

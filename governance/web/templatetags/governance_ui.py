@@ -220,6 +220,11 @@ def can_use_admin(user):
 
 
 @register.filter
+def can_manage_webhooks(user):
+    return access.can_manage_webhooks(user)
+
+
+@register.filter
 def person(user):
     """A user as people read it: full name, else username; a dash when there is none."""
     if user is None:
