@@ -20,6 +20,7 @@ from governance.web.views import (
     incidents,
     meetings,
     occurrences,
+    portfolio,
     reminders,
     reviews,
     snoozes,
@@ -108,6 +109,9 @@ vendor_patterns = [
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("attention/", dashboard.attention_list, name="attention-list"),
+    path("attention/set-aside/", dashboard.attention_set_aside, name="attention-set-aside"),
+    path("attention/bring-back/", dashboard.attention_bring_back, name="attention-bring-back"),
     path("vendors/", vendors.vendor_list, name="vendor-list"),
     path("vendors/new/", vendors.vendor_form, name="vendor-create"),
     path("vendors/<int:pk>/", include(vendor_patterns)),
@@ -120,6 +124,12 @@ urlpatterns = [
         actions.action_item_status,
         name="action-item-status",
     ),
+    # The portfolio-wide lists and the clause-gap matrix (issue 17).
+    path("incidents/", portfolio.incident_list, name="portfolio-incidents"),
+    path("reviews/", portfolio.review_list, name="portfolio-reviews"),
+    path("clauses/", portfolio.clause_list, name="portfolio-clauses"),
+    path("clauses/gaps/", portfolio.clause_gaps, name="clause-gaps"),
+    path("goals/", portfolio.goal_list, name="portfolio-goals"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read/", inbox.inbox_mark_read, name="inbox-read"),
     path("inbox/read-all/", inbox.inbox_mark_all_read, name="inbox-read-all"),

@@ -378,6 +378,12 @@ WEB = [
     ),
     Probe("action items", "get", "/action-items/", PORTFOLIO, per_vendor=False),
     Probe("action items csv", "get", "/action-items/?export=csv", PORTFOLIO, per_vendor=False),
+    # Issue 17: the portfolio-wide lists and the clause-gap matrix (every scope, CSV too).
+    *(
+        Probe(f"portfolio {path}{query}", "get", f"/{path}/{query}", PORTFOLIO, per_vendor=False)
+        for path in ("incidents", "reviews", "clauses", "goals", "clauses/gaps")
+        for query in ("", "?scope=mine", "?scope=team&format=csv")
+    ),
     Probe("my snoozes", "get", "/account/snoozes/", PORTFOLIO, per_vendor=False),
     # Spreadsheet imports: administrators and managers; an import is its uploader's.
     Probe("imports", "get", "/imports/", CREATE_VENDOR, per_vendor=False),
