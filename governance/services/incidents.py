@@ -11,7 +11,7 @@ from governance.models import (
     Incident,
     SLATarget,
 )
-from governance.services import figures
+from governance.services import figures, webhooks
 from governance.services.inbox import activity_record
 from governance.services.saving import use_case, validated_save
 
@@ -53,9 +53,11 @@ def incident_save(incident, *, now=None, by=None, comment=None):
     A vendor representative's report (a new incident) or update (``by``) reaches the inbox,
     with ``comment`` (a report's title by default)."""
     new = incident.pk is None
+    was_resolved = not new and webhooks.incident_was_resolved(incident)
     if incident.opened_at is not None:  # without it, validation below says what is missing
         _stamp_incident(incident, now=now or timezone.now())
     validated_save(incident)
+    webhooks.incident_saved(incident, created=new, was_resolved=was_resolved)
     activity_record(
         ActivityKind.INCIDENT_REPORTED if new else ActivityKind.INCIDENT_UPDATED,
         by=by,
@@ -90,6 +92,7 @@ def incident_upsert(*, vendor, external_id, now=None, **data):
                     incident.validate_constraints(exclude={"external_id"})
                     _stamp_incident(incident, now=now or timezone.now())
                     incident.save()
+                    webhooks.incident_saved(incident, created=True, was_resolved=False)
                     return incident, True
             except IntegrityError:
                 # A concurrent request created it first: update that row instead.

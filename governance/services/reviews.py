@@ -12,7 +12,7 @@ from governance.models import (
     Review,
     ReviewScore,
 )
-from governance.services import figures
+from governance.services import figures, webhooks
 from governance.services.actions import check_action_item_owner
 from governance.services.inbox import activity_record
 from governance.services.saving import use_case, validated_save
@@ -38,7 +38,10 @@ def review_save(review, *, scores=None, action_items=None):
     internal = access.internal_users()
     if review.reviewer_id is not None and not internal.filter(pk=review.reviewer_id).exists():
         raise ValidationError({"reviewer": "Choose an internal user as the reviewer."})
+    new = review.pk is None
     validated_save(review, exclude=["overall_score"])
+    if new and review.status == Review.Status.SCHEDULED:
+        webhooks.review_event(webhooks.EventType.REVIEW_SCHEDULED, review)
     if scores is not None:
         _replace_rows(review, ReviewScore, scores, name="scores")
     if action_items is not None:
@@ -159,6 +162,7 @@ def review_complete(review, *, today=None, now=None):
     review.completed_at = now
     review_refresh_overall_score(review)
     validated_save(review)
+    webhooks.review_event(webhooks.EventType.REVIEW_COMPLETED, review)
 
     existing = (
         vendor.reviews.filter(
@@ -193,7 +197,9 @@ def review_complete(review, *, today=None, now=None):
         ),
         status=Review.Status.SCHEDULED,
     )
-    return validated_save(next_review)
+    validated_save(next_review)
+    webhooks.review_event(webhooks.EventType.REVIEW_SCHEDULED, next_review)
+    return next_review
 
 
 @use_case
@@ -224,6 +230,10 @@ def review_acknowledge(review, *, by, comment="", at=None, dispute=False):
     if dispute:
         review.dispute_status = Review.DisputeStatus.OPEN
     validated_save(review)
+    webhooks.review_event(
+        webhooks.EventType.REVIEW_DISPUTED if dispute else webhooks.EventType.REVIEW_ACKNOWLEDGED,
+        review,
+    )
     activity_record(
         ActivityKind.REVIEW_DISPUTED if dispute else ActivityKind.REVIEW_ACKNOWLEDGED,
         by=by,

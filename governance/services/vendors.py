@@ -8,6 +8,7 @@ from governance.models import (
     UserProfile,
     Vendor,
 )
+from governance.services import webhooks
 from governance.services.saving import assign_fields, use_case, validated_save
 
 # Fields a caller may set on each model through the generic create/update helpers.
@@ -50,9 +51,11 @@ def vendor_update(vendor, *, managers=None, **data):
 
 
 def _vendor_save(vendor, *, managers, data):
+    previous_status = webhooks.vendor_stored_status(vendor)
     assign_fields(vendor, data, VENDOR_FIELDS)
     vendor_prepare(vendor)
     validated_save(vendor)
+    webhooks.vendor_saved(vendor, previous_status=previous_status)
     if managers is not None:
         vendor_managers_set(vendor, managers=managers)
     return vendor

@@ -181,9 +181,11 @@ def emit(event_type, *, vendor, data, key=None, occurred_at=None):
         if key is None:
             event.save()
         else:
+            # ON CONFLICT DO NOTHING: a concurrent sweep's insert of the same key waits for
+            # that one's commit, then writes nothing, and finds its deliveries below.
             WebhookEvent.objects.bulk_create([event], ignore_conflicts=True)
-            event = WebhookEvent.objects.filter(key=key, created_at__gte=occurred_at).first()
-            if event is None or event.deliveries.exists():
+            event = WebhookEvent.objects.get(key=key)
+            if event.deliveries.exists():
                 return None
         ids = _fan_out(event, subscriptions)
     transaction.on_commit(lambda: enqueue(ids), robust=True)
@@ -197,15 +199,17 @@ def active_subscriptions():
 
 def _fan_out(event, subscriptions):
     now = timezone.now()
-    deliveries = WebhookDelivery.objects.bulk_create(
-        [
-            WebhookDelivery(event=event, subscription_id=s.pk, next_attempt_at=now)
-            for s in subscriptions
-        ]
+    deliveries = [
+        WebhookDelivery(event=event, subscription_id=s.pk, next_attempt_at=now)
+        for s in subscriptions
+    ]
+    if event.key is None:
+        return [d.pk for d in WebhookDelivery.objects.bulk_create(deliveries)]
+    # A keyed event may be fanned out by two sweeps at once: the second writes nothing.
+    WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    return list(
+        event.deliveries.filter(status=Status.PENDING, attempts=0).values_list("pk", flat=True)
     )
-    if deliveries and deliveries[0].pk is None:  # a database that returns no ids
-        return list(event.deliveries.values_list("pk", flat=True))
-    return [d.pk for d in deliveries]
 
 
 def body(event):
@@ -363,6 +367,46 @@ def incident_saved(incident, *, created, was_resolved):
         types.append(EventType.INCIDENT_RESOLVED)
     for event_type in types:
         emit(event_type, vendor=incident.vendor_id, data=lambda: incident_data(incident))
+
+
+def incident_was_resolved(incident):
+    """Whether the stored ``incident`` is resolved or closed (read only when some subscription
+    wants ``incident.resolved``: the check before a save that may resolve it)."""
+    if not wants(EventType.INCIDENT_RESOLVED, incident.vendor_id):
+        return True  # nobody listens: nothing to compare
+    return (
+        type(incident)
+        .objects.filter(
+            pk=incident.pk, status__in=[incident.Status.RESOLVED, incident.Status.CLOSED]
+        )
+        .exists()
+    )
+
+
+def review_event(event_type, review):
+    emit(event_type, vendor=review.vendor_id, data=lambda: review_data(review))
+
+
+def vendor_stored_status(vendor):
+    """The stored status of ``vendor`` before a change (None for a new one, or when no
+    subscription wants ``vendor.status_changed``)."""
+    if vendor.pk is None or not wants(EventType.VENDOR_STATUS_CHANGED, vendor.pk):
+        return None
+    return type(vendor).objects.filter(pk=vendor.pk).values_list("status", flat=True).first()
+
+
+def vendor_saved(vendor, *, previous_status):
+    if previous_status is not None and previous_status != vendor.status:
+        emit(
+            EventType.VENDOR_STATUS_CHANGED,
+            vendor=vendor.pk,
+            data=lambda: vendor_data(vendor, previous_status=previous_status),
+        )
+
+
+def wants(event_type, vendor_id):
+    """Whether some active subscription wants ``event_type`` of ``vendor_id`` (one query)."""
+    return any(s.wants(event_type, vendor_id) for s in active_subscriptions())
 
 
 # --- delivery (the workers) -------------------------------------------------------------------
@@ -534,7 +578,7 @@ def _record_failure(subscription_id, *, exhausted):
         consecutive_failures=F("consecutive_failures") + 1
     )
     subscription = (
-        WebhookSubscription.objects.select_for_update()
+        WebhookSubscription.objects.select_for_update(of=("self",))
         .select_related("owner")
         .filter(pk=subscription_id, is_active=True)
         .first()
