@@ -78,9 +78,12 @@ def pages(options):
     caller = measure.Caller(session_key=options.session, token=options.token)
     resources = [prefix for prefix, _, _ in api_urls.router.registry]
     results = []
+    wanted = [label for label in options.targets.split(",") if label]
     for target in measure.targets(
         vendor_id=options.vendor_id, goal_id=options.goal_id, resources=resources
     ):
+        if wanted and not any(label in target.label for label in wanted):
+            continue
         row = measure.measure(caller, target, repeat=options.repeat, warmup=options.warmup)
         _progress(
             f"{target.label:<18} median {row['median_ms']:8.1f} ms  p95 {row['p95_ms']:8.1f} ms"
@@ -250,6 +253,7 @@ def main(argv=None):
     parser.add_argument("--now", default="")
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--targets", default="", help="pages: comma-separated label parts")
     options = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "devtools.benchmark.settings")
     import django

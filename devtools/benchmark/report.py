@@ -64,6 +64,14 @@ class Report:
             sections = [self._reminders(), self._summary()]
         elif self.run.options.only == "credits":
             sections = [self._credits(), self._summary()]
+        elif self.run.options.only == "lists":
+            load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+            sections = [
+                f"Load average at the end: {load_average}.",
+                self._pages(),
+                self._throughput(),
+                self._summary(),
+            ]
         else:
             sections = [
                 self._header(),

@@ -40,6 +40,8 @@ class Options:
     # reminder sweep alone, at each size; "credits": the credit statements alone, at each size;
     # "import": a spreadsheet import of the largest size's vendors, on an empty database.
     only: str | None = None
+    # With only="lists": labels (or parts of them) of the pages and API lists measured.
+    targets: tuple = ()
 
 
 @dataclass
@@ -106,7 +108,7 @@ class Run:
         for size in self.sizes:
             self.step(f"{size.name}: {size.vendors:,} vendors in {self._db_name(size.url)}")
             self.prepare_database(size)
-        if self.options.only != "credits":
+        if self.options.only not in ("credits", "lists"):
             for size in self.sizes:
                 self.step(f"{size.name}: reminder sweep")
                 size.sweep = processes.probe(
@@ -117,9 +119,10 @@ class Run:
         if self.options.only == "sweep":
             self.step(f"done in {self.elapsed():.0f} s")
             return report.Report(self)
-        for size in self.sizes:
-            self.step(f"{size.name}: service credit statements, every vendor x 12 months")
-            size.credits = processes.probe("credits", env=self.env(size), log=self.log)
+        if self.options.only != "lists":
+            for size in self.sizes:
+                self.step(f"{size.name}: service credit statements, every vendor x 12 months")
+                size.credits = processes.probe("credits", env=self.env(size), log=self.log)
         if self.options.only == "credits":
             self.step(f"done in {self.elapsed():.0f} s")
             return report.Report(self)
@@ -136,10 +139,14 @@ class Run:
                 goal_id=credentials["goal_id"],
                 repeat=self.options.repeat,
                 warmup=self.options.warmup,
+                targets=",".join(self.options.targets),
             ).result
         largest = self.sizes[-1]
         self.step(f"{largest.name}: API throughput under gunicorn ({self.generator})")
         self.measure_server(largest)
+        if self.options.only == "lists":
+            self.step(f"done in {self.elapsed():.0f} s")
+            return report.Report(self)
         self.step(f"{largest.name}: emails through a Celery worker to a local SMTP sink")
         self.measure_emails(largest)
         self.step("hostile recurrence rules under gunicorn")
@@ -206,6 +213,8 @@ class Run:
                     f"{minimal_rate} req/s"
                 )
                 self.throughput.append({"label": page["label"], **rates})
+            if self.options.only == "lists":
+                return
             self.log("serving every page once more on each worker, then reading their memory")
             cookie = {"Cookie": f"sessionid={size.credentials['session']}"}
             for _ in range(2):

@@ -1,12 +1,13 @@
-"""The action-item register across vendors: scoped to a person, overdue first."""
+"""The action-item register across vendors: scoped to a person, open first, overdue ones
+first among them."""
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, F, Q, Value, When
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 
 from governance.domain import access
-from governance.domain.models.actions import overdue_condition
+from governance.domain.models.actions import REGISTER_ORDER, overdue_condition
 from governance.models import ActionItem, AgendaProposal, Vendor
 from governance.selectors.meetings import upcoming_occurrences
 
@@ -17,9 +18,14 @@ SCOPES = {"mine": "Mine", "my_vendors": "My vendors'", "all": "All"}
 
 def action_item_register(user, *, scope="all", today=None):
     """The action items ``user`` may see in ``scope`` (``SCOPES``), each annotated
-    ``overdue``, overdue first, then by due date (none last)."""
+    ``overdue``, in the register's order (``with_overdue``)."""
     today = today or timezone.localdate()
-    items = ActionItem.objects.filter(vendor__in=access.vendors_for(user).values("pk"))
+    items = ActionItem.objects.all()
+    vendors = access.vendors_for(user)
+    if vendors.query.has_filters() or vendors.query.is_sliced:
+        # Not the whole portfolio (narrowing to all of it would only join every item to the
+        # vendor table before a page could be read from the index).
+        items = items.filter(vendor__in=vendors.values("pk"))
     if scope == "mine":
         items = items.filter(owner=user)
     elif scope == "my_vendors":
@@ -35,14 +41,17 @@ CARRIED_LIMIT = 25
 
 
 def with_overdue(items, today):
-    """``items`` annotated ``overdue``, overdue first, then by due date (none last)."""
+    """``items`` annotated ``overdue``, in the register's order (``REGISTER_ORDER``): open
+    ones first by due date, so the overdue ones come first (their dates are the earliest),
+    undated last; then done and cancelled ones by due date. The order is an index's
+    (``action_item_register_idx``): a page is read from it, not sorted from every item."""
     return items.annotate(
         overdue=Case(
             When(overdue_condition(today), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
-    ).order_by("-overdue", F("due_date").asc(nulls_last=True), "pk")
+    ).order_by(*REGISTER_ORDER)
 
 
 def occurrence_action_items(occurrence, *, today=None):

@@ -184,3 +184,47 @@ def test_the_list_runs_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert response.json()["count"] == vendors
+
+
+def test_the_default_list_is_open_items_by_due_date_then_the_closed_ones(api, vendor):
+    """Overdue first (open, the earliest dates), then the other open ones by due date and
+    undated last; done and cancelled items after every open one, whatever their date."""
+    done_long_ago = make(vendor, TODAY - dt.timedelta(days=60), status="done")
+    undated = make(vendor, None)
+    later = make(vendor, TODAY + dt.timedelta(days=10))
+    overdue = make(vendor, TODAY - dt.timedelta(days=3))
+    cancelled_soon = make(vendor, TODAY + dt.timedelta(days=1), status="cancelled")
+    started = make(vendor, TODAY + dt.timedelta(days=2), status="in_progress")
+
+    listed = api.get("/api/v1/action-items/").json()["results"]
+
+    assert [row["id"] for row in listed] == [
+        overdue.pk,
+        started.pk,
+        later.pk,
+        undated.pk,
+        done_long_ago.pk,
+        cancelled_soon.pk,
+    ]
+    assert [row["is_overdue"] for row in listed] == [True] + [False] * 5
+
+
+def test_the_default_order_is_read_from_an_index_on_postgresql(vendor, owner):
+    """The order is the index action_item_register_idx's, so a page of 45,000 items is not a
+    sort of all of them (the overdue-first CASE was, whatever the indexes)."""
+    from django.db import connection
+
+    from governance.selectors.actions import action_item_register
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    make(vendor, TODAY - dt.timedelta(days=3))
+    page = action_item_register(owner)[:10]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = page.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "action_item_register_idx" in plan
+    assert "Sort" not in plan

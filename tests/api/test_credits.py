@@ -243,3 +243,40 @@ def test_the_lists_keep_a_bounded_query_count(api, django_assert_max_num_queries
         assert api.get("/api/v1/credit-policies/").json()["count"] == 12
     with django_assert_max_num_queries(8):
         assert api.get("/api/v1/credit-statements/").json()["count"] == 12
+
+
+def test_statements_are_listed_newest_month_first_then_by_vendor(api):
+    vendors = [VendorFactory(annual_value=Decimal("12000")) for _ in range(2)]
+    made = {}
+    for vendor in reversed(vendors):
+        make_policy(vendor)
+        for month in (dt.date(2026, 2, 1), dt.date(2026, 3, 1)):
+            statement = services.credit_statement_compute(vendor, month=month)
+            made[(month.month, vendor.pk)] = statement.pk
+
+    listed = [row["id"] for row in api.get("/api/v1/credit-statements/").json()["results"]]
+
+    first, second = sorted(vendor.pk for vendor in vendors)
+    assert listed == [made[(3, first)], made[(3, second)], made[(2, first)], made[(2, second)]]
+
+
+def test_the_statement_order_is_read_from_an_index_on_postgresql(api, priced_vendor):
+    """Newest month first, then by vendor id: the index credit_statement_month_idx's order
+    (by the vendor's name, it joined and sorted every statement)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    make_policy(priced_vendor)
+    services.credit_statement_compute(priced_vendor, month=dt.date(2026, 3, 1))
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get("/api/v1/credit-statements/").status_code == 200
+    (page,) = [q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {page}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "credit_statement_month_idx" in plan
+    assert "Sort" not in plan

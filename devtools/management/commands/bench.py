@@ -8,7 +8,8 @@ under gunicorn, email delivery through a real Celery worker and peak memory, the
 recurrence rules under gunicorn (no request may hold a worker for a second); prints the
 table and writes it to ``docs/benchmarks.md``. ``--only recurrence`` runs the last probe
 alone, on its own small database, and replaces only its section of the file; ``--only
-sweep`` and ``--only credits`` do the same for theirs.
+sweep`` and ``--only credits`` do the same for theirs; ``--only lists --targets ...``
+measures some pages and API lists and only prints them.
 """
 
 import os
@@ -78,13 +79,21 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only",
-            choices=["recurrence", "sweep", "credits", "import"],
+            choices=["recurrence", "sweep", "credits", "import", "lists"],
             help="Run one probe alone: 'recurrence' (hostile recurrence rules under gunicorn, "
             "no seeding), 'sweep' (the reminder sweep at each size, seeded or reused) or "
             "'credits' (every vendor's credit statements for 12 months at each size, seeded or "
             "reused) or 'import' (a spreadsheet import of --large vendors with contacts and "
             "their clauses, on an empty database); only its section of the output file is "
-            "replaced.",
+            "replaced. 'lists': pages and API lists in-process at each size and API "
+            "throughput at the largest (seeded or reused), printed only (the file keeps the "
+            "last full run); narrow it with --targets.",
+        )
+        parser.add_argument(
+            "--targets",
+            default="",
+            help="With --only lists: comma-separated labels (or parts of labels) of the pages "
+            "and API lists to measure, e.g. 'api action-items,action-item register'.",
         )
         parser.add_argument(
             "--output",
@@ -119,6 +128,9 @@ class Command(BaseCommand):
                     prefix=options["prefix"],
                     load=options["load"],
                     only=options["only"],
+                    targets=tuple(
+                        label.strip() for label in options["targets"].split(",") if label.strip()
+                    ),
                 ),
                 write=self.stdout.write,
             )
@@ -127,7 +139,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         table = result.markdown()
         self.stdout.write("\n" + table)
-        if options["output"] != "-":
+        if options["output"] != "-" and options["only"] != "lists":
             result.write(options["output"])
             self.stdout.write(f"Written to {options['output']}.")
         missed = result.misses()

@@ -1,4 +1,4 @@
-"""The action-item register: every vendor's follow-ups, overdue first."""
+"""The action-item register: every vendor's follow-ups, open ones first, overdue first."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -22,8 +22,9 @@ SCOPE = OpenApiParameter(
 @extend_schema_view(
     list=extend_schema(
         summary="List action items",
-        description="Overdue first, then by due date. Filter by `vendor`, `status`, "
-        "`owner`, `source`, `overdue`, `due_date__gte/lte`, `scope`.",
+        description="Open and in-progress items first, by due date, so the overdue ones "
+        "come first (undated last); then done and cancelled ones by due date. Filter by "
+        "`vendor`, `status`, `owner`, `source`, `overdue`, `due_date__gte/lte`, `scope`.",
         parameters=[SCOPE],
     ),
     create=extend_schema(
@@ -40,7 +41,8 @@ class ActionItemViewSet(VendorScopedViewSet):
     filterset_class = filters.ActionItemFilter
     search_fields = ["description"]
     ordering_fields = ["due_date", "status", "vendor", "created_at"]
-    # The register's own order (overdue first, then by due date, undated last, then the key).
+    # The register's own order (open first by due date, so overdue first; undated last; then
+    # done and cancelled ones; then the key), read from an index.
     keeps_own_order = True
 
     def get_queryset(self):

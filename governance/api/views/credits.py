@@ -57,7 +57,9 @@ class CreditStatementViewSet(
     serializer_class = serializers.CreditStatementSerializer
     filterset_class = filters.CreditStatementFilter
     ordering_fields = ["month", "vendor", "credit_due", "status"]
-    ordering = ["-month", "vendor"]
+    # Newest month first, then by vendor (its id: ordering by the vendor's name joined and
+    # sorted every statement; this order is the index credit_statement_month_idx's).
+    ordering = ["-month", "vendor_id"]
 
     @extend_schema(
         summary="Compute or recompute a month's statement",

@@ -24,6 +24,23 @@ class ActionItemStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# Whether an item is still to do (open or in progress): a plain expression of its status, so
+# that an index on it serves the register's order.
+IS_OPEN = models.ExpressionWrapper(
+    Q(status__in=[ActionItemStatus.OPEN.value, ActionItemStatus.IN_PROGRESS.value]),
+    output_field=models.BooleanField(),
+)
+# The register's order: open items first, by due date (the overdue ones come first, as their
+# dates are the earliest), undated last; then done and cancelled ones alike; then the key.
+# The index ``action_item_register_idx`` holds the same expressions, so PostgreSQL reads a
+# page in this order from it instead of sorting every item.
+REGISTER_ORDER = (
+    IS_OPEN.desc(),
+    models.F("due_date").asc(nulls_last=True),
+    models.F("id").asc(),
+)
+
+
 class ActionItemSource(models.TextChoices):
     REVIEW = "review", "Review"
     MEETING = "meeting", "Meeting"
@@ -131,6 +148,11 @@ class ActionItem(TimeStamped):
                 condition=Q(status__in=["open", "in_progress"]),
                 name="action_item_open_due_idx",
             ),
+            # Every item in the register's order (``REGISTER_ORDER``: open first, then by due
+            # date): a page of all 45,000 items of 10,000 vendors read from the index.
+            # (A plain ascending date: PostgreSQL puts nulls last in it; SQLite has no
+            # NULLS LAST in an index.)
+            models.Index(IS_OPEN.desc(), "due_date", "id", name="action_item_register_idx"),
         ]
 
     def __str__(self):
