@@ -71,8 +71,8 @@ def forbidden_reason(address):
         (address.is_link_local, "a link-local address"),
         (address.is_multicast, "a multicast address"),
         (address.version == 4 and address in SHARED_ADDRESS_SPACE, "a shared (CGNAT) address"),
-        (address.is_private, "a private address"),
         (address.is_reserved, "a reserved address"),
+        (address.is_private, "a private address"),
         (not address.is_global, "a non-public address"),
     )
     for failed, reason in checks:

@@ -69,11 +69,14 @@ def test_a_rolled_back_change_emits_nothing_and_queues_nothing(
 ):
     subscribe([E.INCIDENT_CREATED])
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            report_incident(vendor)
-            assert WebhookEvent.objects.count() == 1  # inside the change's transaction
-            raise RuntimeError("the request failed after the incident was saved")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        report_incident(vendor)
+        assert WebhookEvent.objects.count() == 1  # inside the change's transaction
+        raise RuntimeError("the request failed after the incident was saved")
 
     assert WebhookEvent.objects.count() == 0
     assert WebhookDelivery.objects.count() == 0
@@ -185,7 +188,7 @@ def test_the_delivery_arrives_signed_as_standard_webhooks_says(
     with django_capture_on_commit_callbacks(execute=True):
         incident = report_incident(vendor)
 
-    [(path, headers, body)] = receiver.received()
+    [(_, headers, body)] = receiver.received()
     payload = Webhook(subscription.secret).verify(body, headers)
     event = WebhookEvent.objects.get()
     assert headers["webhook-id"] == event.message_id
@@ -287,7 +290,7 @@ def test_the_backoff_grows_to_about_a_day_with_bounded_jitter(settings):
     assert webhooks.retry_delay(25, rng=_Fixed(0.0)) == 28800  # past the end: the last
     lowest = sum(webhooks.DEFAULT_RETRY_SCHEDULE)
     assert 21 * 3600 <= lowest <= lowest * 1.2 <= 27 * 3600
-    assert settings.WEBHOOK_MAX_ATTEMPTS == len(webhooks.DEFAULT_RETRY_SCHEDULE) + 1
+    assert len(webhooks.DEFAULT_RETRY_SCHEDULE) + 1 == settings.WEBHOOK_MAX_ATTEMPTS
 
 
 class _Fixed:
