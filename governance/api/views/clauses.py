@@ -49,7 +49,7 @@ class RequiredClauseViewSet(
     permission_classes = [AdministratorsWrite]
     queryset = RequiredClause.objects.all()
     serializer_class = serializers.RequiredClauseSerializer
-    filterset_fields = ["tier", "clause_type"]
+    filterset_class = filters.RequiredClauseFilter
     ordering_fields = ["tier", "clause_type"]
     ordering = ["tier", "clause_type"]
 
