@@ -100,13 +100,23 @@ def import_apply(job_id):
     imports.import_apply(job_id, worker=True)
 
 
-@shared_task(name=webhooks.DELIVER_TASK, acks_late=True, ignore_result=True)
-def deliver_webhooks(delivery_ids, requested_by=None):
+@shared_task(name=webhooks.DELIVER_TASK, bind=True, acks_late=True, ignore_result=True)
+def deliver_webhooks(self, delivery_ids, requested_by=None):
     """Attempt these webhook deliveries (queued on the commit that wrote them). Safe to run
     twice: each is claimed, and one not due or held by another worker is skipped. A retry due
     within minutes is queued with a countdown; later ones are beat's (``retry_webhooks``)."""
     outcomes = webhooks.deliver(delivery_ids, requested_by=requested_by)
-    webhooks.enqueue_retries(outcomes)
+    retries = [
+        # Back to the queue this message came from, as Celery's own retry does.
+        self.signature_from_request(
+            self.request, ([pk],), {}, countdown=delay + 0.05, task_id=uuid()
+        )
+        for pk, delay in webhooks.short_retries(outcomes)
+    ]
+    published = broker.publish(retries)
+    if published.error is not None:
+        # The rows are pending with their next attempt's time: beat queues them.
+        log.warning("Webhook retries left for beat, broker unavailable (%s)", published.error)
 
 
 @shared_task(name=webhooks.RETRY_TASK, acks_late=True, ignore_result=True)

@@ -423,17 +423,16 @@ def enqueue(ids, *, requested_by=None):
         log.warning("Broker unavailable: webhook deliveries left for beat (%s)", published.error)
 
 
-def enqueue_retries(outcomes):
-    """Queue, with a countdown, the retries of ``outcomes`` due soon (beat would run them
-    late: its period is longer than the first delays); later ones are beat's."""
-    soon = [o for o in outcomes if o.retry_in is not None and o.retry_in <= SHORT_RETRY.seconds]
-    if not soon:
-        return
-    published = broker.publish(
-        broker.task(DELIVER_TASK, [o.delivery_id], countdown=o.retry_in + 0.05) for o in soon
-    )
-    if published.error is not None:
-        log.warning("Broker unavailable: webhook retries left for beat (%s)", published.error)
+def short_retries(outcomes):
+    """(delivery id, seconds) of the retries in ``outcomes`` due within ``SHORT_RETRY``: the
+    worker queues them with a countdown, since beat's period is longer than the first
+    delays. Later ones are beat's (``retry_due``)."""
+    limit = SHORT_RETRY.total_seconds()
+    return [
+        (o.delivery_id, o.retry_in)
+        for o in outcomes
+        if o.retry_in is not None and o.retry_in <= limit
+    ]
 
 
 def retry_delay(attempts, *, rng=random):

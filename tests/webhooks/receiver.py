@@ -10,12 +10,13 @@ class Receiver:
     """``script`` holds the next answers (a status code, or ``("redirect", url)``); once it
     is empty every request gets ``default`` (200)."""
 
-    def __init__(self, default=200):
+    def __init__(self, default=200, host="127.0.0.1"):
         self.default = default
         self.lock = threading.Lock()
         self.script = deque()
         self.requests = []  # (path, headers as a dict, body as text)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.host = host
+        self.server = ThreadingHTTPServer((host, 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -24,7 +25,7 @@ class Receiver:
         return self.server.server_address[1]
 
     def url(self, path="/hook"):
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def __enter__(self):
         self.thread.start()
