@@ -28,6 +28,13 @@ class WebhookSubscriptionForm(RecordErrorsShown, forms.ModelForm):
         # (the web page and the API show a new one once).
         fields = ["url", "description", "events", "vendor", "is_active", "owner"]
 
+    def clean_url(self):
+        # The service checks again when saving; here the refusal lands on the field (the
+        # admin shows a service's refusal as a message above a form emptied of the edit).
+        url = self.cleaned_data["url"]
+        webhooks.check_target(url)
+        return url
+
 
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(AdministratorsOnly, admin.ModelAdmin):

@@ -17,6 +17,10 @@ from governance.models import (
     Review,
     ReviewScore,
     VendorActivity,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
 )
 from tests.factories import (
     ClauseFactory,
@@ -84,6 +88,19 @@ def portfolio(count, owner):
             attempts=5,
             last_error="SMTPServerDisconnected: Connection unexpectedly closed",
         )
+        # A webhook of the vendor's events (a public address: no lookup) and one failed
+        # delivery with its attempt.
+        hook = WebhookSubscription.objects.create(
+            url=f"https://93.184.216.34/hooks/{vendor.pk}",
+            events=["incident.created"],
+            vendor=vendor,
+            owner=owner,
+        )
+        event = WebhookEvent.objects.create(type="incident.created", vendor=vendor, data={})
+        delivery = WebhookDelivery.objects.create(
+            event=event, subscription=hook, status="failed", attempts=1, last_status_code=500
+        )
+        WebhookAttempt.objects.create(delivery=delivery, status_code=500, response_excerpt="oops")
 
 
 def messages_of(response):

@@ -25,6 +25,8 @@ from governance.models import (
     UserProfile,
     Vendor,
     VendorActivity,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from tests.admin.helpers import admin_url, messages_of, portfolio, vendor_form
 from tests.factories import VendorFactory
@@ -41,10 +43,12 @@ REGISTERED = sorted(
     ),
     key=lambda model: model._meta.label,
 )
-# The ones with a change form (the reminder outbox and the inbox's activities are read-only,
-# a decision is not edited).
+# The ones with a change form (the reminder outbox, the inbox's activities and the webhook
+# delivery log are read-only, a decision is not edited).
 CHANGEABLE = [
-    model for model in REGISTERED if model not in (Reminder, Snooze, Decision, VendorActivity)
+    model
+    for model in REGISTERED
+    if model not in (Reminder, Snooze, Decision, VendorActivity, WebhookDelivery)
 ]
 # Session, user, profile, transaction, count(s), the page, filter choices: not the row count.
 CHANGELIST_MAX_QUERIES = 14
@@ -79,6 +83,8 @@ def test_every_admin_page_renders_with_data_present(admin_client, admin_user, rf
         MeetingOccurrence,
         Decision,
         VendorActivity,
+        WebhookSubscription,
+        WebhookDelivery,
     ],
     ids=lambda model: model._meta.label,
 )
