@@ -87,6 +87,13 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     status = models.Review.Status.SCHEDULED
 
 
+def scored(review, score=4, criterion="quality"):
+    """``review`` with ``criterion`` scored: a review is completed only with a score (and
+    once its period has ended)."""
+    models.ReviewScore.objects.create(review=review, criterion=criterion, score=score)
+    return review
+
+
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Meeting

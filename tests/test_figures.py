@@ -67,7 +67,12 @@ def test_a_new_vendor_has_figures_with_no_data_yet(owner):
 def test_every_write_that_changes_health_is_in_the_stored_figure_at_once(
     no_required_clauses, vendor, owner
 ):
-    review = ReviewFactory(vendor=vendor, scheduled_for=dt.date(2026, 2, 1))
+    review = ReviewFactory(
+        vendor=vendor,
+        period_start=dt.date(2025, 11, 1),
+        period_end=dt.date(2026, 1, 31),
+        scheduled_for=dt.date(2026, 2, 1),
+    )
     services.review_save(review, scores=[{"criterion": "quality", "score": 5, "comment": ""}])
     services.review_complete(review)
     assert stored(vendor) == live(vendor) == 100.0
@@ -131,7 +136,12 @@ def test_the_dashboard_ranks_the_weakest_first_from_a_fresh_write(
     strong = VendorFactory(name="Strong", owner=owner)
     weak = VendorFactory(name="Weak", owner=owner)
     for vendor, score in ((strong, 5), (weak, 4)):
-        review = ReviewFactory(vendor=vendor, scheduled_for=dt.date(2026, 2, 1))
+        review = ReviewFactory(
+            vendor=vendor,
+            period_start=dt.date(2025, 11, 1),
+            period_end=dt.date(2026, 1, 31),
+            scheduled_for=dt.date(2026, 2, 1),
+        )
         services.review_save(review, scores=[{"criterion": "quality", "score": score}])
         services.review_complete(review)
     VendorFactory(name="No data yet", owner=owner)

@@ -21,7 +21,7 @@ from django.urls import reverse
 from governance import services
 from governance.models import Incident, Meeting, Review, SLATarget, Vendor
 from tests.api.conftest import client_for
-from tests.factories import ReviewFactory, SLATargetFactory, VendorFactory
+from tests.factories import ReviewFactory, SLATargetFactory, VendorFactory, scored
 
 pytestmark = pytest.mark.django_db
 
@@ -173,12 +173,14 @@ def test_the_review_form_refuses_a_review_scheduled_for_9999(browser, vendor):
 
 @time_machine.travel(NOW, tick=False)
 def test_completing_the_last_review_the_window_holds_says_why_at_both_doors(api, browser, vendor):
+    # Scored and its period over, so that the window is what stops it.
     review = ReviewFactory(
         vendor=vendor,
-        period_start=dt.date(2199, 7, 1),
-        period_end=dt.date(2199, 9, 30),
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 2, 28),
         scheduled_for=dt.date(2199, 12, 31),
     )
+    scored(review)
 
     by_api = api.post(f"/api/v1/reviews/{review.pk}/complete/")
     by_form = browser.post(

@@ -21,6 +21,7 @@ from tests.factories import (
     SLATargetFactory,
     UserFactory,
     VendorFactory,
+    scored,
 )
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +191,7 @@ def test_the_triggers_are_installed_for_every_counted_table():
 
 
 def test_completing_a_review_counts_the_next_one_it_schedules(owner, vendor):
-    review = ReviewFactory(vendor=vendor, scheduled_for=dt.date(2026, 4, 1))
+    review = scored(ReviewFactory(vendor=vendor, scheduled_for=dt.date(2026, 4, 1)))
     services.review_complete(review, today=dt.date(2026, 4, 1))
     count, served = every_row(client_for(owner), "/api/v1/reviews/")
     assert count == served == 2

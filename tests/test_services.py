@@ -15,6 +15,7 @@ from tests.factories import (
     ReviewFactory,
     SLATargetFactory,
     VendorFactory,
+    scored,
 )
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +167,7 @@ def test_a_review_completed_after_its_successors_date_schedules_the_next_for_tod
         period_end=dt.date(2026, 1, 31),
         scheduled_for=dt.date(2026, 1, 31),
     )
+    scored(review)
     with time_machine.travel(dt.datetime(2026, 3, 10, 9, tzinfo=UTC), tick=False):
         next_review = services.review_complete(review)
     assert next_review.scheduled_for == dt.date(2026, 3, 10)
@@ -178,33 +180,75 @@ def test_a_review_completed_after_its_successors_date_schedules_the_next_for_tod
 def test_a_month_end_review_calendar_stays_at_month_end(vendor):
     vendor.review_cadence = "monthly"
     vendor.save()
-    review = ReviewFactory(
-        vendor=vendor,
-        period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 1, 31),
-        scheduled_for=dt.date(2026, 1, 31),
+    review = scored(
+        ReviewFactory(
+            vendor=vendor,
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 1, 31),
+            scheduled_for=dt.date(2026, 1, 31),
+        )
     )
-    with time_machine.travel(dt.datetime(2026, 1, 31, 9, tzinfo=UTC), tick=False):
+    # Each completed the day after its period ends, the earliest a review may be.
+    with time_machine.travel(dt.datetime(2026, 2, 1, 9, tzinfo=UTC), tick=False):
         february = services.review_complete(review)
-    with time_machine.travel(dt.datetime(2026, 2, 28, 9, tzinfo=UTC), tick=False):
-        march = services.review_complete(february)
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, tzinfo=UTC), tick=False):
+        march = services.review_complete(scored(february))
     assert (february.scheduled_for, march.scheduled_for) == (
         dt.date(2026, 2, 28),
         dt.date(2026, 3, 31),
     )
 
 
-def test_a_review_with_no_scores_can_be_completed_without_an_overall_score(vendor):
+def test_a_review_with_no_scores_cannot_be_completed(vendor):
     review = ReviewFactory(vendor=vendor)
-    with time_machine.travel(dt.datetime(2026, 4, 15, 9, tzinfo=UTC), tick=False):
+    with (
+        time_machine.travel(dt.datetime(2026, 4, 15, 9, tzinfo=UTC), tick=False),
+        pytest.raises(ValidationError, match="Score at least one criterion"),
+    ):
         services.review_complete(review)
     review.refresh_from_db()
-    assert review.status == Review.Status.COMPLETED
-    assert review.overall_score is None
+    assert review.status == Review.Status.SCHEDULED
+    assert vendor.reviews.count() == 1
+
+
+def test_a_review_is_completed_only_after_its_period_ends(vendor):
+    review = scored(ReviewFactory(vendor=vendor, period_end=dt.date(2026, 3, 31)))
+    with (
+        time_machine.travel(dt.datetime(2026, 3, 31, 20, tzinfo=UTC), tick=False),
+        pytest.raises(ValidationError, match="The period ends on 31 Mar 2026; complete"),
+    ):
+        services.review_complete(review)
+    assert Review.objects.get(pk=review.pk).status == Review.Status.SCHEDULED
+    with time_machine.travel(dt.datetime(2026, 4, 1, 9, tzinfo=UTC), tick=False):
+        services.review_complete(review)
+    assert Review.objects.get(pk=review.pk).status == Review.Status.COMPLETED
+
+
+def test_a_review_cannot_overlap_another_of_its_vendor(vendor):
+    ReviewFactory(
+        vendor=vendor, period_start=dt.date(2025, 11, 1), period_end=dt.date(2026, 10, 31)
+    )
+    overlapping = ReviewFactory.build(
+        vendor=vendor, period_start=dt.date(2026, 10, 1), period_end=dt.date(2026, 12, 31)
+    )
+    with pytest.raises(ValidationError) as refusal:
+        services.review_save(overlapping)
+    assert refusal.value.message_dict == {
+        "period_start": [
+            f"A review of {vendor.name} for 1 Nov 2025 \N{EN DASH} 31 Oct 2026 already exists."
+        ]
+    }
+    # The period that follows is free.
+    services.review_save(
+        ReviewFactory.build(
+            vendor=vendor, period_start=dt.date(2026, 11, 1), period_end=dt.date(2027, 1, 31)
+        )
+    )
+    assert vendor.reviews.count() == 2
 
 
 def test_a_review_cannot_be_completed_twice(vendor):
-    review = ReviewFactory(vendor=vendor)
+    review = scored(ReviewFactory(vendor=vendor))
     with time_machine.travel(dt.datetime(2026, 4, 15, 9, tzinfo=UTC), tick=False):
         services.review_complete(review)
         with pytest.raises(ValidationError):
@@ -213,7 +257,7 @@ def test_a_review_cannot_be_completed_twice(vendor):
 
 
 def test_completing_does_not_duplicate_an_already_scheduled_next_review(vendor):
-    review = ReviewFactory(vendor=vendor, scheduled_for=dt.date(2026, 4, 15))
+    review = scored(ReviewFactory(vendor=vendor, scheduled_for=dt.date(2026, 4, 15)))
     planned = ReviewFactory(
         vendor=vendor,
         period_start=dt.date(2026, 4, 1),
@@ -233,6 +277,7 @@ def test_the_vendors_tier_cadence_applies_when_it_has_none(owner):
         period_end=dt.date(2025, 12, 31),
         scheduled_for=dt.date(2026, 1, 15),
     )
+    scored(review)
     with time_machine.travel(dt.datetime(2026, 1, 15, 9, tzinfo=UTC), tick=False):
         next_review = services.review_complete(review)
     assert next_review.scheduled_for == dt.date(2027, 1, 15)

@@ -8,7 +8,7 @@ import pytest
 from governance import services
 from governance.models import Review
 from tests.admin.helpers import admin_url, messages_of
-from tests.factories import ReviewFactory, VendorFactory
+from tests.factories import ReviewFactory, VendorFactory, scored
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,7 @@ def test_the_complete_action_completes_and_schedules_the_next_review(admin_clien
 
 def test_completing_an_already_completed_review_warns_instead_of_failing(admin_client, admin_user):
     vendor = VendorFactory(owner=admin_user)
-    review = ReviewFactory(vendor=vendor)
+    review = scored(ReviewFactory(vendor=vendor))
     services.review_complete(review)
 
     response = admin_client.post(

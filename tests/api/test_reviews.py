@@ -7,7 +7,7 @@ import time_machine
 from governance import services
 from governance.models import ActionItem, Review, ReviewScore
 from governance.services.reviews import COMPLETE_SEPARATELY
-from tests.factories import ReviewFactory, VendorFactory
+from tests.factories import ReviewFactory, VendorFactory, scored
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,7 @@ def test_completing_a_review_schedules_the_next_one(api, vendor, owner):
 
 
 def test_a_completed_review_cannot_be_completed_again(api, vendor):
-    review = ReviewFactory(vendor=vendor)
+    review = scored(ReviewFactory(vendor=vendor))
     assert api.post(f"{URL}{review.pk}/complete/").status_code == 200
 
     again = api.post(f"{URL}{review.pk}/complete/")

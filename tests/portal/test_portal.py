@@ -192,9 +192,10 @@ def add_records(vendor, *, internal, rep, count):
         services.goal_check_in_add(goal=goal, date=dt.date(2026, 2, 1), value=number)
         review = ReviewFactory(
             vendor=vendor,
-            period_start=dt.date(2020, 1, 1) + dt.timedelta(days=100 * number),
-            period_end=dt.date(2020, 3, 1) + dt.timedelta(days=100 * number),
-            scheduled_for=dt.date(2020, 3, 15) + dt.timedelta(days=100 * number),
+            # Periods over by NOW, as completing needs.
+            period_start=dt.date(2010, 1, 1) + dt.timedelta(days=100 * number),
+            period_end=dt.date(2010, 3, 1) + dt.timedelta(days=100 * number),
+            scheduled_for=dt.date(2010, 3, 15) + dt.timedelta(days=100 * number),
         )
         services.review_save(
             review,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from governance import services
 from governance.models import Incident, Meeting, Review, SecurityClause, SLATarget, Vendor
 from governance.reminders import registry
-from tests.factories import ReviewFactory, SLATargetFactory, VendorFactory
+from tests.factories import ReviewFactory, SLATargetFactory, VendorFactory, scored
 
 pytestmark = pytest.mark.django_db
 
@@ -120,12 +120,22 @@ def review_data(**overrides):
 def test_saving_and_completing_a_review_shows_the_score_and_schedules_the_next(
     owner_client, vendor
 ):
-    response = owner_client.post(
+    saved = owner_client.post(
         reverse("governance:review-create", args=[vendor.pk]),
         review_data(complete="1"),
         follow=True,
     )
     review = Review.objects.get(period_start=dt.date(2026, 1, 1))
+    # Completing is final: the form saves, then asks to confirm, saying what will happen.
+    assert review.status == Review.Status.IN_PROGRESS
+    confirm = reverse("governance:review-complete", args=[vendor.pk, review.pk])
+    assert saved.redirect_chain[-1][0] == confirm
+    asked = saved.content.decode()
+    assert "Complete the review" in asked and "15 Jul 2026" in asked and "4.00" in asked
+
+    response = owner_client.post(confirm, follow=True)
+
+    review.refresh_from_db()
     assert review.status == Review.Status.COMPLETED
     assert review.overall_score == 4
     assert [i.description for i in review.action_items.all()] == ["Update the escalation matrix"]
@@ -179,7 +189,7 @@ def test_completing_a_completed_review_says_so_and_changes_nothing(owner_client,
 
 
 def test_the_complete_button_schedules_the_next_review(owner_client, vendor):
-    review = ReviewFactory(vendor=vendor)
+    review = scored(ReviewFactory(vendor=vendor))
     url = reverse("governance:review-complete", args=[vendor.pk, review.pk])
     response = owner_client.post(url, follow=True)
     assert Review.objects.filter(status=Review.Status.SCHEDULED).count() == 1

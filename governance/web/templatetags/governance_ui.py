@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from governance import selectors
 from governance.domain import access
+from governance.domain.dates import day_text, period_text
 from governance.domain.notification import NotificationStatus, describe_clock
 from governance.models import Service
 
@@ -77,20 +78,29 @@ def days_from_today(day):
     return (day - timezone.localdate()).days
 
 
-def day_text(day):
-    """A day as every page writes it: 3 Dec 2026 (no leading zero, the year always)."""
-    return f"{day.day} {day:%b %Y}"
+@register.filter
+def day(value):
+    """A date (or a moment, in the user's zone) as every page writes it: "3 Dec 2026".
+
+    The style of every page (``governance.domain.dates``): the day without a leading zero,
+    the month's short name and the year, always; a time after it as "3 Dec 2026, 09:30"
+    (``{{ moment|day }}, {{ moment|time:"H:i" }}``); a period with ``period``.
+    """
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return day_text(value)
 
 
 @register.filter
 def period(start, end):
     """A period of days with its years said: "1 Nov to 31 Dec 2026" within a year (an en
     dash between), "1 Nov 2025 to 31 Oct 2026" across two, never a start that seems to come
-    after its end."""
+    after its end (``governance.domain.dates.period_text``)."""
     if start is None or end is None:
         return ""
-    first = f"{start.day} {start:%b}" if start.year == end.year else day_text(start)
-    return f"{first} \N{EN DASH} {day_text(end)}"
+    return period_text(start, end)
 
 
 @register.simple_tag

@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from governance import services
 from governance.domain import access
+from governance.domain.dates import day_text
 from governance.domain.scheduling import add_cadence, next_period
-from governance.models import Review, ReviewScore
+from governance.models import ActionItem, Review, ReviewScore
 from governance.web.forms import (
     ActionItemFormSet,
     DisputeAnswerForm,
@@ -18,12 +19,13 @@ from governance.web.forms import (
     action_items_from,
     action_items_initial,
 )
+from governance.web.pages import act
 from governance.web.views.base import (
     internal_view,
     section_view,
     vendor_record,
 )
-from governance.web.views.editing import RecordFormView, record_action
+from governance.web.views.editing import RecordFormView
 
 CSV_HEADER = [
     "Period start",
@@ -75,8 +77,9 @@ def _initial_for_new(vendor, user):
 
 
 class ReviewFormView(RecordFormView):
-    """A review with its scores and action items; "Save and complete" also completes it
-    (``services.review_save_and_complete``: the next one is scheduled, or nothing is saved)."""
+    """A review with its scores and action items; "Save and complete" saves it and asks to
+    confirm the completion (``services.review_save_to_complete``: a review that could not be
+    completed is not saved either)."""
 
     model = Review
     form_class = ReviewForm
@@ -111,10 +114,10 @@ class ReviewFormView(RecordFormView):
 
     def save(self, form):
         rows = {"scores": form.scores(), "action_items": action_items_from(self.formset)}
-        self.next_review = None
+        self.completing = "complete" in self.request.POST
         try:
-            if "complete" in self.request.POST:
-                self.next_review = services.review_save_and_complete(form.instance, **rows)
+            if self.completing:
+                services.review_save_to_complete(form.instance, **rows)
                 return form.instance
             return services.review_save(form.instance, **rows)
         except services.RowErrors as error:
@@ -122,9 +125,14 @@ class ReviewFormView(RecordFormView):
             raise ValidationError("Correct the scores and action items marked below.") from error
 
     def success_message(self, review):
-        if self.next_review is None:
-            return "The review was saved."
-        return completed_message(review, self.next_review)
+        if self.completing:
+            return "The review was saved. Check what completing it does, then confirm."
+        return "The review was saved."
+
+    def success_url(self, saved):
+        if self.completing:
+            return reverse("governance:review-complete", args=[self.vendor.pk, saved.pk])
+        return super().success_url(saved)
 
     def extra_context(self):
         return {"formset": self.formset}
@@ -135,7 +143,7 @@ def completed_message(review, next_review):
     score = f" with an overall score of {review.overall_score}" if review.overall_score else ""
     return (
         f"The review was completed{score}. The next review is scheduled for "
-        f"{next_review.scheduled_for:%d %b %Y}."
+        f"{day_text(next_review.scheduled_for)}."
     )
 
 
@@ -205,9 +213,43 @@ def _detail_page(request, vendor, review, *, dispute_form=None):
     )
 
 
-review_complete = record_action(
-    "review",
-    lambda review: services.review_complete(review),
-    completed_message,
-    lambda vendor, review: reverse("governance:review-detail", args=[vendor.pk, review.pk]),
-)
+@require_http_methods(["GET", "POST"])
+@internal_view
+def review_complete(request, pk, review_pk):
+    """Completing a review, which is final: GET shows what it will do (or why it cannot be
+    done yet) with the button that confirms it; POST completes it
+    (``services.review_complete``) and returns to the review."""
+    vendor, review = vendor_record(request, pk, _review_with_outcome, review_pk, edit=True)
+    detail = reverse("governance:review-detail", args=[vendor.pk, review.pk])
+    if request.method == "POST":
+        act(
+            request,
+            lambda: services.review_complete(review),
+            lambda next_review: completed_message(review, next_review),
+        )
+        return redirect(detail)
+    if review.status not in Review.OPEN_STATUSES:
+        messages.info(request, f"This review is {review.get_status_display().lower()}.")
+        return redirect(detail)
+    completion = services.review_completion(review)
+    scores = list(review.scores.all())
+    return render(
+        request,
+        "governance/reviews/confirm_complete.html",
+        {
+            "vendor": vendor,
+            "review": review,
+            "refusals": [message for message in completion.refusals.values()],
+            "next_review": completion.next_review,
+            "scored": len(scores),
+            "criteria": len(ReviewScore.Criterion.choices),
+            "unscored": [
+                label
+                for value, label in ReviewScore.Criterion.choices
+                if value not in {score.criterion for score in scores}
+            ],
+            "open_items": sum(
+                1 for item in review.action_items.all() if item.status in ActionItem.OPEN_STATUSES
+            ),
+        },
+    )
