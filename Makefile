@@ -14,7 +14,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the accessibility browser tests (package.json; the lockfile pins it). Without
+# npm those tests skip, as the browser tests do without Chromium.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility browser tests will be skipped"; fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -63,4 +70,4 @@ bench: install
 	$(BIN)/python manage.py bench
 
 clean:
-	rm -rf var staticfiles
+	rm -rf var staticfiles node_modules

@@ -37,6 +37,50 @@
       }
     });
 
+    // A table wider than its card scrolls sideways (in its .table-wrap, or by itself on a
+    // phone): with nothing focusable inside, a keyboard user could not scroll it, so the
+    // scrolling box takes focus; a wrapper becomes a region named after its section.
+    var scrollers = document.querySelectorAll(".table-wrap, .table");
+    var focusable = "a[href], button, input, select, textarea, [tabindex]";
+    var keyboardScroll = function () {
+      scrollers.forEach(function (box) {
+        var scrolls = box.scrollWidth > box.clientWidth + 1;
+        var wrapper = box.tagName !== "TABLE";
+        var section = box.closest("[aria-labelledby]");
+        if (scrolls && !box.querySelector(focusable)) {
+          box.setAttribute("tabindex", "0");
+          if (wrapper) {
+            box.setAttribute("role", "region");
+            if (section) box.setAttribute("aria-labelledby", section.getAttribute("aria-labelledby"));
+            else box.setAttribute("aria-label", "Table");
+          }
+        } else if (!scrolls && box.getAttribute("tabindex") === "0") {
+          box.removeAttribute("tabindex");
+          if (wrapper) {
+            ["role", "aria-labelledby", "aria-label"].forEach(function (name) { box.removeAttribute(name); });
+          }
+        }
+      });
+    };
+    keyboardScroll();
+    window.addEventListener("resize", keyboardScroll);
+
+    // A tab strip cut off by a narrow screen says so: data-more names the side(s) with more
+    // tabs, which the stylesheet fades out.
+    var strips = document.querySelectorAll(".section-nav");
+    var markMore = function (strip) {
+      var before = strip.scrollLeft > 1;
+      var after = strip.scrollLeft + strip.clientWidth < strip.scrollWidth - 1;
+      var more = before && after ? "both" : before ? "start" : after ? "end" : null;
+      if (more) strip.setAttribute("data-more", more);
+      else strip.removeAttribute("data-more");
+    };
+    strips.forEach(function (strip) {
+      markMore(strip);
+      strip.addEventListener("scroll", function () { markMore(strip); }, { passive: true });
+    });
+    window.addEventListener("resize", function () { strips.forEach(markMore); });
+
     // Show the custom RRULE field only when "Custom rule" is chosen.
     var repeat = document.getElementById("id_repeat");
     var rrule = document.getElementById("id_rrule");
