@@ -13,6 +13,7 @@ from django.urls import reverse
 from governance import selectors, services, tasks
 from governance.models import Meeting, RequiredClause, Vendor, VendorFigures
 from governance.services import figures
+from governance.web.views.dashboard import MEETINGS_SHOWN
 from tests.factories import (
     ClauseFactory,
     GoalFactory,
@@ -206,13 +207,13 @@ def test_next_meetings_are_the_first_occurrences_even_before_the_refresh_moves_t
                 time_zone=rng.choice(["Europe/Warsaw", "America/New_York", "UTC"]),
             )
         horizon = NOW + dt.timedelta(days=14)
-        assert shown_next(client) == expected_next(NOW, horizon, 10)
+        assert shown_next(client) == expected_next(NOW, horizon, MEETINGS_SHOWN)
 
     later = NOW + dt.timedelta(days=3, hours=5)
     with time_machine.travel(later, tick=False):
         # Stored next occurrences have begun since: still exact, then moved on by the refresh.
         assert Meeting.objects.filter(next_occurrence_at__lt=later).exists()
-        expected = expected_next(later, later + dt.timedelta(days=14), 10)
+        expected = expected_next(later, later + dt.timedelta(days=14), MEETINGS_SHOWN)
         assert shown_next(client) == expected
         figures.meetings_advance()
         assert not Meeting.objects.filter(next_occurrence_at__lt=later).exists()
@@ -236,7 +237,7 @@ def test_a_meeting_moved_later_leaves_the_next_meetings(owner, client):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_dashboard_lists_the_first_notice_deadlines_and_says_how_many_there_are(owner, client):
+def test_the_dashboard_lists_the_first_notice_deadlines_and_links_to_the_rest(owner, client):
     client.force_login(owner)
     for n in range(30):
         VendorFactory(
@@ -248,6 +249,8 @@ def test_the_dashboard_lists_the_first_notice_deadlines_and_says_how_many_there_
     VendorFactory(owner=owner, contract_end=dt.date(2027, 6, 1), renewal_notice_days=60)
     response = client.get("/")
     shown = response.context["notices"]
-    assert [v.name for v in shown] == [f"Notice {n:02d}" for n in range(25)]
+    # The first few on the dashboard, the rest on the vendor list (by contract end).
+    assert [v.name for v in shown] == [f"Notice {n:02d}" for n in range(3)]
     assert shown[0].notice_deadline == dt.date(2026, 4, 2)
-    assert "Showing 25 of 30." in response.content.decode()
+    panel = response.content.decode().split('id="notices-h"')[1].split("</section>")[0]
+    assert "/vendors/?sort=contract_end" in panel

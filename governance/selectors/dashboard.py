@@ -1,7 +1,7 @@
-"""What is due soon across vendors: reviews, incidents, clauses, goals, meetings, reminders,
-the notification clocks still running and the year's service credits."""
+"""What is due soon across vendors: reviews, clauses, goals, meetings, reminders and the
+year's service credits. (The notification clocks still running are read, ordered and cut in
+the database with the rest of "Needs attention": ``selectors.attention``.)"""
 
-import dataclasses
 import datetime as dt
 
 from django.db.models import (
@@ -10,16 +10,13 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
-from governance.domain.notification import Clock, awaiting_notification, is_unanswered
 from governance.models import (
     CreditStatement,
     Goal,
-    Incident,
     Review,
     SecurityClause,
 )
 from governance.selectors.meetings import exceptions_prefetch
-from governance.selectors.notification import notification_clocks
 from governance.selectors.vendor_obligations import totals_of
 
 
@@ -88,44 +85,6 @@ def vendor_reminders(vendor):
         .select_related("recipient", "recipient_contact", "content_type")
         .order_by("-created_at", "-id")
     )
-
-
-# --- notification clocks -------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class RunningClock:
-    """One notification clock still waiting for its notification: ``whose`` is ``vendor``
-    (the vendor's notification to us) or ``authority`` (ours to the supervisory authority)."""
-
-    incident: Incident
-    whose: str
-    clock: Clock
-
-
-def running_notification_clocks(vendors, *, now):
-    """The clocks of ``vendors``' security incidents still waiting for a notification
-    (running or overdue), most urgent first: the most overdue, then the least time left.
-
-    Three queries however many there are: the incidents missing a notification (with their
-    vendor), then the two of ``notification_clocks``. Only incidents missing one are read,
-    whatever their status: a clock stops at the notification, not at the resolution.
-    """
-    incidents = list(
-        Incident.objects.filter(awaiting_notification(), vendor__in=vendors)
-        .select_related("vendor")
-        .order_by("detected_at", "id")
-    )
-    clocks = notification_clocks(incidents, now=now)
-    running = []
-    for incident in incidents:
-        both = clocks[incident.pk]
-        for whose, clock in (("vendor", both.vendor), ("authority", both.authority)):
-            if is_unanswered(clock):
-                running.append(RunningClock(incident, whose, clock))
-    # One order for both statuses: an overdue clock's deadline lies before any running one's.
-    running.sort(key=lambda item: (item.clock.due_at, item.incident.pk, item.whose))
-    return running
 
 
 # --- service credits -----------------------------------------------------------------------

@@ -109,6 +109,9 @@ vendor_patterns = [
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("attention/", dashboard.attention_list, name="attention-list"),
+    path("attention/set-aside/", dashboard.attention_set_aside, name="attention-set-aside"),
+    path("attention/bring-back/", dashboard.attention_bring_back, name="attention-bring-back"),
     path("vendors/", vendors.vendor_list, name="vendor-list"),
     path("vendors/new/", vendors.vendor_form, name="vendor-create"),
     path("vendors/<int:pk>/", include(vendor_patterns)),

@@ -371,6 +371,25 @@ WEB = [
     # Pages of no one vendor.
     Probe("dashboard", "get", "/", PORTFOLIO, per_vendor=False),
     Probe("dashboard csv", "get", "/?export=csv", PORTFOLIO, per_vendor=False),
+    # Issue 17: "Needs attention" in full, and a person's own "Handled" / snooze / undo (a
+    # key naming a record of a vendor they may read; the item is hidden for them alone).
+    Probe("attention list", "get", "/attention/", PORTFOLIO, per_vendor=False),
+    Probe(
+        "attention set aside",
+        "post",
+        "/attention/set-aside/",
+        PORTFOLIO,
+        ok=(302,),
+        data=lambda r, w: {"key": f"incident:{r.incident.pk}:response_breached", "choice": "day"},
+    ),
+    Probe(
+        "attention bring back",
+        "post",
+        "/attention/bring-back/",
+        PORTFOLIO,
+        ok=(302,),
+        data=lambda r, w: {"key": f"incident:{r.incident.pk}:response_breached"},
+    ),
     Probe("vendor list", "get", "/vendors/", PORTFOLIO, per_vendor=False),
     Probe("vendor list csv", "get", "/vendors/?export=csv", PORTFOLIO, per_vendor=False),
     Probe("new vendor", "get", "/vendors/new/", CREATE_VENDOR, per_vendor=False),

@@ -696,6 +696,26 @@ WEB = [
         shows=_inbox_pages,
     ),
     Door(
+        "web attention set-aside",
+        "owner",
+        lambda w: "/attention/set-aside/",
+        baseline=lambda w: {
+            "key": f"incident:{w.own.incident.pk}:response_breached",
+            "choice": "week",
+            "next": "/",
+        },
+        kinds={"key": Kind("text"), "choice": Kind("text"), "next": Kind("url")},
+        shows=lambda w: ["/", "/attention/"],
+    ),
+    Door(
+        "web attention bring-back",
+        "owner",
+        lambda w: "/attention/bring-back/",
+        baseline=lambda w: {"key": f"incident:{w.own.incident.pk}:response_breached"},
+        kinds={"key": Kind("text"), "next": Kind("url")},
+        shows=lambda w: ["/", "/attention/"],
+    ),
+    Door(
         "web inbox read-all",
         "owner",
         lambda w: "/inbox/read-all/",

@@ -15,6 +15,7 @@ WRITES = ("post", "put", "patch")
 # Named pages of the web UI and the portal that take no POST (nothing to drive).
 READ_ONLY = {
     "governance:dashboard",
+    "governance:attention-list",
     "governance:vendor-list",
     "governance:vendor-detail",
     "governance:vendor-scorecard",

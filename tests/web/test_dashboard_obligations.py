@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from governance import services
 from governance.models import ClauseType, CreditStatement, Incident, Role, Vendor
-from governance.selectors.dashboard import portfolio_credit_totals, running_notification_clocks
+from governance.selectors.attention import needs_attention
+from governance.selectors.dashboard import portfolio_credit_totals
 from tests.factories import ClauseFactory, IncidentFactory, UserFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,32 +77,39 @@ def clocks(owner):
     }
 
 
+def running(user):
+    """The running items of "Needs attention" (breaches and clocks), most urgent first."""
+    items = needs_attention(user, Vendor.objects.all(), now=NOW, today=NOW.date())
+    return [item for item in items if item.running]
+
+
 def test_running_clocks_are_listed_most_urgent_first(owner, clocks):
-    running = running_notification_clocks(Vendor.objects.all(), now=NOW)
-
-    assert [(item.incident.title, item.whose) for item in running] == [
-        ("Ransomware", "vendor"),
-        ("Leaked key", "vendor"),
-        ("Odd logins", "vendor"),
-        ("Exposed bucket", "authority"),
+    # All P1: by how close each deadline is to now, before or after it.
+    assert [(item.record.title, item.reason) for item in running(owner)] == [
+        ("Leaked key", "vendor_notification_due"),
+        ("Ransomware", "vendor_notification_overdue"),
+        ("Odd logins", "vendor_notification_due"),
+        ("Exposed bucket", "authority_notification_due"),
     ]
-    assert running[0].clock.late_by == dt.timedelta(hours=6)
-    assert running[1].clock.left == dt.timedelta(hours=2)
+    first, second = running(owner)[:2]
+    assert first.detail == "Running, 2 h left"
+    assert second.detail == "Overdue by 6 h"
 
 
-def test_the_clocks_are_the_first_item_of_the_dashboard(owner_client, clocks):
+def test_the_clocks_are_the_first_items_of_the_dashboard(owner_client, clocks):
     response = owner_client.get("/")
 
     html = response.content.decode()
-    first = html.index('data-testid="notification-clocks"')
-    assert first < html.index('class="stats"') < html.index('id="attention-h"')
+    first = html.index('data-testid="needs-attention"')
+    assert first < html.index('class="stats')
     section = html[first : html.index("</section>", first)]
-    order = [section.index(name) for name in ("Ransomware", "Leaked key", "Odd logins")]
+    order = [section.index(name) for name in ("Leaked key", "Ransomware", "Odd logins")]
     assert order == sorted(order)
-    assert "Late Logistics: P1 Ransomware" in section
-    assert "Vendor&#x27;s notification: Overdue by 6 h" in section
-    assert "Vendor&#x27;s notification: Running, 2 h left" in section
-    assert "Our notification to the authority: Running, 2 d 20 h left" in section
+    assert "P1 Ransomware" in section and "Late Logistics" in section
+    assert "Vendor&#x27;s notification overdue" in section
+    assert "Overdue by 6 h" in section
+    assert "Running, 2 h left" in section
+    assert "Running, 2 d 20 h left" in section
     assert "Phishing, reported" not in section
     incident = clocks["overdue"]
     edit = reverse("governance:incident-edit", args=[incident.vendor_id, incident.pk])
@@ -118,7 +126,7 @@ def test_a_reader_who_may_not_edit_gets_the_incidents_section_of_the_vendor(clie
     assert f'href="{incident.get_absolute_url()}"' in section
 
 
-def test_without_a_clock_running_the_dashboard_has_no_clocks_section(owner_client, clocks):
+def test_without_a_clock_running_the_dashboard_lists_no_clock(owner_client, owner, clocks):
     for incident in Incident.objects.all():
         incident.vendor_notified_at = incident.vendor_notified_at or NOW
         incident.authority_notified_at = NOW if incident.personal_data_affected else None
@@ -126,8 +134,9 @@ def test_without_a_clock_running_the_dashboard_has_no_clocks_section(owner_clien
 
     response = owner_client.get("/")
 
-    assert response.context["clocks"] == []
-    assert b"notification-clocks" not in response.content
+    assert running(owner) == []
+    assert b"notification due" not in response.content
+    assert b"notification overdue" not in response.content
 
 
 # --- service credits -----------------------------------------------------------------------
@@ -242,9 +251,9 @@ def many_vendors(owner, start, stop):
     return vendors
 
 
-# Session, user, profile and the dashboard's panels; the clocks add three (the incidents,
-# the vendors' zones, the clause versions), the credit totals one, the inbox's panel one.
-DASHBOARD_MAX_QUERIES = 25
+# Session, user, profile; "Needs attention" (one query per kind, two more for the clocks),
+# the tiles' counts, the panels, the credit totals and the inbox's panel.
+DASHBOARD_MAX_QUERIES = 45
 
 
 def test_the_dashboard_costs_the_same_with_10_and_1000_vendors(
@@ -258,8 +267,11 @@ def test_the_dashboard_costs_the_same_with_10_and_1000_vendors(
         big = owner_client.get("/")
 
     assert len(many.captured_queries) == len(few.captured_queries)
-    assert small.context["clocks_total"] == 10
-    assert big.context["clocks_total"] == 1000
-    assert len(big.context["clocks"]) == 25
+    assert small.context["attention_vendors"] == 10
+    # The candidates of each kind are cut in the database (50 clocks of each side and state).
+    assert big.context["attention_vendors"] == 50
+    assert len(big.context["attention_groups"]) == 5
+    first = big.context["attention_groups"][0].items[0]
+    assert first.reason == "authority_notification_due"
     eur, usd = big.context["credit_totals"]
     assert (eur.due, usd.due) == (Decimal("5000.00"), Decimal("5000.00"))

@@ -169,12 +169,15 @@ def test_the_dashboard_says_an_on_track_goal_is_due_soon_not_at_risk(owner_clien
         vendor=vendor, title="Backlog size", status="at_risk", due_date=today + dt.timedelta(90)
     )
     html = owner_client.get("/").content.decode()
+    # The panel lists what its tile counts: the goals at risk (the portfolio list's).
     panel = html.split('id="goals-h"')[1].split("</section>")[0]
-    assert "Goals at risk or due within" in panel
-    on_track = panel.split("Patch latency")[1].split("</li>")[0]
-    at_risk = panel.split("Backlog size")[1].split("</li>")[0]
-    assert "Due soon" in on_track and "At risk" not in on_track
-    assert "At risk" in at_risk
+    assert "Backlog size" in panel and "Patch latency" not in panel
+    # "Needs attention" says which is which.
+    attention = html.split('data-testid="needs-attention"')[1].split("</section>")[0]
+    on_track = attention.split("Patch latency")[0].rsplit("<li", 1)[1]
+    at_risk = attention.split("Backlog size")[0].rsplit("<li", 1)[1]
+    assert "Goal due" in on_track and "at risk" not in on_track
+    assert "Goal at risk" in at_risk
 
 
 def test_the_scorecard_says_how_many_measured_goals_are_on_track(owner_client, owner, vendor):

@@ -1,4 +1,11 @@
-"""The portfolio dashboard: which relationships are slipping, most urgent first."""
+"""The portfolio dashboard: what needs a person now, then the figures behind each list.
+
+"Needs attention" comes first: what is running (SLA breaches, notification clocks) by
+priority, then the rest, grouped per vendor; a person sets an item aside ("Handled", or
+snoozed a day or a week) for themselves alone. The tiles count what the portfolio-wide lists
+show for the same person and scope, and open those lists; each panel shows a few rows and
+links to its list for the rest.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -8,47 +15,72 @@ from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
 from governance import selectors
 from governance.domain import access
-from governance.domain.notification import describe_clock
-from governance.models import Vendor
-from governance.selectors.dashboard import portfolio_credit_totals, running_notification_clocks
+from governance.models import AttentionDismissal, ListScope, Vendor
+from governance.selectors.attention import (
+    GOALS_AHEAD_DAYS,
+    NOTICE_AHEAD_DAYS,
+    REASONS,
+    REVIEWS_AHEAD_DAYS,
+    group_by_vendor,
+    needs_attention,
+)
+from governance.selectors.dashboard import portfolio_credit_totals
 from governance.selectors.inbox import inbox_activities, inbox_page_rows
+from governance.selectors.portfolio import (
+    portfolio_clauses,
+    portfolio_goals,
+    portfolio_incidents,
+    portfolio_reviews,
+    vendors_in_scope,
+)
+from governance.services.attention import attention_dismiss, attention_undo
+from governance.services.portfolio import profile_list_scope_set
 from governance.web.csv_export import csv_response, wants_csv
-from governance.web.templatetags.governance_ui import period
-from governance.web.views.base import internal_view
+from governance.web.pages import act
+from governance.web.views.actions import filtered_register
+from governance.web.views.base import internal_view, next_url
 from governance.web.views.inbox import with_urls
 from governance.web.views.vendors import with_health, with_health_one
 
-PANEL_LIMIT = 25
+# "Needs attention": the vendors with the most urgent items, a few items each; the full list
+# (``attention_list``) has every vendor.
+ATTENTION_GROUPS = 5
+ATTENTION_ITEMS = 3
+ATTENTION_FULL_PER_KIND = 200
+SET_ASIDE_SHOWN = 50
+# Each panel shows the first few rows; its "See all" link opens the list with all of them.
+PANEL_ROWS = 3
 # The health table shows the weakest vendors; the vendor list (sorted by health) has them all.
-# Rendering every row made the dashboard grow with the portfolio (seconds at 10,000 vendors).
-HEALTH_TABLE_LIMIT = 25
-# How far ahead each panel looks.
-REVIEWS_AHEAD_DAYS = 30
-CLAUSES_AHEAD_DAYS = 60
-GOALS_AHEAD_DAYS = 14
-NOTICE_AHEAD_DAYS = 120
-NOTICE_AHEAD = dt.timedelta(days=NOTICE_AHEAD_DAYS)
+HEALTH_TABLE_LIMIT = 5
 MEETINGS_AHEAD_DAYS = 14
-MEETINGS_SHOWN = 10
-CLOCKS_SHOWN = 25
-# The latest unread activities the "From your vendors" panel shows (the inbox has them all).
-INBOX_SHOWN = 5
-CLOCK_NAMES = {"vendor": "Vendor's notification", "authority": "Our notification to the authority"}
+MEETINGS_SHOWN = 4
+INBOX_SHOWN = 3
+# The tiles' and panels' lists look this far ahead (the lists take the same numbers).
+CLAUSES_EXPIRING_DAYS = 90
+NOTICE_AHEAD = dt.timedelta(days=NOTICE_AHEAD_DAYS)
+# The action-item register's switch, for the dashboard's scope.
+REGISTER_SCOPES = {ListScope.MINE: "my_vendors", ListScope.TEAM: "all", ListScope.ALL: "all"}
+SET_ASIDE = {
+    "handled": "Marked as handled: it stays off your list.",
+    "day": "Snoozed for a day.",
+    "week": "Snoozed for a week.",
+}
 
 
 @dataclass
-class Attention:
-    """One thing that needs someone's attention, for the merged "needs attention" list."""
+class Tile:
+    """One figure of the summary: how many rows its list shows, and the link to that list."""
 
-    urgent: bool
-    when: dt.date
-    kind: str
-    title: str
-    vendor: Vendor
+    name: str
+    label: str
+    count: int
     url: str
+    tone: str = ""
 
 
 @login_required
@@ -59,71 +91,51 @@ def dashboard(request):
     return _portfolio(request)
 
 
+def dashboard_scope(request):
+    """The scope asked for (then remembered, as the lists remember it), else the one
+    remembered, else all."""
+    asked = request.GET.get("scope")
+    if asked in ListScope.values:
+        profile_list_scope_set(request.user, asked)
+        return asked
+    remembered = access.profile_of(request.user).list_scope
+    return remembered if remembered in ListScope.values else ListScope.ALL
+
+
 @internal_view
 def _portfolio(request):
     now = timezone.now()
     today = timezone.localdate(now)
-    visible = selectors.vendors_for(request.user).exclude(status=Vendor.Status.ENDED)
+    scope = dashboard_scope(request)
+    in_scope = vendors_in_scope(request.user, scope)
+    visible = in_scope.exclude(status=Vendor.Status.ENDED)
     # Weakest first, from the stored figures: sorted and cut in the database.
     ranked = selectors.vendors_with_figures(visible).order_by(
         F("health_score").asc(nulls_last=True), "name", "pk"
     )
-
     if wants_csv(request):
-        return csv_response(
-            f"portfolio-health-{today:%Y-%m-%d}.csv",
-            [
-                "Vendor",
-                "Tier",
-                "Status",
-                "Owner",
-                "Health",
-                "Reviews",
-                "SLA 90d",
-                "Goals on track",
-                "Clause coverage",
-                "Next review",
-            ],
-            (
-                [
-                    v.name,
-                    v.get_tier_display(),
-                    v.get_status_display(),
-                    v.owner.username,
-                    v.health,
-                    v.parts["reviews"],
-                    v.parts["sla"],
-                    v.parts["goals"],
-                    v.parts["clauses"],
-                    v.next_review_date,
-                ]
-                for v in map(with_health_one, ranked.iterator(chunk_size=2000))
-            ),
-        )
-
-    vendors = with_health(ranked[:HEALTH_TABLE_LIMIT])
+        return _health_csv(ranked, today)
 
     editable = access.EditScope(request.user)
-    reviews_qs = selectors.reviews_due(visible, today=today, days=REVIEWS_AHEAD_DAYS)
-    incidents_qs = selectors.open_incidents(visible, now=now)
-    clauses_qs = selectors.expiring_clauses(visible, today=today, days=CLAUSES_AHEAD_DAYS)
-    goals_qs = selectors.goals_at_risk(visible, today=today, days=GOALS_AHEAD_DAYS)
-    reviews = list(reviews_qs[:PANEL_LIMIT])
-    incidents = list(incidents_qs[:PANEL_LIMIT])
-    clauses = list(clauses_qs[:PANEL_LIMIT])
-    for clause in clauses:
-        # The date that put the clause on the panel: expiry or verification, whichever is first.
-        clause.attention_date = min(
-            day for day in (clause.expires_on, clause.next_verification_due) if day is not None
-        )
-    goals = list(goals_qs[:PANEL_LIMIT])
+    items = needs_attention(request.user, visible, now=now, today=today)
+    groups = group_by_vendor(items)
+    for group in groups:
+        group.items = [_with_url(item, editable) for item in group.items]
 
+    tiles, lists = _tiles(request.user, scope, now, today)
+    incidents = list(lists["incidents"][:PANEL_ROWS])
+    reviews = list(lists["reviews"][:PANEL_ROWS])
+    clauses = list(lists["clauses"][:PANEL_ROWS])
+    goals = list(lists["goals"][:PANEL_ROWS])
     notices_qs = (
         selectors.vendors_with_figures(visible)
-        .filter(contract_end__gte=today, notice_deadline__lte=today + NOTICE_AHEAD)
+        .filter(
+            contract_end__gte=today,
+            notice_deadline__lte=today + dt.timedelta(days=NOTICE_AHEAD_DAYS),
+        )
         .order_by("notice_deadline", "name", "pk")
     )
-    notices = list(notices_qs[:PANEL_LIMIT])
+    notices = list(notices_qs[: PANEL_ROWS + 1])
 
     horizon = now + dt.timedelta(days=MEETINGS_AHEAD_DAYS)
     occurrences = []
@@ -132,43 +144,42 @@ def _portfolio(request):
             occurrences.append((occurrence, meeting))
     occurrences.sort(key=lambda pair: (pair[0].starts_at, pair[1].pk))
 
-    clocks = running_notification_clocks(visible, now=now)
     unread = inbox_activities(request.user, unread=True)
     inbox_latest = with_urls(list(inbox_page_rows(unread)[:INBOX_SHOWN]))
+    all_vendors = access.vendors_for(request.user)
+    vendor_total = all_vendors.count()
 
     context = {
         "today": today,
-        "clocks": [_clock_item(item, editable) for item in clocks[:CLOCKS_SHOWN]],
-        "clocks_total": len(clocks),
+        "scope": scope,
+        "scopes": ListScope.choices,
+        "attention_groups": [_shown(group) for group in groups[:ATTENTION_GROUPS]],
+        "attention_more": len(groups) > ATTENTION_GROUPS,
+        "attention_vendors": len(groups),
+        "tiles": tiles,
+        "tile_of": {tile.name: tile for tile in tiles},
         # Every vendor the user may see, ended ones too: a credit received from a vendor
         # whose contract ended in March still counts in this year's totals.
-        "credit_totals": portfolio_credit_totals(
-            selectors.vendors_for(request.user), year=today.year
-        ),
-        "vendors": vendors,
+        "credit_totals": portfolio_credit_totals(all_vendors, year=today.year),
+        "vendors": with_health(ranked[:HEALTH_TABLE_LIMIT]),
+        # As the vendor list counts them (ended ones too), and how many of them are current.
+        "vendor_total": vendor_total,
+        "vendor_ended": all_vendors.filter(status=Vendor.Status.ENDED).count(),
         "vendor_count": visible.count(),
-        "reviews": reviews,
-        "reviews_total": _total(reviews, reviews_qs),
-        "overdue_reviews": sum(1 for r in reviews if r.scheduled_for < today),
         "incidents": incidents,
-        "incidents_total": _total(incidents, incidents_qs),
-        "breached": sum(1 for i in incidents if i.response_breached or i.resolution_breached),
+        "reviews": reviews,
         "clauses": clauses,
-        "clauses_total": _total(clauses, clauses_qs),
         "goals": goals,
-        "goals_total": _total(goals, goals_qs),
-        "notices": notices,
-        "notices_total": _total(notices, notices_qs),
+        "notices": notices[:PANEL_ROWS],
+        "notices_more": len(notices) > PANEL_ROWS,
         "meetings": occurrences[:MEETINGS_SHOWN],
         "inbox_latest": inbox_latest,
         "inbox_unread": len(inbox_latest) if len(inbox_latest) < INBOX_SHOWN else unread.count(),
-        "attention": _attention(today, reviews, incidents, clauses, goals, notices, editable)[:12],
         "editable": editable,
         "can_create_vendor": access.can_create_vendor(request.user),
-        "panel_limit": PANEL_LIMIT,
         "horizons": {
             "reviews": REVIEWS_AHEAD_DAYS,
-            "clauses": CLAUSES_AHEAD_DAYS,
+            "clauses": CLAUSES_EXPIRING_DAYS,
             "goals": GOALS_AHEAD_DAYS,
             "notices": NOTICE_AHEAD_DAYS,
             "meetings": MEETINGS_AHEAD_DAYS,
@@ -177,104 +188,221 @@ def _portfolio(request):
     return render(request, "governance/dashboard.html", context)
 
 
-@dataclass
-class ClockItem:
-    """A running or overdue notification clock, as the top of the dashboard lists it."""
+def _tiles(user, scope, now, today):
+    """The summary tiles, each counting its list's rows with that list's own selector and
+    filters (so the two say the same), and those lists for the panels' first rows."""
 
-    name: str
-    overdue: bool
-    words: str
-    due_at: dt.datetime
-    incident: object
-    url: str
+    def link(name, **filters):
+        return f"{reverse(name)}?{urlencode({**filters, 'scope': scope})}"
+
+    def of(selector, **filters):
+        return selector(user, scope=scope, filters=filters)
+
+    lists = {
+        "incidents": portfolio_incidents(
+            user, scope=scope, filters={"status": "open", "sort": "due"}, now=now
+        ),
+        "reviews": portfolio_reviews(user, scope=scope, filters={"due": "soon"}, today=today),
+        "clauses": portfolio_clauses(
+            user, scope=scope, filters={"expiring": CLAUSES_EXPIRING_DAYS}, today=today
+        ),
+        "goals": portfolio_goals(user, scope=scope, filters={"status": "at_risk"}, today=today),
+    }
+    register_scope = REGISTER_SCOPES[scope]
+    overdue_actions = filtered_register(
+        user, {"overdue": True}, scope=register_scope, today=today
+    ).count()
+    breaches = of(portfolio_incidents, breach="1").count()
+    overdue_reviews = of(portfolio_reviews, due="overdue").count()
+    goals_due = of(portfolio_goals, due_within=GOALS_AHEAD_DAYS).count()
+    tiles = [
+        Tile(
+            "breaches",
+            "SLA breaches open",
+            breaches,
+            link("governance:portfolio-incidents", breach="1"),
+            "poor" if breaches else "",
+        ),
+        Tile(
+            "incidents",
+            "open incidents",
+            lists["incidents"].count(),
+            link("governance:portfolio-incidents", status="open"),
+        ),
+        Tile(
+            "reviews_overdue",
+            "reviews overdue",
+            overdue_reviews,
+            link("governance:portfolio-reviews", due="overdue"),
+            "poor" if overdue_reviews else "",
+        ),
+        Tile(
+            "reviews_upcoming",
+            f"reviews due in {REVIEWS_AHEAD_DAYS} days",
+            of(portfolio_reviews, due="upcoming").count(),
+            link("governance:portfolio-reviews", due="upcoming"),
+        ),
+        Tile(
+            "clauses",
+            f"clauses expiring or to verify in {CLAUSES_EXPIRING_DAYS} days",
+            lists["clauses"].count(),
+            link("governance:portfolio-clauses", expiring=CLAUSES_EXPIRING_DAYS),
+            "fair" if lists["clauses"] else "",
+        ),
+        Tile(
+            "goals",
+            "goals at risk",
+            lists["goals"].count(),
+            link("governance:portfolio-goals", status="at_risk"),
+            "fair" if lists["goals"] else "",
+        ),
+        Tile(
+            "goals_due",
+            f"goals due in {GOALS_AHEAD_DAYS} days",
+            goals_due,
+            link("governance:portfolio-goals", due_within=GOALS_AHEAD_DAYS),
+        ),
+        Tile(
+            "actions",
+            "action items overdue",
+            overdue_actions,
+            f"{reverse('governance:action-item-list')}?"
+            + urlencode({"scope": register_scope, "overdue": "on"}),
+            "poor" if overdue_actions else "",
+        ),
+    ]
+    return tiles, lists
 
 
-def _clock_item(item, editable):
-    return ClockItem(
-        name=CLOCK_NAMES[item.whose],
-        overdue=item.clock.late_by is not None,
-        words=describe_clock(item.clock),
-        due_at=item.clock.due_at,
-        incident=item.incident,
-        url=_record_url(item.incident, "incident-edit", editable),
+def _health_csv(ranked, today):
+    return csv_response(
+        f"portfolio-health-{today:%Y-%m-%d}.csv",
+        [
+            "Vendor",
+            "Tier",
+            "Status",
+            "Owner",
+            "Health",
+            "Reviews",
+            "SLA 90d",
+            "Goals on track",
+            "Clause coverage",
+            "Next review",
+        ],
+        (
+            [
+                v.name,
+                v.get_tier_display(),
+                v.get_status_display(),
+                v.owner.username,
+                v.health,
+                v.parts["reviews"],
+                v.parts["sla"],
+                v.parts["goals"],
+                v.parts["clauses"],
+                v.next_review_date,
+            ]
+            for v in map(with_health_one, ranked.iterator(chunk_size=2000))
+        ),
     )
 
 
-def _total(shown, queryset):
-    """The panel's full size (the panel itself shows at most PANEL_LIMIT rows)."""
-    return queryset.count()
+@dataclass
+class ShownGroup:
+    """A vendor's first items on the dashboard, and how many more it has."""
+
+    vendor: Vendor
+    items: list
+    more: int
 
 
-def _attention(today, reviews, incidents, clauses, goals, notices, editable):
-    """Everything overdue, breached or close, merged and sorted: the urgent first, then by date."""
-    items = []
-    for review in reviews:
-        items.append(
-            Attention(
-                urgent=review.scheduled_for < today,
-                when=review.scheduled_for,
-                kind="Review overdue" if review.scheduled_for < today else "Review due",
-                title=period(review.period_start, review.period_end),
-                vendor=review.vendor,
-                url=reverse("governance:review-detail", args=[review.vendor_id, review.pk]),
-            )
-        )
-    for incident in incidents:
-        breached = incident.response_breached or incident.resolution_breached
-        due = incident.resolution_due_at or incident.opened_at
-        items.append(
-            Attention(
-                urgent=breached,
-                when=timezone.localtime(due).date(),
-                kind="SLA breached" if breached else "Open incident",
-                title=f"{incident.priority} {incident.title}",
-                vendor=incident.vendor,
-                url=_record_url(incident, "incident-edit", editable),
-            )
-        )
-    for clause in clauses:
-        day = clause.attention_date
-        expired = clause.expires_on is not None and clause.expires_on < today
-        items.append(
-            Attention(
-                urgent=expired or day < today,
-                when=day,
-                kind="Clause expired"
-                if expired
-                else ("Clause expiring" if day == clause.expires_on else "Verification due"),
-                title=clause.get_clause_type_display(),
-                vendor=clause.vendor,
-                url=_record_url(clause, "clause-edit", editable),
-            )
-        )
-    for goal in goals:
-        items.append(
-            Attention(
-                urgent=goal.due_date < today,
-                when=goal.due_date,
-                kind="Goal at risk" if goal.status == goal.Status.AT_RISK else "Goal due",
-                title=goal.title,
-                vendor=goal.vendor,
-                url=reverse("governance:goal-detail", args=[goal.vendor_id, goal.pk]),
-            )
-        )
-    for vendor in notices:
-        items.append(
-            Attention(
-                urgent=vendor.notice_deadline < today,
-                when=vendor.notice_deadline,
-                kind="Notice deadline",
-                title=f"Contract ends {vendor.contract_end:%d %b %Y}",
-                vendor=vendor,
-                url=reverse("governance:vendor-detail", args=[vendor.pk]),
-            )
-        )
-    items.sort(key=lambda item: (not item.urgent, item.when))
-    return items
+def _shown(group):
+    return ShownGroup(
+        group.vendor, group.items[:ATTENTION_ITEMS], len(group.items) - ATTENTION_ITEMS
+    )
 
 
-def _record_url(record, edit_view, editable):
-    """The record's edit page for those who may change it, else its workspace section."""
-    if record.vendor_id in editable:
-        return reverse(f"governance:{edit_view}", args=[record.vendor_id, record.pk])
-    return record.get_absolute_url()
+RECORD_PAGES = {
+    "incident": "incident-edit",
+    "securityclause": "clause-edit",
+}
+
+
+def _with_url(item, editable):
+    """``item`` with its ``url``: the record's page (the edit page of an incident or a clause
+    the person may change, else its workspace section)."""
+    record = item.record
+    kind = item.kind
+    if kind == "vendor":
+        item.url = reverse("governance:vendor-detail", args=[record.pk])
+    elif kind == "review":
+        item.url = reverse("governance:review-detail", args=[record.vendor_id, record.pk])
+    elif kind == "goal":
+        item.url = reverse("governance:goal-detail", args=[record.vendor_id, record.pk])
+    elif record.vendor_id in editable:
+        item.url = reverse(f"governance:{RECORD_PAGES[kind]}", args=[record.vendor_id, record.pk])
+    else:
+        item.url = record.get_absolute_url()
+    return item
+
+
+@internal_view
+def attention_list(request):
+    """Every vendor's items that need the person (the dashboard shows the first few), and
+    the items they set aside that are still hidden, each with "Bring back"."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    scope = dashboard_scope(request)
+    visible = vendors_in_scope(request.user, scope).exclude(status=Vendor.Status.ENDED)
+    editable = access.EditScope(request.user)
+    items = needs_attention(
+        request.user, visible, now=now, today=today, per_kind=ATTENTION_FULL_PER_KIND
+    )
+    groups = group_by_vendor(items)
+    for group in groups:
+        group.items = [_with_url(item, editable) for item in group.items]
+    set_aside = list(
+        AttentionDismissal.objects.filter(user=request.user)
+        .exclude(until__lte=now)
+        .order_by("-created_at", "-pk")[:SET_ASIDE_SHOWN]
+    )
+    for dismissal in set_aside:
+        kind, pk, reason = dismissal.key.split(":")
+        dismissal.label = f"{REASONS.get(reason, reason)} ({kind} {pk})"
+    return render(
+        request,
+        "governance/dashboard_attention.html",
+        {
+            "groups": groups,
+            "per_kind": ATTENTION_FULL_PER_KIND,
+            "set_aside": set_aside,
+            "scope": scope,
+            "scopes": ListScope.choices,
+            "now": now,
+        },
+    )
+
+
+@require_POST
+@internal_view
+def attention_set_aside(request):
+    """The "Handled" and "Snooze" buttons of an item: for the person alone."""
+    choice = request.POST.get("choice", "")
+    act(
+        request,
+        lambda: attention_dismiss(request.user, key=request.POST.get("key", ""), choice=choice),
+        SET_ASIDE.get(choice, ""),
+    )
+    return redirect(next_url(request, reverse("governance:dashboard")))
+
+
+@require_POST
+@internal_view
+def attention_bring_back(request):
+    """Undo a "Handled" or a snooze: the item shows again."""
+    act(
+        request,
+        lambda: attention_undo(request.user, key=request.POST.get("key", "")),
+        "It is back on your list.",
+    )
+    return redirect(next_url(request, reverse("governance:attention-list")))

@@ -1,0 +1,452 @@
+"""The dashboard's "Needs attention": what needs a person now, most urgent first, grouped by
+vendor, without what that person set aside (``AttentionDismissal``).
+
+Two tiers. First what is running now: an open incident past a response or resolution target
+it has not met, and a security incident's notification clock still waiting (running or past
+its deadline); by priority (P1 first), then by how close the moment is to now (the least
+time left, or the freshest breach: an old one has been seen already). Then the rest: reviews,
+clauses, goals and notice deadlines, the overdue ones first (the most recent first), then
+the coming ones (the soonest first).
+
+Every kind is read by a query of its own that filters, orders and cuts in the database (the
+person's dismissals excluded there too), so the work stays the same however many rows there
+are: each kind gives at most ``per_kind`` candidates, which are merged here.
+"""
+
+import dataclasses
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Case as CaseWhen
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, Least, TruncDate
+
+from governance.domain.notification import describe_clock, is_unanswered
+from governance.models import (
+    AttentionDismissal,
+    ClauseType,
+    Goal,
+    Incident,
+    Priority,
+    Review,
+    SecurityClause,
+)
+from governance.selectors.notification import notification_clocks
+from governance.selectors.vendors import vendors_with_figures
+
+# How far ahead the second tier looks, per kind (the dashboard's panels look as far).
+REVIEWS_AHEAD_DAYS = 30
+CLAUSES_AHEAD_DAYS = 60
+GOALS_AHEAD_DAYS = 14
+NOTICE_AHEAD_DAYS = 120
+
+# What each reason is called on the page.
+REASONS = {
+    "response_breached": "Response target breached",
+    "resolution_breached": "Resolution target breached",
+    "vendor_notification_due": "Vendor's notification due",
+    "vendor_notification_overdue": "Vendor's notification overdue",
+    "authority_notification_due": "Our notification to the authority due",
+    "authority_notification_overdue": "Our notification to the authority overdue",
+    "review_overdue": "Review overdue",
+    "review_due": "Review due",
+    "clause_expired": "Clause expired",
+    "clause_expiring": "Clause expiring",
+    "verification_overdue": "Verification overdue",
+    "verification_due": "Verification due",
+    "goal_overdue": "Goal overdue",
+    "goal_at_risk": "Goal at risk",
+    "goal_due": "Goal due",
+    "notice_missed": "Notice deadline passed",
+    "notice_due": "Notice deadline",
+}
+PRIORITY_RANK = {priority: rank for rank, priority in enumerate(Priority.values)}
+# The second tier has no priority: it comes after every priority of the first.
+NO_PRIORITY = len(PRIORITY_RANK)
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclasses.dataclass
+class AttentionItem:
+    """One thing that needs a person: ``key`` (``<kind>:<id>:<reason>``) names it and why,
+    as a dismissal stores it; ``at`` is the moment it is about (a deadline, a breach)."""
+
+    key: str
+    reason: str
+    record: object
+    vendor: object
+    title: str
+    at: dt.datetime
+    running: bool
+    priority: str = ""
+    detail: str = ""
+    url: str = ""  # set by the page
+
+    @property
+    def kind(self):
+        return self.record._meta.model_name
+
+    @property
+    def label(self):
+        return REASONS[self.reason]
+
+    @property
+    def overdue(self):
+        return self.reason.endswith(("_breached", "_overdue", "_expired", "_missed"))
+
+    def urgency(self, now):
+        """The sort key: running first, by priority, then the closest to ``now`` (for the
+        second tier: overdue before coming)."""
+        distance = abs(now - self.at)
+        if self.running:
+            return (0, PRIORITY_RANK.get(self.priority, NO_PRIORITY), distance)
+        return (1, 0 if self.overdue else 1, distance)
+
+
+@dataclasses.dataclass
+class AttentionGroup:
+    """One vendor's items, most urgent first."""
+
+    vendor: object
+    items: list
+
+
+def needs_attention(user, vendors, *, now, today, per_kind=50):
+    """The items of ``vendors`` that need ``user`` (those they set aside left out), most urgent
+    first: at most ``per_kind`` of each kind, so the most urgent ``per_kind`` overall are
+    exact. A fixed number of queries: one per kind, plus two for the notification clocks."""
+    hidden = AttentionDismissal.objects.filter(user=user).filter(
+        Q(until__isnull=True) | Q(until__gt=now)
+    )
+
+    items = []
+    items += _breaches(vendors, now, per_kind, hidden)
+    items += _clocks(vendors, now, per_kind, hidden)
+    items += _reviews(vendors, today, per_kind, hidden)
+    items += _clauses(vendors, today, per_kind, hidden)
+    items += _goals(vendors, today, per_kind, hidden)
+    items += _notices(vendors, today, per_kind, hidden)
+    items.sort(key=lambda item: (*item.urgency(now), item.key))
+    return items
+
+
+def group_by_vendor(items):
+    """``[AttentionGroup]``: each vendor's items together, the vendor with the most urgent
+    item first (``items`` come most urgent first)."""
+    groups = {}
+    for item in items:
+        groups.setdefault(item.vendor.pk, AttentionGroup(item.vendor, [])).items.append(item)
+    return list(groups.values())
+
+
+# --- the kinds -------------------------------------------------------------------------------
+
+
+def _not_hidden(queryset, hidden, prefix, reason):
+    """``queryset`` annotated with ``attention_reason`` (an expression or a fixed text) and
+    without the rows whose key (``<prefix>:<id>:<reason>``) the person set aside."""
+    reason = reason if hasattr(reason, "resolve_expression") else Value(reason)
+    queryset = queryset.annotate(
+        attention_reason=reason,
+        attention_key=Concat(
+            Value(f"{prefix}:"),
+            Cast("pk", CharField()),
+            Value(":"),
+            reason,
+            output_field=CharField(),
+        ),
+    )
+    return queryset.filter(~Exists(hidden.filter(key=OuterRef("attention_key"))))
+
+
+def _breaches(vendors, now, limit, hidden):
+    """Open incidents past a target not met: the resolution's if passed, else the response's."""
+    open_incidents = Incident.objects.filter(vendor__in=vendors, status__in=Incident.OPEN_STATUSES)
+    resolution = Q(resolved_at__isnull=True, resolution_due_at__lt=now)
+    response = Q(acknowledged_at__isnull=True, response_due_at__lt=now)
+    rows = (
+        _not_hidden(
+            open_incidents.filter(resolution | response),
+            hidden,
+            "incident",
+            CaseWhen(
+                When(resolution, then=Value("resolution_breached")),
+                default=Value("response_breached"),
+                output_field=CharField(),
+            ),
+        )
+        .annotate(
+            breached_at=CaseWhen(
+                When(resolution, then=F("resolution_due_at")),
+                default=F("response_due_at"),
+                output_field=DateTimeField(),
+            )
+        )
+        .select_related("vendor")
+        .order_by("priority", F("breached_at").desc(), "pk")[:limit]
+    )
+    return [
+        AttentionItem(
+            key=row.attention_key,
+            reason=row.attention_reason,
+            record=row,
+            vendor=row.vendor,
+            title=f"{row.priority} {row.title}",
+            at=row.breached_at,
+            running=True,
+            priority=row.priority,
+        )
+        for row in rows
+    ]
+
+
+def _clock_version(field):
+    """The ``field`` of the breach-notification clause version on file at an incident's
+    detection (the latest recorded by then, else the first recorded): the version
+    ``clause_in_force_at`` starts from."""
+    versions = SecurityClause.history.filter(
+        vendor_id=OuterRef("vendor_id"), clause_type=ClauseType.BREACH_NOTIFICATION
+    )
+    on_file = versions.filter(history_date__lte=OuterRef("detected_at")).order_by(
+        "-history_date", "-history_id"
+    )
+    first = versions.order_by("history_date", "history_id")
+    return Coalesce(
+        Subquery(on_file.values(field)[:1]),
+        Subquery(first.values(field)[:1]),
+    )
+
+
+def _clocks(vendors, now, limit, hidden):
+    """Notification clocks still waiting: each side's running ones (the least time left
+    first) and overdue ones (the most recently due first), per priority."""
+    awaiting = Incident.objects.filter(
+        vendor__in=vendors, category=Incident.Category.SECURITY
+    ).select_related("vendor")
+    authority_due = ExpressionWrapper(
+        Least("opened_at", Coalesce("vendor_notified_at", "opened_at"))
+        + dt.timedelta(hours=settings.GOVERNANCE_AUTHORITY_NOTIFICATION_HOURS),
+        output_field=DateTimeField(),
+    )
+    authority = awaiting.filter(
+        personal_data_affected=True, authority_notified_at__isnull=True
+    ).annotate(clock_due=authority_due)
+    vendor = _vendor_clock_candidates(awaiting)
+
+    found = []
+    for side, queryset in (("authority", authority), ("vendor", vendor)):
+        for state, window, order in (
+            ("due", Q(clock_due__gte=now), F("clock_due").asc()),
+            ("overdue", Q(clock_due__lt=now), F("clock_due").desc()),
+        ):
+            rows = _not_hidden(
+                queryset.filter(window), hidden, "incident", f"{side}_notification_{state}"
+            ).order_by("priority", order, "pk")[:limit]
+            found += [(side, row) for row in rows]
+
+    # The exact clocks of the rows found (the clause in force on the vendor's detection day):
+    # two queries for all of them.
+    clocks = notification_clocks([row for _side, row in found], now=now)
+    items = []
+    for side, row in found:
+        clock = getattr(clocks[row.pk], side)
+        if not is_unanswered(clock):
+            continue
+        items.append(
+            AttentionItem(
+                key=row.attention_key,
+                reason=row.attention_reason,
+                record=row,
+                vendor=row.vendor,
+                title=f"{row.priority} {row.title}",
+                at=clock.due_at,
+                running=True,
+                priority=row.priority,
+                detail=describe_clock(clock),
+            )
+        )
+    return items
+
+
+def _vendor_clock_candidates(incidents):
+    """Security incidents awaiting the vendor's notification whose clause version on file at
+    detection may have been in force then (status agreed or verified, with hours, effective
+    and not expired on the detection day, a day either way for the vendor's time zone),
+    annotated with ``clock_due``."""
+    day = TruncDate("detected_at", tzinfo=dt.UTC)
+    return (
+        incidents.filter(detected_at__isnull=False, vendor_notified_at__isnull=True)
+        .annotate(
+            clause_change=_clock_version("history_type"),
+            clause_status=_clock_version("status"),
+            clause_hours=_clock_version("notification_hours"),
+            clause_effective=_clock_version("effective_date"),
+            clause_expires=_clock_version("expires_on"),
+        )
+        .filter(
+            ~Q(clause_change="-"),
+            Q(clause_effective__isnull=True) | Q(clause_effective__lte=day + ONE_DAY),
+            Q(clause_expires__isnull=True) | Q(clause_expires__gte=day - ONE_DAY),
+            clause_status__in=SecurityClause.COVERING_STATUSES,
+            clause_hours__gt=0,
+        )
+        .annotate(clock_due=PlusHours("detected_at", "clause_hours"))
+    )
+
+
+class PlusHours(Func):
+    """A moment plus a whole number of hours from a column: Django combines a number and a
+    duration on PostgreSQL but not on SQLite, so each database gets its own words."""
+
+    output_field = DateTimeField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(%(expressions)s * INTERVAL '1 hour')",
+            arg_joiner=" + ",
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Stored as text: datetime() answers in the same form (to the second), to compare.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="datetime(%(expressions)s || ' hours')",
+            arg_joiner=", '+' || ",
+            **extra_context,
+        )
+
+
+def _reviews(vendors, today, limit, hidden):
+    open_reviews = Review.objects.filter(
+        vendor__in=vendors, status__in=Review.OPEN_STATUSES
+    ).select_related("vendor")
+    overdue = open_reviews.filter(scheduled_for__lt=today)
+    coming = open_reviews.filter(
+        scheduled_for__gte=today, scheduled_for__lte=today + dt.timedelta(days=REVIEWS_AHEAD_DAYS)
+    )
+    rows = [
+        *_not_hidden(overdue, hidden, "review", "review_overdue").order_by("-scheduled_for", "pk")[
+            :limit
+        ],
+        *_not_hidden(coming, hidden, "review", "review_due").order_by("scheduled_for", "pk")[
+            :limit
+        ],
+    ]
+    # The page words the period, as every review list does.
+    return [_dated(row, row.scheduled_for, "Review") for row in rows]
+
+
+def _clauses(vendors, today, limit, hidden):
+    """Clauses whose expiry or next verification (whichever comes first) has passed or comes
+    within ``CLAUSES_AHEAD_DAYS``."""
+    far = dt.date.max
+    first = Least(Coalesce("expires_on", Value(far)), Coalesce("next_verification_due", Value(far)))
+    clauses = (
+        SecurityClause.objects.filter(vendor__in=vendors)
+        .exclude(status=SecurityClause.Status.MISSING)
+        .annotate(attention_day=first)
+        .select_related("vendor")
+    )
+    expiry = Q(expires_on__isnull=False, expires_on=F("attention_day"))
+    overdue = clauses.filter(attention_day__lt=today)
+    coming = clauses.filter(
+        attention_day__gte=today, attention_day__lte=today + dt.timedelta(days=CLAUSES_AHEAD_DAYS)
+    )
+
+    def reason(passed, upcoming):
+        return CaseWhen(
+            When(expiry, then=Value(passed)), default=Value(upcoming), output_field=CharField()
+        )
+
+    rows = [
+        *_not_hidden(
+            overdue, hidden, "clause", reason("clause_expired", "verification_overdue")
+        ).order_by("-attention_day", "pk")[:limit],
+        *_not_hidden(
+            coming, hidden, "clause", reason("clause_expiring", "verification_due")
+        ).order_by("attention_day", "pk")[:limit],
+    ]
+    return [_dated(row, row.attention_day, row.get_clause_type_display()) for row in rows]
+
+
+def _goals(vendors, today, limit, hidden):
+    """Active goals overdue, at risk, or due within ``GOALS_AHEAD_DAYS``."""
+    goals = Goal.objects.filter(vendor__in=vendors, status__in=Goal.ACTIVE_STATUSES).select_related(
+        "vendor"
+    )
+    overdue = goals.filter(due_date__lt=today)
+    coming = goals.filter(due_date__gte=today).filter(
+        Q(status=Goal.Status.AT_RISK) | Q(due_date__lte=today + dt.timedelta(days=GOALS_AHEAD_DAYS))
+    )
+    at_risk = CaseWhen(
+        When(status=Goal.Status.AT_RISK, then=Value("goal_at_risk")),
+        default=Value("goal_due"),
+        output_field=CharField(),
+    )
+    rows = [
+        *_not_hidden(overdue, hidden, "goal", "goal_overdue").order_by("-due_date", "pk")[:limit],
+        *_not_hidden(coming, hidden, "goal", at_risk).order_by("due_date", "pk")[:limit],
+    ]
+    return [_dated(row, row.due_date, row.title) for row in rows]
+
+
+def _notices(vendors, today, limit, hidden):
+    """Running contracts whose notice deadline passed or comes within ``NOTICE_AHEAD_DAYS``."""
+    running = vendors_with_figures(vendors).filter(contract_end__gte=today)
+    overdue = running.filter(notice_deadline__lt=today)
+    coming = running.filter(
+        notice_deadline__gte=today,
+        notice_deadline__lte=today + dt.timedelta(days=NOTICE_AHEAD_DAYS),
+    )
+    rows = [
+        *_not_hidden(overdue, hidden, "vendor", "notice_missed").order_by("-notice_deadline", "pk")[
+            :limit
+        ],
+        *_not_hidden(coming, hidden, "vendor", "notice_due").order_by("notice_deadline", "pk")[
+            :limit
+        ],
+    ]
+    return [
+        AttentionItem(
+            key=row.attention_key,
+            reason=row.attention_reason,
+            record=row,
+            vendor=row,
+            title=f"Contract ends {row.contract_end:%d %b %Y}",
+            at=_start_of(row.notice_deadline),
+            running=False,
+        )
+        for row in rows
+    ]
+
+
+def _dated(row, day, title):
+    return AttentionItem(
+        key=row.attention_key,
+        reason=row.attention_reason,
+        record=row,
+        vendor=row.vendor,
+        title=title,
+        at=_start_of(day),
+        running=False,
+    )
+
+
+def _start_of(day):
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
