@@ -301,9 +301,10 @@ def required_types():
 def gap_vendors(user, *, scope, filters, today=None):
     """The matrix's rows: vendors in ``scope`` narrowed by ``filters`` (``tier``, the typed
     name, ``gaps``: only vendors lacking a required clause in force), each annotated
-    ``required_count`` and ``covered_count`` (required types in force on ``today``), by name."""
+    ``required_count`` and ``covered_count`` (required types in force on ``today``), by name.
+    A relationship that has ended requires nothing any more: it is left out."""
     today = today or timezone.localdate()
-    vendors = vendors_in_scope(user, scope)
+    vendors = vendors_in_scope(user, scope).exclude(status=Vendor.Status.ENDED)
     if filters.get("tier"):
         vendors = vendors.filter(tier=filters["tier"])
     if name := (filters.get("vendor_name") or "").strip():

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from governance.domain import access
-from governance.models import ListScope
+from governance.models import ClauseType, ListScope
 from governance.selectors import portfolio
 from governance.services.portfolio import profile_list_scope_set
 from governance.web.csv_export import csv_response, wants_csv
@@ -277,8 +277,8 @@ def clause_gaps(request):
     today = timezone.localdate()
     vendors = portfolio.gap_vendors(request.user, scope=scope, filters=filters, today=today)
     types = portfolio.required_types()
-    columns = portfolio.gap_columns(vendors, types, today=today)
     if _wants_csv(request):
+        labels = dict(ClauseType.choices)
         return csv_response(
             f"clause-gaps-{today:%Y-%m-%d}.csv",
             [
@@ -287,10 +287,11 @@ def clause_gaps(request):
                 "Owner",
                 "Required types in force",
                 "Required types",
-                *(column.label for column in columns),
+                *(labels.get(kind, kind) for kind in types),
             ],
             _gap_csv_rows(vendors, types, today),
         )
+    columns = portfolio.gap_columns(vendors, types, today=today)
     page = paginate(request, vendors)
     return render(
         request,
@@ -326,4 +327,6 @@ def _gap_csv_rows(vendors, types, today):
                 vendor.required_count,
                 *(_cell_text(cell) for cell in cells),
             ]
+        if len(chunk) < CSV_CHUNK:
+            return
         start += CSV_CHUNK
