@@ -5,7 +5,7 @@ import os
 import platform
 from pathlib import Path
 
-from devtools.benchmark import measure, recurrence
+from devtools.benchmark import measure, recurrence, webhooks
 
 # The targets up to 10,000 vendors (about a million rows): a page costs the same at every size,
 # the API keeps most of what plain DRF serves, the sweep and the emails keep up with the
@@ -58,6 +58,8 @@ class Report:
         self.checks = []
         if self.run.options.only == "import":
             sections = [self._import(), self._summary()]
+        elif self.run.options.only == "webhooks":
+            sections = [webhooks.section(self.run.webhooks, self._check), self._summary()]
         elif not self.sizes:
             sections = [self._recurrence(), self._summary()]
         elif self.run.options.only == "sweep":
@@ -94,6 +96,11 @@ class Report:
         path = Path(path)
         if self.run.options.only == "import":
             self._write_section(path, IMPORT_HEADING, self._import)
+            return
+        if self.run.options.only == "webhooks":
+            self._write_section(
+                path, webhooks.HEADING, lambda: webhooks.section(self.run.webhooks, self._check)
+            )
             return
         if not self.sizes:
             self._write_section(path, RECURRENCE_HEADING, self._recurrence)

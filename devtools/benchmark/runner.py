@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-from devtools.benchmark import load, processes, recurrence, report
+from devtools.benchmark import load, processes, recurrence, report, webhooks
 
 BUILT_IN_BROKER = "redis://127.0.0.1:6379/9"
 
@@ -38,8 +38,11 @@ class Options:
     log_dir: str = "var/bench"
     # "recurrence": the hostile-recurrence probe alone (no sizes, no seeding); "sweep": the
     # reminder sweep alone, at each size; "credits": the credit statements alone, at each size;
-    # "import": a spreadsheet import of the largest size's vendors, on an empty database.
+    # "import": a spreadsheet import of the largest size's vendors, on an empty database;
+    # "webhooks": webhook fan-out (events x subscriptions) through a worker to a local receiver.
     only: str | None = None
+    webhook_events: int = 200
+    webhook_subscriptions: int = 10
     # With only="lists": labels (or parts of them) of the pages and API lists measured.
     targets: tuple = ()
 
@@ -91,6 +94,9 @@ class Run:
         if options.only == "import":
             self.import_vendors = max(options.sizes.values())
             self.sizes = []
+        self.webhooks = None
+        if options.only == "webhooks":
+            self.sizes = []
 
     # --- the run -------------------------------------------------------------------------
 
@@ -98,6 +104,14 @@ class Run:
         if self.options.only == "import":
             self.step(f"spreadsheet import of {self.import_vendors:,} vendors with contacts")
             self.measure_import()
+            self.step(f"done in {self.elapsed():.0f} s")
+            return report.Report(self)
+        if self.options.only == "webhooks":
+            self.step(
+                f"webhook fan-out: {self.options.webhook_events} events x "
+                f"{self.options.webhook_subscriptions} subscriptions through a worker"
+            )
+            self.webhooks = webhooks.measure(self)
             self.step(f"done in {self.elapsed():.0f} s")
             return report.Report(self)
         if self.options.only == "recurrence":

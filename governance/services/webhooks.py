@@ -456,25 +456,27 @@ class Outcome:
     retry_in: float | None = None
 
 
-def deliver(ids, *, requested_by=None, now=None):
-    """Attempt each pending, due, unclaimed delivery of ``ids`` once; returns its outcomes.
+def deliver(ids, *, requested_by=None):
+    """Attempt each pending, due, unclaimed delivery of ``ids`` once; returns their outcomes.
 
     Safe to run twice and concurrently: a delivery another worker holds, or one not due, is
-    skipped.
+    skipped. The deliveries are claimed together (one transaction for a task's batch), then
+    sent one by one, each recorded in its own transaction.
     """
-    return [_deliver_one(pk, requested_by=requested_by) for pk in ids]
+    claimed = _claim(ids)
+    outcomes = [Outcome(pk, "skipped") for pk in ids if pk not in claimed]
+    for delivery in claimed.values():
+        outcomes.append(_deliver_one(delivery, requested_by=requested_by))
+    return outcomes
 
 
-def _deliver_one(pk, *, requested_by):
-    delivery = _claim(pk)
-    if delivery is None:
-        return Outcome(pk, "skipped")
+def _deliver_one(delivery, *, requested_by):
     subscription = delivery.subscription
     if not subscription.is_active:
-        WebhookDelivery.objects.filter(pk=pk).update(
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
             status=Status.FAILED, claimed_until=None, last_error="The subscription is disabled."
         )
-        return Outcome(pk, Status.FAILED)
+        return Outcome(delivery.pk, Status.FAILED)
     sent_at = timezone.now()
     try:
         address = webhook_http.resolve(subscription.url, allowed=allowed_hosts())
@@ -498,25 +500,29 @@ def _deliver_one(pk, *, requested_by):
     return _record(delivery, response, at=sent_at, requested_by=requested_by)
 
 
-def _claim(pk):
-    """The delivery ``pk``, claimed for this worker, or None when it is not ours to send now
-    (gone, finished, not due, or held by another worker)."""
+def _claim(ids):
+    """``{id: delivery}`` of those of ``ids`` claimed for this worker: pending, due, and not
+    held by another worker (``skip_locked``: a concurrent claim skips, never waits).
+
+    The claim lasts long enough for each of them to time out twice (connect, then read); a
+    worker that dies leaves it to expire, and beat's ``retry_due`` then queues them again.
+    """
+    ids = list(ids)
     now = timezone.now()
-    hold = dt.timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS * 2 + 30)
+    hold = dt.timedelta(seconds=len(ids) * settings.WEBHOOK_TIMEOUT_SECONDS * 2 + 30)
     with transaction.atomic():
-        delivery = (
+        free = (
             WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("event", "subscription")
-            .filter(pk=pk, status=Status.PENDING)
+            .filter(pk__in=ids, status=Status.PENDING)
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-            .first()
+            .order_by("pk")
         )
-        if delivery is None:
-            return None
-        delivery.claimed_until = now + hold
-        delivery.save(update_fields=["claimed_until"])
-    return delivery
+        deliveries = {delivery.pk: delivery for delivery in free}
+        if deliveries:
+            WebhookDelivery.objects.filter(pk__in=list(deliveries)).update(claimed_until=now + hold)
+    return deliveries
 
 
 def _record(delivery, response, *, at, requested_by):
@@ -554,9 +560,11 @@ def _record(delivery, response, *, at, requested_by):
         # Conditional on our claim: a redelivery asked for meanwhile is not overwritten.
         WebhookDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(**fields)
         if ok:
-            WebhookSubscription.objects.filter(pk=delivery.subscription_id).update(
-                consecutive_failures=0
-            )
+            # Written only when there is a run to end: a busy subscription's row is not
+            # rewritten (and locked) by every success.
+            WebhookSubscription.objects.filter(
+                pk=delivery.subscription_id, consecutive_failures__gt=0
+            ).update(consecutive_failures=0)
             disabled = None
         else:
             disabled = _record_failure(delivery.subscription_id, exhausted=not outcome.retry_in)

@@ -79,7 +79,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only",
-            choices=["recurrence", "sweep", "credits", "import", "lists"],
+            choices=["recurrence", "sweep", "credits", "import", "lists", "webhooks"],
             help="Run one probe alone: 'recurrence' (hostile recurrence rules under gunicorn, "
             "no seeding), 'sweep' (the reminder sweep at each size, seeded or reused) or "
             "'credits' (every vendor's credit statements for 12 months at each size, seeded or "
@@ -87,7 +87,18 @@ class Command(BaseCommand):
             "their clauses, on an empty database); only its section of the output file is "
             "replaced. 'lists': pages and API lists in-process at each size and API "
             "throughput at the largest (seeded or reused), printed only (the file keeps the "
-            "last full run); narrow it with --targets.",
+            "last full run); narrow it with --targets. 'webhooks': webhook fan-out "
+            "(--webhook-events x --webhook-subscriptions) through a Celery worker to a local "
+            "receiver, on an empty database.",
+        )
+        parser.add_argument(
+            "--webhook-events", type=int, default=200, help="With --only webhooks: events."
+        )
+        parser.add_argument(
+            "--webhook-subscriptions",
+            type=int,
+            default=10,
+            help="With --only webhooks: subscriptions wanting every event.",
         )
         parser.add_argument(
             "--targets",
@@ -128,6 +139,8 @@ class Command(BaseCommand):
                     prefix=options["prefix"],
                     load=options["load"],
                     only=options["only"],
+                    webhook_events=options["webhook_events"],
+                    webhook_subscriptions=options["webhook_subscriptions"],
                     targets=tuple(
                         label.strip() for label in options["targets"].split(",") if label.strip()
                     ),
