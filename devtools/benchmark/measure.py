@@ -28,13 +28,17 @@ class Target:
     @property
     def paginated(self):
         return self.kind == "api" or self.path.startswith(
-            ("/vendors/?", "/action-items/?", "/inbox/?")
+            ("/vendors/?", "/action-items/?", "/inbox/?", *PORTFOLIO_LISTS)
         )
 
     @property
     def path_only(self):
         """The path without its query: the list at its default page length."""
         return self.path.partition("?")[0]
+
+
+# The portfolio-wide lists and the clause-gap matrix (a page of 25 each, every vendor's).
+PORTFOLIO_LISTS = ("/incidents/?", "/reviews/?", "/clauses/?", "/goals/?", "/clauses/gaps/?")
 
 
 # Rows per page of every paginated list when its server time is measured. The same at every
@@ -55,6 +59,14 @@ def targets(*, vendor_id, goal_id, resources):
         Target("action-item register", "/action-items/?scope=all", "page"),
         # The manager's inbox: what every vendor's representatives did, newest first.
         Target("inbox", "/inbox/?page=1", "page"),
+        # Every vendor's incidents not yet resolved, newest first; reviews overdue or due in
+        # 30 days; clauses expiring or due for verification in 60 days; active goals; and the
+        # clause-gap matrix (vendors x required clause types, with the totals per type).
+        Target("portfolio incidents", "/incidents/?scope=all&status=open", "page"),
+        Target("portfolio reviews", "/reviews/?scope=all&due=soon", "page"),
+        Target("portfolio clauses", "/clauses/?scope=all&expiring=60", "page"),
+        Target("portfolio goals", "/goals/?scope=all&status=active", "page"),
+        Target("clause gaps", "/clauses/gaps/?scope=all", "page"),
     ]
     for resource in resources:
         found.append(Target(f"api {resource}", f"/api/v1/{resource}/?page_size={LIST_ROWS}", "api"))
