@@ -14,7 +14,7 @@ from celery.utils import uuid
 from governance import reminders
 from governance.infra import broker
 from governance.infra import credentials as security
-from governance.services import credits, figures, imports, webhook_sweep, webhooks
+from governance.services import credits, figures, goals, imports, webhook_sweep, webhooks
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,9 @@ def sweep_reminders():
 
 @shared_task(acks_late=True, ignore_result=True)
 def refresh_figures():
-    """Recompute every vendor's stored figures (beat runs this every few minutes)."""
+    """Mark missed the goals whose due date has passed, then recompute every vendor's stored
+    figures (beat runs this every few minutes)."""
+    goals.goals_missed_refresh()
     figures.refresh_all()
 
 

@@ -20,6 +20,8 @@ class UserProfileForm(forms.ModelForm):
             "vendor",
             "time_zone",
             "digest_enabled",
+            "digest_weekday",
+            "digest_hour",
             "security_contact",
             "muted_kinds",
             "lead_times",

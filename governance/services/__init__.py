@@ -34,8 +34,10 @@ from governance.services.goals import (
     goal_check_in_add,
     goal_check_in_delete,
     goal_check_in_save,
+    goal_measures,
     goal_refresh_current_value,
     goal_save,
+    goals_missed_refresh,
 )
 from governance.services.inbox import (
     activities_mark_read,
@@ -146,8 +148,10 @@ __all__ = [
     "goal_check_in_add",
     "goal_check_in_delete",
     "goal_check_in_save",
+    "goal_measures",
     "goal_refresh_current_value",
     "goal_save",
+    "goals_missed_refresh",
     "inbox_mark_all_read",
     "incident_acknowledge",
     "incident_due_times",

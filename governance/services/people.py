@@ -58,6 +58,8 @@ def profile_for(user):
 PROFILE_FIELDS = (
     "time_zone",
     "digest_enabled",
+    "digest_weekday",
+    "digest_hour",
     "muted_kinds",
     "lead_times",
     "security_contact",

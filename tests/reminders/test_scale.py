@@ -46,7 +46,8 @@ def build_portfolio(count):
     set_profile(admin)
     for number in range(count):
         owner = UserFactory()
-        set_profile(owner, digest_enabled=True, lead_times={"goal_due": [7, 1]})
+        # The digest on NOW's weekday (a Wednesday): it is due on its day only.
+        set_profile(owner, digest_enabled=True, digest_weekday=2, lead_times={"goal_due": [7, 1]})
         reviewer = UserFactory()
         vendor = VendorFactory(
             owner=owner, contract_end=NOW.date() + 120 * DAY, renewal_notice_days=90

@@ -1,4 +1,8 @@
-"""Shared goals and their check-ins."""
+"""Shared goals and their check-ins, and where a goal stands by what was measured."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from governance.domain import bounds
+from governance.domain.dates import day_text
 from governance.domain.models.common import TimeStamped
 from governance.domain.models.vendors import Contact, Vendor
 
@@ -36,6 +41,10 @@ class Goal(TimeStamped):
     # Goals that are still being worked on: the denominator of "goals on track".
     ACTIVE_STATUSES = (Status.AGREED, Status.ON_TRACK, Status.AT_RISK)
     CLOSED_STATUSES = (Status.ACHIEVED, Status.MISSED, Status.DROPPED)
+    # Decisions rather than measurements: typed by hand, never derived (``derived_status``).
+    MANUAL_STATUSES = (Status.PROPOSED, Status.DROPPED)
+    # How far progress may trail the time gone and the goal still be on track.
+    ON_TRACK_TOLERANCE = Decimal("0.10")
     constraint_fields = {"goal_due_on_or_after_start": "due_date"}
 
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="goals")
@@ -97,6 +106,87 @@ class Goal(TimeStamped):
         if self.vendor_owner_id is not None and self.vendor_owner.vendor_id != self.vendor_id:
             raise ValidationError({"vendor_owner": "Choose a contact of the goal's vendor."})
 
+    def reached(self, value):
+        """True when ``value`` meets the target in the goal's direction."""
+        if self.direction == Goal.Direction.LOWER_IS_BETTER:
+            return value <= self.target_value
+        return value >= self.target_value
+
+    def progress(self, value, *, start=None):
+        """How far ``value`` is on the way from the baseline (or ``start`` when there is
+        none) to the target: 0 at the start, 1 at the target, below 0 when it moved the
+        wrong way; None when there is no starting point or it is the target itself."""
+        start = self.baseline if self.baseline is not None else start
+        if value is None or start is None or self.target_value is None:
+            return None
+        span = Decimal(self.target_value) - Decimal(start)
+        if span == 0:
+            return None
+        return (Decimal(value) - Decimal(start)) / span
+
+    @property
+    def progress_percent(self):
+        """The current value's way from baseline to target, 0 to 100 (clamped); None when
+        nothing is measured or there is no baseline."""
+        fraction = self.progress(self.current_value)
+        if fraction is None:
+            return None
+        return int(max(Decimal(0), min(Decimal(1), fraction)) * 100)
+
+    def elapsed(self, day):
+        """The share of the goal's time (start to due date) gone by ``day``, 0 to 1."""
+        span = (self.due_date - self.start_date).days
+        if span <= 0:
+            return Decimal(1)
+        gone = Decimal((day - self.start_date).days) / span
+        return max(Decimal(0), min(Decimal(1), gone))
+
+    def standing(self, measures, *, today):
+        """Where the goal stands by what was measured (``Standing``), or None while nothing
+        is measured or its status is a decision (proposed, dropped), when the status typed
+        by hand stands. See ``Standing`` for the rule."""
+        if measures is None or self.status in Goal.MANUAL_STATUSES:
+            return None
+        if self.reached(measures.latest_value):
+            return Standing(Goal.Status.ACHIEVED, measures, None, None)
+        progress = self.progress(measures.latest_value, start=measures.first_value)
+        elapsed = self.elapsed(measures.latest_date)
+        if today > self.due_date:
+            return Standing(Goal.Status.MISSED, measures, progress, elapsed)
+        if progress is None or progress >= elapsed - Goal.ON_TRACK_TOLERANCE:
+            return Standing(Goal.Status.ON_TRACK, measures, progress, elapsed)
+        return Standing(Goal.Status.AT_RISK, measures, progress, elapsed)
+
+    def derived_status(self, measures, *, today):
+        """The status the check-ins give (``standing``), else the one typed by hand."""
+        standing = self.standing(measures, today=today)
+        return self.status if standing is None else standing.status
+
+
+class Measures(NamedTuple):
+    """What a goal's check-ins say: the latest value and its date, and the first value (the
+    starting point of a goal without a baseline)."""
+
+    latest_value: Decimal
+    latest_date: dt.date
+    first_value: Decimal
+    count: int
+
+
+class Standing(NamedTuple):
+    """Where a goal stands by its check-ins, the one rule every list, page and count uses.
+
+    Achieved once the latest value reaches the target in the goal's direction; missed when
+    the due date has passed without that; otherwise on track when, at the latest check-in,
+    the way made from baseline to target (``progress``) is at least the share of the goal's
+    time gone (``elapsed``) less ``Goal.ON_TRACK_TOLERANCE``, and at risk when it is not.
+    """
+
+    status: str
+    measures: Measures
+    progress: Decimal | None
+    elapsed: Decimal | None
+
 
 class GoalCheckIn(models.Model):
     """A dated progress value of a goal; the latest one sets the goal's current value."""
@@ -120,3 +210,18 @@ class GoalCheckIn(models.Model):
 
     def __str__(self):
         return f"{self.goal}: {self.value} on {self.date}"
+
+    def clean(self):
+        if self.goal_id is None or not isinstance(self.date, dt.date):
+            return
+        if self.date < self.goal.start_date:
+            raise ValidationError(
+                {
+                    "date": f"The goal starts on {day_text(self.goal.start_date)}; "
+                    "date the check-in on or after that."
+                }
+            )
+        # The latest date anywhere (UTC+14): a check-in is never dated after today.
+        latest_today = (timezone.now() + dt.timedelta(hours=14)).astimezone(dt.UTC).date()
+        if self.date > latest_today:
+            raise ValidationError({"date": "A check-in cannot be dated in the future."})

@@ -1,10 +1,12 @@
-"""Weekly digest: on the digest weekday, to each person who turned it on, what the week ahead
-holds for them and their vendors."""
+"""Weekly digest: to each person who turned it on, what the week ahead holds for them and
+their vendors, on the day and at the hour they chose in their own time zone (the site's
+``GOVERNANCE_REMINDER_DIGEST_WEEKDAY`` and ``GOVERNANCE_REMINDER_SEND_HOUR`` when they chose
+none)."""
 
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import DateTimeField, Q, Value
+from django.db.models import Case, DateTimeField, Q, Value, When
 from django.utils import timezone
 
 from governance import selectors
@@ -24,32 +26,67 @@ from governance.reminders.snoozes import snoozed_ids
 
 KIND = Reminder.Kind.DIGEST
 DAYS_AHEAD = 7
+# How long after its day and hour a week's digest may still go out.
+CATCH_UP = dt.timedelta(days=1)
 
 
 def due(sweep):
-    """One digest a week for each user who turned it on, from the digest weekday on."""
-    # The week that tomorrow (UTC) is in: nobody's date is later, so a digest of that week
-    # in the outbox is the current one of its recipient.
-    latest = midnight(_week_start(sweep.today + DATE_MARGIN))
+    """One digest a week for each user who turned it on, at their day and hour.
+
+    A week's digest is due for a day from its day and hour (``CATCH_UP``): a sweep missed
+    by a short outage only delays it, and a person who turns the digest on mid-week gets
+    the first on their next digest day, not at once. The outbox holds one per person and
+    week (its occurrence is the midnight of the week's first day), so it goes out once.
+    """
     profiles = not_yet_reminded(
         UserProfile.objects.filter(digest_enabled=True),
         KIND,
-        occurrence=Value(latest, output_field=DateTimeField()),
+        occurrence=_latest_week(sweep),
         recipients=("user_id",),
     )
-    rows = list(profiles.values_list("pk", "user_id"))
-    sweep.recipients.load(user_id for _, user_id in rows)
-    for profile_pk, user_id in rows:
+    rows = list(profiles.values_list("pk", "user_id", "digest_weekday", "digest_hour"))
+    sweep.recipients.load(user_id for _, user_id, _, _ in rows)
+    for profile_pk, user_id, weekday, hour in rows:
         for recipient in sweep.recipients.each([user_id], KIND):
-            today = recipient.send_date(sweep.now)
-            if today is not None:
-                occurrence = midnight(_week_start(today))
-                yield Due(KIND, UserProfile, profile_pk, None, occurrence, dt.timedelta(0), user_id)
+            local = sweep.now.astimezone(recipient.zone)
+            first_day = digest_week(local, weekday, hour)
+            if local - digest_moment(first_day, hour, recipient.zone) >= CATCH_UP:
+                continue  # this week's was missed for good; the next comes on time
+            occurrence = midnight(first_day)
+            yield Due(KIND, UserProfile, profile_pk, None, occurrence, dt.timedelta(0), user_id)
 
 
-def _week_start(day):
-    weekday = settings.GOVERNANCE_REMINDER_DIGEST_WEEKDAY
+def digest_moment(first_day, hour, zone):
+    """When the digest of the week beginning ``first_day`` is due, in ``zone``."""
+    hour = settings.GOVERNANCE_REMINDER_SEND_HOUR if hour is None else hour
+    return dt.datetime.combine(first_day, dt.time(hour), tzinfo=zone)
+
+
+def digest_week(local_now, weekday=None, hour=None):
+    """The first day of the digest week that ``local_now`` (the person's time) is in: the
+    latest ``weekday`` (0 Monday to 6 Sunday) whose ``hour`` has come; the site's day and
+    send hour stand in for None."""
+    weekday = settings.GOVERNANCE_REMINDER_DIGEST_WEEKDAY if weekday is None else weekday
+    hour = settings.GOVERNANCE_REMINDER_SEND_HOUR if hour is None else hour
+    day = (local_now - dt.timedelta(hours=hour)).date()
     return day - dt.timedelta(days=(day.weekday() - weekday) % 7)
+
+
+def _latest_week(sweep):
+    """Per profile, the latest digest week anyone can be in now: the one that tomorrow (UTC)
+    is in for the profile's weekday. Nobody's week is later, so a profile whose digest of
+    that week is in the outbox is not read at all."""
+    tomorrow = sweep.today + DATE_MARGIN
+
+    def latest(weekday):
+        first_day = tomorrow - dt.timedelta(days=(tomorrow.weekday() - weekday) % 7)
+        return Value(midnight(first_day), output_field=DateTimeField())
+
+    return Case(
+        *(When(digest_weekday=weekday, then=latest(weekday)) for weekday in range(7)),
+        default=latest(settings.GOVERNANCE_REMINDER_DIGEST_WEEKDAY),
+        output_field=DateTimeField(),
+    )
 
 
 def still_due(reminder, profile):

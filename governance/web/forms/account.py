@@ -1,9 +1,11 @@
 """The user's preferences: time zone and reminders."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from governance import reminders
+from governance.domain.models.people import Weekday
 from governance.models import Reminder, UserProfile
 from governance.web.forms.base import TimeZoneField, UIForm
 
@@ -11,6 +13,28 @@ from governance.web.forms.base import TimeZoneField, UIForm
 class PreferencesForm(UIForm):
     time_zone = TimeZoneField(help_text="Every date and time is shown in this time zone.")
     digest_enabled = forms.BooleanField(required=False, label="Send me the weekly digest")
+    # "on [Monday] at [07:00]", in the person's own time zone; empty: the site's.
+    digest_weekday = forms.TypedChoiceField(
+        choices=lambda: (
+            [("", f"{Weekday(_site_weekday()).label} (the default)")]
+            + [(str(value), label) for value, label in Weekday.choices]
+        ),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="on",
+    )
+    digest_hour = forms.TypedChoiceField(
+        choices=lambda: (
+            [("", f"{_site_hour():02d}:00 (the default)")]
+            + [(str(hour), f"{hour:02d}:00") for hour in range(24)]
+        ),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="at",
+        help_text="Your own time zone's day and hour.",
+    )
     security_contact = forms.BooleanField(
         required=False,
         label="I am a security contact",
@@ -35,6 +59,8 @@ class PreferencesForm(UIForm):
         self.initial.update(
             time_zone=profile.time_zone,
             digest_enabled=profile.digest_enabled,
+            digest_weekday="" if profile.digest_weekday is None else str(profile.digest_weekday),
+            digest_hour="" if profile.digest_hour is None else str(profile.digest_hour),
             security_contact=profile.security_contact,
             emailed_kinds=[
                 kind.code
@@ -56,6 +82,11 @@ class PreferencesForm(UIForm):
                     attrs={"placeholder": ", ".join(_lead_text(v) for v in default)}
                 ),
             )
+
+    @property
+    def digest_fields(self):
+        """The digest's switch, day and hour: one sentence on the page."""
+        return [self["digest_enabled"], self["digest_weekday"], self["digest_hour"]]
 
     @property
     def lead_time_fields(self):
@@ -85,6 +116,8 @@ class PreferencesForm(UIForm):
         data = {
             "time_zone": self.cleaned_data["time_zone"],
             "digest_enabled": self.cleaned_data["digest_enabled"],
+            "digest_weekday": self.cleaned_data["digest_weekday"],
+            "digest_hour": self.cleaned_data["digest_hour"],
             # Stored as what is not wanted: a kind added later reaches everyone.
             "muted_kinds": [
                 kind.code
@@ -99,6 +132,14 @@ class PreferencesForm(UIForm):
 
 
 _LEAD_TIMES = UserProfile._meta.get_field("lead_times")
+
+
+def _site_weekday():
+    return settings.GOVERNANCE_REMINDER_DIGEST_WEEKDAY
+
+
+def _site_hour():
+    return settings.GOVERNANCE_REMINDER_SEND_HOUR
 
 
 def _lead_value(text):

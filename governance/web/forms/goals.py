@@ -25,6 +25,25 @@ class GoalForm(UIModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = internal_user_choices()
         self.fields["vendor_owner"].queryset = self.vendor.contacts.all()
+        status = self.fields["status"]
+        if self.instance.pk and self.instance.current_value is not None:
+            # Measured: the check-ins decide the status; a person may only decide to drop it
+            # (or take it back to proposed).
+            derived = self.instance.status
+            status.choices = [
+                (value, f"{label} (from the check-ins)" if value == derived else label)
+                for value, label in Goal.Status.choices
+                if value == derived or value in Goal.MANUAL_STATUSES
+            ]
+            status.help_text = (
+                "Follows the check-ins: achieved, missed, on track or at risk. Only "
+                "Proposed and Dropped are set by hand."
+            )
+        else:
+            status.help_text = (
+                "Set by hand until the first check-in; from then on the check-ins decide "
+                "(achieved, missed, on track, at risk), except Proposed and Dropped."
+            )
 
 
 class CheckInForm(UIModelForm):

@@ -292,3 +292,52 @@ def notification_clocks(incident):
                 }
             )
     return {"badges": badges}
+
+
+# --- goals: progress and trend -------------------------------------------------------------
+
+
+@register.inclusion_tag("governance/goals/_progress_bar.html")
+def goal_progress(goal):
+    """A goal's way from baseline to target as a bar (``role=progressbar``) with its percent
+    in words; a dash when nothing is measured or there is no baseline."""
+    return {"goal": goal, "percent": goal.progress_percent}
+
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 160, 36, 3
+
+
+@register.inclusion_tag("governance/goals/_trend.html")
+def goal_trend(goal, check_ins):
+    """A small line of ``goal``'s check-ins over time (two or more), with the target as a
+    dashed line and a text alternative: "7 check-ins, 40 to 72 %, rising"."""
+    points = sorted(((c.date, c.value) for c in check_ins), key=lambda point: point[0])
+    if len(points) < 2:
+        return {"points": None}
+    values = [value for _day, value in points] + [goal.target_value]
+    low, high = min(values), max(values)
+    first_day, last_day = points[0][0], points[-1][0]
+    days = (last_day - first_day).days or 1
+
+    def x(day):
+        return SPARK_PAD + (SPARK_WIDTH - 2 * SPARK_PAD) * (day - first_day).days / days
+
+    def y(value):
+        if high == low:
+            return SPARK_HEIGHT / 2
+        share = float((value - low) / (high - low))
+        return SPARK_HEIGHT - SPARK_PAD - (SPARK_HEIGHT - 2 * SPARK_PAD) * share
+
+    first, last = points[0][1], points[-1][1]
+    way = "rising" if last > first else "falling" if last < first else "flat"
+    better = (last > first) == (goal.direction == goal.Direction.HIGHER_IS_BETTER)
+    return {
+        "points": " ".join(f"{x(day):.1f},{y(value):.1f}" for day, value in points),
+        "last": (f"{x(last_day):.1f}", f"{y(last):.1f}"),
+        "target_y": f"{y(goal.target_value):.1f}",
+        "width": SPARK_WIDTH,
+        "height": SPARK_HEIGHT,
+        "text": f"{len(points)} check-ins, {with_unit(first, '')} to "
+        f"{with_unit(last, goal.unit)}, {way}",
+        "tone": "flat" if way == "flat" else "good" if better else "poor",
+    }

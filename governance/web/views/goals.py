@@ -2,9 +2,12 @@
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from governance import services
 from governance.domain import access
+from governance.domain.dates import day_text
+from governance.domain.zones import zone
 from governance.models import Goal
 from governance.web.forms import GoalForm
 from governance.web.progress import check_in_form, record_progress
@@ -88,5 +91,34 @@ def goal_detail(request, pk, goal_pk):
             "form": form if can_edit else None,
             "check_ins": goal.check_ins.select_related("author"),
             "can_edit": can_edit,
+            "standing_text": standing_text(goal, vendor),
         },
     )
+
+
+def standing_text(goal, vendor):
+    """Why the goal has its status, in words (``Goal.standing``'s rule)."""
+    if goal.status in Goal.MANUAL_STATUSES:
+        return f"{goal.get_status_display()}: set by hand (a decision, not a measurement)."
+    measures = services.goal_measures(goal)
+    today = timezone.localdate(timezone.now(), timezone=zone(vendor.time_zone))
+    standing = goal.standing(measures, today=today)
+    if standing is None:
+        return "Set by hand until the first check-in; then the check-ins decide."
+    latest = f"the check-in of {day_text(measures.latest_date)}"
+    if standing.status == Goal.Status.ACHIEVED:
+        return f"Achieved: {latest} reaches the target."
+    if standing.status == Goal.Status.MISSED:
+        return f"Missed: the due date passed and {latest} is short of the target."
+    if standing.progress is None:
+        return f"{goal.get_status_display()} at {latest}."
+    tolerance = int(Goal.ON_TRACK_TOLERANCE * 100)
+    return (
+        f"{goal.get_status_display()}: at {latest}, {_percent(standing.progress)} of the way "
+        f"to the target with {_percent(standing.elapsed)} of the time gone (on track while "
+        f"no more than {tolerance} points behind)."
+    )
+
+
+def _percent(fraction):
+    return f"{round(fraction * 100)}%"
