@@ -61,19 +61,24 @@ def _by_vendor(rows, filters):
     return rows
 
 
+# The sortable columns that may be empty: empty last in either direction. The others are
+# ordered plainly, so that the indexes on them (ascending or descending) serve the order.
+NULLABLE_ORDERS = {"resolution_due_at", "overall_score", "expires_on", "next_verification_due"}
+
+
 def _sorted(rows, sort, orders, default):
     """``rows`` in the order of the whitelisted ``sort`` key (``-`` first: descending), each
     order ending with the primary key so that pages never repeat or skip a row."""
     key = sort if sort and sort.lstrip("-") in orders else default
-    fields = orders[key.lstrip("-")]
     descending = key.startswith("-")
-    return rows.order_by(
-        *(
-            (F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True))
-            for name in fields
-        ),
-        "-pk" if descending else "pk",
-    )
+
+    def order(name):
+        if name in NULLABLE_ORDERS:
+            field = F(name)
+            return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+        return f"-{name}" if descending else name
+
+    return rows.order_by(*(order(name) for name in orders[key.lstrip("-")]), order("pk"))
 
 
 # --- incidents -----------------------------------------------------------------------------
