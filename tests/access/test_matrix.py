@@ -17,7 +17,17 @@ from django.urls import get_resolver, resolve
 from rest_framework.test import APIClient
 
 from governance.domain import access
-from governance.models import ActionItem, Goal, ImportJob, Incident, Meeting, Review
+from governance.models import (
+    ActionItem,
+    Goal,
+    ImportJob,
+    Incident,
+    Meeting,
+    Review,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
 from tests.api.conftest import token_for
 from tests.world import INTERNAL_ROLES, PASSWORD, ROLES, SIGNED_OUT_ROLES
 
@@ -452,6 +462,54 @@ WEB = [
         ok=(302,),
         per_vendor=False,
     ),
+    # Webhooks: administrators only (the world's one webhook and its failed delivery).
+    Probe("webhooks", "get", "/webhooks/", SITE_SETTING, per_vendor=False),
+    Probe("new webhook", "get", "/webhooks/new/", SITE_SETTING, per_vendor=False),
+    Probe(
+        "add webhook (invalid)",
+        "post",
+        "/webhooks/new/",
+        SITE_SETTING,
+        per_vendor=False,
+        data={"url": ""},
+    ),
+    Probe("webhook", "get", lambda r: hook_path(r), SITE_SETTING, per_vendor=False),
+    Probe("edit webhook", "get", lambda r: hook_path(r, "edit/"), SITE_SETTING, per_vendor=False),
+    Probe(
+        "delete webhook", "get", lambda r: hook_path(r, "delete/"), SITE_SETTING, per_vendor=False
+    ),
+    Probe(
+        "delete webhook (post)",
+        "post",
+        lambda r: hook_path(r, "delete/"),
+        SITE_SETTING,
+        ok=(302,),
+        per_vendor=False,
+    ),
+    Probe(
+        "rotate webhook secret",
+        "post",
+        lambda r: hook_path(r, "rotate-secret/"),
+        SITE_SETTING,
+        ok=(302,),
+        per_vendor=False,
+    ),
+    Probe(
+        "enable webhook",
+        "post",
+        lambda r: hook_path(r, "enable/"),
+        SITE_SETTING,
+        ok=(302,),
+        per_vendor=False,
+    ),
+    Probe(
+        "redeliver",
+        "post",
+        lambda r: hook_path(r, f"deliveries/{matrix_delivery(r).pk}/redeliver/"),
+        SITE_SETTING,
+        ok=(302,),
+        per_vendor=False,
+    ),
     # The vendor portal: its pages, and each record of the representative's own vendor.
     Probe("portal", "get", "/portal/", PORTAL_PAGE, per_vendor=False),
     Probe("portal goals", "get", "/portal/goals/", PORTAL_PAGE, per_vendor=False),
@@ -571,6 +629,35 @@ def owner_import(records):
     return job
 
 
+# A public address literal: a webhook to it is accepted with no lookup, and nothing is sent.
+MATRIX_HOOK_URL = "https://93.184.216.34/hooks/matrix"
+
+
+def matrix_webhook(records):
+    """The world's webhook (made on first use, outside the probes' rolled-back transactions)."""
+    hook, _ = WebhookSubscription.objects.get_or_create(
+        url=MATRIX_HOOK_URL, defaults={"events": ["incident.created"]}
+    )
+    return hook
+
+
+def matrix_delivery(records):
+    """The world's webhook's failed delivery (made on first use)."""
+    hook = matrix_webhook(records)
+    delivery = hook.deliveries.order_by("pk").first()
+    if delivery is None:
+        event = WebhookEvent.objects.create(type="incident.created", data={})
+        delivery = WebhookDelivery.objects.create(
+            event=event, subscription=hook, status="failed", attempts=1
+        )
+    return delivery
+
+
+def hook_path(records, suffix="", *, api=False):
+    """A path of the world's webhook in the web UI, or with ``api`` in the API."""
+    return f"{'/api/v1' if api else ''}/webhooks/{matrix_webhook(records).pk}/{suffix}"
+
+
 def payload(**fields):
     return lambda r, w: {"vendor": r.vendor.pk, **fields}
 
@@ -686,6 +773,76 @@ API = [
         "post",
         lambda r: a(f"imports/{owner_import(r).pk}/confirm/"),
         OWN_IMPORT,
+        api=True,
+        per_vendor=False,
+    ),
+    # Webhooks: administrators only.
+    Probe("list webhooks", "get", a("webhooks/"), SITE_SETTING, api=True, per_vendor=False),
+    Probe(
+        "add webhook",
+        "post",
+        a("webhooks/"),
+        SITE_SETTING,
+        ok=(201,),
+        api=True,
+        per_vendor=False,
+        data={"url": MATRIX_HOOK_URL + "/new", "events": ["review.completed"]},
+    ),
+    Probe(
+        "webhook (api)",
+        "get",
+        lambda r: hook_path(r, api=True),
+        SITE_SETTING,
+        api=True,
+        per_vendor=False,
+    ),
+    Probe(
+        "change webhook",
+        "patch",
+        lambda r: hook_path(r, api=True),
+        SITE_SETTING,
+        api=True,
+        per_vendor=False,
+        data={"description": "SIEM"},
+    ),
+    Probe(
+        "rotate webhook secret (api)",
+        "post",
+        lambda r: hook_path(r, "rotate-secret/", api=True),
+        SITE_SETTING,
+        api=True,
+        per_vendor=False,
+    ),
+    Probe(
+        "webhook deliveries",
+        "get",
+        lambda r: hook_path(r, "deliveries/", api=True),
+        SITE_SETTING,
+        api=True,
+        per_vendor=False,
+    ),
+    Probe(
+        "webhook delivery",
+        "get",
+        lambda r: hook_path(r, f"deliveries/{matrix_delivery(r).pk}/", api=True),
+        SITE_SETTING,
+        api=True,
+        per_vendor=False,
+    ),
+    Probe(
+        "redeliver (api)",
+        "post",
+        lambda r: hook_path(r, f"deliveries/{matrix_delivery(r).pk}/redeliver/", api=True),
+        SITE_SETTING,
+        api=True,
+        per_vendor=False,
+    ),
+    Probe(
+        "delete webhook (api)",
+        "delete",
+        lambda r: hook_path(r, api=True),
+        SITE_SETTING,
+        ok=(204,),
         api=True,
         per_vendor=False,
     ),

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from rest_framework import serializers as drf
 
 from governance.api import serializers as api_serializers
+from governance.api.serializers.webhooks import WebhookSubscriptionSerializer
 from governance.domain import bounds
 from governance.models import (
     ImportJob,
@@ -36,6 +37,9 @@ from governance.models import (
     Review,
     UserProfile,
     Vendor,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
 )
 from tests.api.conftest import token_for
 from tests.properties import strategies as hs
@@ -1597,6 +1601,130 @@ ADMIN += [
     ),
     _admin_actions("governance_reminder", ("retry_failed",), _own("reminder")),
     _admin_actions("governance_creditstatement", ("recompute",), _own("credit_statement")),
+]
+
+# --- outbound webhooks (administrators) -----------------------------------------------------
+
+# A public address literal: accepted with no lookup; nothing is ever sent to it here.
+HOOK_URL = "https://93.184.216.34/hooks/doors"
+
+
+def _webhook(world):
+    """The world's webhook (made on first use)."""
+    hook, _ = WebhookSubscription.objects.get_or_create(
+        url=HOOK_URL, defaults={"events": ["incident.created"], "owner": world.people["admin"]}
+    )
+    return hook
+
+
+def _webhook_delivery(world):
+    """The world's webhook's failed delivery (made on first use)."""
+    hook = _webhook(world)
+    delivery = hook.deliveries.order_by("pk").first()
+    if delivery is None:
+        event = WebhookEvent.objects.create(type="incident.created", data={})
+        delivery = WebhookDelivery.objects.create(
+            event=event, subscription=hook, status="failed", attempts=1
+        )
+    return delivery
+
+
+def _hook(suffix=""):
+    return lambda world: f"/webhooks/{_webhook(world).pk}/{suffix}"
+
+
+def _hook_pages(world):
+    return ["/webhooks/", f"/webhooks/{_webhook(world).pk}/"]
+
+
+def _redeliver(world):
+    return f"/webhooks/{_webhook(world).pk}/deliveries/{_webhook_delivery(world).pk}/redeliver/"
+
+
+WEB += [
+    Door(
+        "web webhook create",
+        "admin",
+        lambda w: "/webhooks/new/",
+        overrides=lambda w: {"url": HOOK_URL + "/new", "events": ["incident.created"]},
+        shows=lambda w: ["/webhooks/"],
+    ),
+    Door("web webhook edit", "admin", _hook("edit/"), shows=_hook_pages),
+    *[
+        Door(
+            f"web webhook {action}",
+            "admin",
+            _hook(f"{action}/"),
+            baseline=lambda w: {},
+            kinds={"note": Kind("text")},
+            shows=lambda w: ["/webhooks/"],
+            # Deleting the world's webhook for good would leave the other doors nothing.
+            replay=action != "delete",
+        )
+        for action in ("delete", "rotate-secret", "enable")
+    ],
+    Door(
+        "web webhook redeliver",
+        "admin",
+        _redeliver,
+        baseline=lambda w: {},
+        kinds={"note": Kind("text")},
+        shows=_hook_pages,
+    ),
+]
+
+API += [
+    Door(
+        "api webhooks POST",
+        "api_admin",
+        _api("webhooks/"),
+        baseline=lambda w: {"url": HOOK_URL + "/api", "events": ["review.completed"]},
+        serializer=WebhookSubscriptionSerializer,
+        shows=_hook_pages,
+    ),
+    *[
+        Door(
+            f"api webhooks {method.upper()}",
+            "api_admin",
+            lambda w: f"/api/v1/webhooks/{_webhook(w).pk}/",
+            method=method,
+            baseline=(lambda w: {}) if method == "patch" else None,
+            serializer=WebhookSubscriptionSerializer,
+            shows=_hook_pages,
+        )
+        for method in ("put", "patch")
+    ],
+    Door(
+        "api webhooks rotate-secret",
+        "api_admin",
+        lambda w: f"/api/v1/webhooks/{_webhook(w).pk}/rotate-secret/",
+        kinds={"note": Kind("text")},
+        shows=_hook_pages,
+    ),
+    Door(
+        "api webhooks redeliver",
+        "api_admin",
+        lambda w: "/api/v1" + _redeliver(w),
+        kinds={"note": Kind("text")},
+        shows=_hook_pages,
+    ),
+]
+
+ADMIN += [
+    Door(
+        "admin governance_webhooksubscription add",
+        "admin",
+        _admin("governance_webhooksubscription"),
+        overrides=lambda w: {"url": HOOK_URL + "/admin", "events": ["clause.expired"]},
+        shows=lambda w: ["/webhooks/"],
+    ),
+    Door(
+        "admin governance_webhooksubscription change",
+        "admin",
+        _admin("governance_webhooksubscription", "change", _webhook),
+        shows=_hook_pages,
+    ),
+    _admin_actions("governance_webhookdelivery", ("redeliver",), _webhook_delivery),
 ]
 
 DOORS = [*WEB, *PORTAL, *API, *ADMIN]

@@ -31,6 +31,8 @@ READ_ONLY = {
     "governance:import-detail",
     "governance:import-progress",
     "governance:import-template",
+    "governance:webhook-list",
+    "governance:webhook-detail",
     "governance:clause-list",
     "governance:clause-evidence",
     "governance:credit-list",
