@@ -26,7 +26,8 @@ def seed_portfolio(vendors=6):
     """The demo portfolio (``seed_demo``: vendors with a year of history, the demo login and a
     vendor representative); returns the representative's vendor, the richest in links."""
     call_command("seed_demo", vendors=vendors, seed=2026, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    return UserProfile.objects.select_related("vendor").get(user__username=demo.VENDOR_REP_USERNAME).vendor
+    rep = UserProfile.objects.select_related("vendor").get(user__username=demo.VENDOR_REP_USERNAME)
+    return rep.vendor
 
 
 def sign_in(page, username=demo.DEMO_USERNAME, password=demo.DEMO_PASSWORD):
