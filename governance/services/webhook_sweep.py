@@ -46,11 +46,8 @@ TARGETS = {
 def sweep(now=None):
     """Emit the time-made events due at ``now`` not emitted before; returns how many."""
     now = now or timezone.now()
-    wanted = {
-        event_type
-        for subscription in webhooks.active_subscriptions()
-        for event_type in subscription.events
-    }
+    subscriptions = webhooks.active_subscriptions()
+    wanted = {event_type for subscription in subscriptions for event_type in subscription.events}
     finders = {
         EventType.INCIDENT_SLA_WARNING: _sla_warnings,
         EventType.INCIDENT_SLA_BREACHED: _sla_breaches,
@@ -75,7 +72,12 @@ def sweep(now=None):
                 continue
             with transaction.atomic():
                 event = webhooks.emit(
-                    event_type, vendor=vendor_id, data=data, key=key, occurred_at=occurred_at
+                    event_type,
+                    vendor=vendor_id,
+                    data=data,
+                    key=key,
+                    occurred_at=occurred_at,
+                    subscriptions=subscriptions,
                 )
             written += event is not None
     if written:

@@ -92,16 +92,27 @@ def allowed_hosts():
 @transaction.atomic
 def save_subscription(subscription, *, by):
     """Validate (fields, then the target's addresses) and save ``subscription``; a new one is
-    owned by ``by`` unless an owner was given. Re-enabling a disabled one starts its failure
-    count afresh. Raises ``ValidationError`` (``url`` for a refused target)."""
+    owned by ``by`` unless an owner was given. Raises ``ValidationError`` (``url`` for a
+    refused target).
+
+    The target is checked whenever the subscription is to be active (a disabled one can
+    always be saved: switching off a webhook whose host no longer resolves must work).
+    Enabling a disabled one starts its failure count afresh; disabling one fails its
+    pending deliveries.
+    """
     if subscription.pk is None and subscription.owner_id is None and by is not None:
         subscription.owner = by
     subscription.full_clean()
-    try:
-        check_target(subscription.url)
-    except ValidationError as error:
-        raise ValidationError({"url": error.messages}) from None
     if subscription.is_active:
+        try:
+            check_target(subscription.url)
+        except ValidationError as error:
+            raise ValidationError({"url": error.messages}) from None
+    was_active = (
+        subscription.pk is not None
+        and WebhookSubscription.objects.filter(pk=subscription.pk, is_active=True).exists()
+    )
+    if subscription.is_active and not was_active:
         subscription.consecutive_failures = 0
         subscription.disabled_at = None
         subscription.disabled_reason = ""
@@ -155,18 +166,21 @@ def send_test(subscription, *, by):
 # --- emission --------------------------------------------------------------------------------
 
 
-def emit(event_type, *, vendor, data, key=None, occurred_at=None):
+def emit(event_type, *, vendor, data, key=None, occurred_at=None, subscriptions=None):
     """Write ``event_type`` for ``vendor`` to the outbox, one delivery per active subscription
     that wants it, and queue their delivery once the current transaction commits.
 
     ``data`` is the payload's ``data`` (a dict, or a callable returning one, called only when
     some subscription wants the event). With a ``key`` the event is written at most once
-    ever (time-made events). Returns the event, or None when nobody wants it (or its key was
-    written before).
+    ever (time-made events). ``subscriptions``: the active ones, when the caller read them
+    already (``active_subscriptions()``) for several events. Returns the event, or None when
+    nobody wants it (or its key was written before).
     """
     event_type = EventType(event_type)
     vendor_id = getattr(vendor, "pk", vendor)
-    subscriptions = [s for s in active_subscriptions() if s.wants(event_type, vendor_id)]
+    if subscriptions is None:
+        subscriptions = active_subscriptions()
+    subscriptions = [s for s in subscriptions if s.wants(event_type, vendor_id)]
     if not subscriptions:
         return None
     occurred_at = occurred_at or timezone.now()
@@ -365,8 +379,16 @@ def incident_saved(incident, *, created, was_resolved):
             types.append(EventType.SECURITY_INCIDENT_REPORTED)
     if resolved and not was_resolved:
         types.append(EventType.INCIDENT_RESOLVED)
+    if not types:
+        return
+    subscriptions = active_subscriptions()
     for event_type in types:
-        emit(event_type, vendor=incident.vendor_id, data=lambda: incident_data(incident))
+        emit(
+            event_type,
+            vendor=incident.vendor_id,
+            data=lambda: incident_data(incident),
+            subscriptions=subscriptions,
+        )
 
 
 def incident_was_resolved(incident):

@@ -456,6 +456,12 @@ def test_save_subscription_validates_owns_and_resets_a_reenabled_one(member, rec
     subscription.refresh_from_db()
     assert subscription.consecutive_failures == 0
     assert subscription.disabled_reason == ""
+    WebhookSubscription.objects.update(consecutive_failures=4)
+    subscription.refresh_from_db()
+    subscription.description = "SIEM"
+    webhooks.save_subscription(subscription, by=member)  # an edit keeps the run of failures
+    subscription.refresh_from_db()
+    assert subscription.consecutive_failures == 4
     with pytest.raises(ValidationError) as error:
         webhooks.save_subscription(WebhookSubscription(url="ftp://x", events=[]), by=member)
     assert set(error.value.message_dict) == {"url", "events"}

@@ -119,6 +119,20 @@ def test_saving_a_subscription_to_a_private_target_is_refused_on_the_url_and_sav
     assert WebhookSubscription.objects.count() == 0
 
 
+def test_a_subscription_whose_target_is_refused_can_still_be_disabled(nothing_allowed, owner):
+    subscription = WebhookSubscription.objects.create(
+        url="http://10.0.0.9/hook", events=[WebhookEventType.INCIDENT_CREATED], owner=owner
+    )
+    subscription.is_active = False
+
+    webhooks.save_subscription(subscription, by=owner)
+
+    assert not WebhookSubscription.objects.get().is_active
+    subscription.is_active = True
+    with pytest.raises(ValidationError, match="private address"):
+        webhooks.save_subscription(subscription, by=owner)
+
+
 def test_a_target_that_later_resolves_privately_is_refused_at_send_time(
     nothing_allowed, owner, vendor, monkeypatch, django_capture_on_commit_callbacks
 ):
