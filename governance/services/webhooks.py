@@ -670,12 +670,13 @@ def _notify_disabled(subscription):
 
 
 def _subscription_url(subscription):
-    # The subscription's page in the admin (the web UI's pages link from there too).
-    try:
-        path = reverse("admin:governance_webhooksubscription_change", args=[subscription.pk])
-    except NoReverseMatch:
-        path = "/"
-    return absolute(path)
+    """The subscription's page with its delivery log: the web UI's, else the admin's."""
+    for name in ("governance:webhook-detail", "admin:governance_webhooksubscription_change"):
+        try:
+            return absolute(reverse(name, args=[subscription.pk]))
+        except NoReverseMatch:
+            continue
+    return absolute("/")
 
 
 # --- beat: retries and recovery ---------------------------------------------------------------

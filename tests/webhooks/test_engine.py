@@ -337,6 +337,7 @@ def test_a_delivery_failing_a_whole_day_is_failed_and_the_subscription_disabled_
     assert message.to == [owner.email]
     assert message.subject == f"Webhook disabled: {subscription.url}"
     assert subscription.disabled_reason in message.body
+    assert f"https://governance.example.com/webhooks/{subscription.pk}/" in message.body
     assert message.alternatives[0].mimetype == "text/html"
 
 
