@@ -235,7 +235,7 @@ def test_the_meeting_reminder_lists_the_carried_items(vendor, meeting, owner):
     (_name, ics, _), *_ = message.attachments
     event = icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]
     assert "Carried over: 1 open action item(s)" in str(event["DESCRIPTION"])
-    assert "- Rotate the keys (due 07 Mar 2026)" in str(event["DESCRIPTION"])
+    assert "- Rotate the keys (due 7 Mar 2026)" in str(event["DESCRIPTION"])
 
 
 # --- Done wherever items are listed --------------------------------------------------------

@@ -22,6 +22,13 @@ class GoalSerializer(VendorRecordSerializer):
         extra_kwargs = {
             "owner": {"help_text": "The internal owner (a user id)."},
             "current_value": {"help_text": "The value of the latest check-in."},
+            "status": {
+                "help_text": "Typed until the goal's first check-in; from then on derived "
+                "from the check-ins (`achieved` once the latest value reaches the target in "
+                "the goal's direction, `missed` past the due date without it, else "
+                "`on_track` or `at_risk` by the way made against the time gone), whatever "
+                "is sent, except the decisions `proposed` and `dropped`."
+            },
         }
 
 

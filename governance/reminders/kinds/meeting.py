@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from governance import selectors
 from governance.domain import ical, recurrence
+from governance.domain.dates import day_text
 from governance.models import Meeting, MeetingOccurrence, Reminder, Vendor
 from governance.reminders import messages, registry
 from governance.reminders.due import Due, chunks, lacking, reminders_of
@@ -212,7 +213,7 @@ def carried_notes(carried):
     if not carried.count:
         return ""
     items = [
-        f"- {item.description}" + (f" (due {item.due_date:%d %b %Y})" if item.due_date else "")
+        f"- {item.description}" + (f" (due {day_text(item.due_date)})" if item.due_date else "")
         for item in carried.items
     ]
     more = [f"... and {carried.more} more"] if carried.more else []

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from governance import selectors, services
 from governance.domain import access
+from governance.domain.dates import day_text
 from governance.domain.notification import describe_clock
 from governance.models import ActionItem, CreditStatement, Goal, Incident, Review, ReviewScore
 from governance.selectors import actions
@@ -362,7 +363,8 @@ def incident_report(request, vendor):
         messages.success(
             request,
             f"Thank you: security incident “{reported.title}” was reported; "
-            f"we were notified at {timezone.localtime(now):%d %b %Y %H:%M}.",
+            f"we were notified at {day_text(timezone.localdate(now))}, "
+            f"{timezone.localtime(now):%H:%M}.",
         )
         return redirect("governance:portal:incident-detail", reported.pk)
     return _page(request, "incident_report.html", vendor, form=form)

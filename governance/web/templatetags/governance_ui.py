@@ -1,4 +1,12 @@
-"""Small presentation helpers for the UI's templates (``{% load governance_ui %}``)."""
+"""Small presentation helpers for the UI's templates (``{% load governance_ui %}``).
+
+Dates, one style on every page, in emails and in messages (``governance.domain.dates``):
+the day without a leading zero, the month's short name, and always the year: "3 Dec 2026"
+(``{{ day|day }}``, or ``date:"j M Y"``); with a time, "3 Dec 2026, 09:30"; a period with
+``period``, an en dash between: "1 Nov to 31 Dec 2026", "1 Nov 2025 to 31 Oct 2026". Only
+lists of the coming days (the next meetings, the digest's week) may leave the year out, with
+the weekday ("Mon 7 Dec"). Never "03 Dec" (``%d``, ``date:"d M"``).
+"""
 
 import datetime as dt
 

@@ -3,6 +3,7 @@
 from django.http import FileResponse, Http404
 
 from governance import selectors, services
+from governance.domain.dates import day_text
 from governance.models import SecurityClause
 from governance.web.forms import ClauseForm
 from governance.web.views.base import (
@@ -82,7 +83,7 @@ clause_verify = record_action(
     lambda clause: services.clause_verify(clause),
     lambda clause, verified: (
         f"{verified.get_clause_type_display()} verified; next verification "
-        f"due {verified.next_verification_due:%d %b %Y}."
+        f"due {day_text(verified.next_verification_due)}."
     ),
     lambda vendor, clause: f"{vendor.get_absolute_url()}#clauses",
 )

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from governance import selectors, services
 from governance.domain import access
+from governance.domain.dates import day_text
 from governance.models import ActionItem, Incident, SLATarget
 from governance.selectors.actions import with_overdue
 from governance.web.forms import IncidentForm, ResolveForm, SLATargetForm
@@ -122,7 +123,7 @@ class IncidentFormView(RecordFormView):
         if incident.resolution_due_at is None:
             return f"{logged} (no SLA target for {incident.priority})."
         due = timezone.localtime(incident.resolution_due_at)
-        text = f"{logged}; resolution due {due:%d %b %Y %H:%M}."
+        text = f"{logged}; resolution due {day_text(due.date())}, {due:%H:%M}."
         if incident.resolution_breached_at(timezone.now()):
             text += " Its resolution target has already passed."
         return text
