@@ -190,7 +190,7 @@ def post(url, *, address, body, headers, timeout):
             connection.putheader(name, value)
         connection.endheaders(data)
         answer = connection.getresponse()
-        text = answer.read(READ_MAX).decode("utf-8", errors="replace")
+        text = _read(answer, deadline=started + 2 * timeout).decode("utf-8", errors="replace")
         status, error = answer.status, ""
         if 300 <= status < 400:
             error = f"Redirect to {answer.getheader('Location', '?')[:200]} not followed."
@@ -203,8 +203,21 @@ def post(url, *, address, body, headers, timeout):
     return Response(status, text[:EXCERPT_MAX], error, latency)
 
 
+def _read(answer, *, deadline):
+    """Up to ``READ_MAX`` bytes of the answer's body, read until ``deadline``: the socket's
+    timeout bounds each read, this bounds them all (a receiver sending a byte a second)."""
+    chunks, size = [], 0
+    while size < READ_MAX and time.monotonic() < deadline:
+        chunk = answer.read1(min(8192, READ_MAX - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def _describe(failure):
-    if isinstance(failure, TimeoutError | socket.timeout):
+    if isinstance(failure, TimeoutError):
         return "Timed out."
     if isinstance(failure, ssl.SSLError):
         return f"TLS error: {failure}"[:500]

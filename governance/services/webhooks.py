@@ -156,13 +156,6 @@ def redeliver(delivery, *, by):
     return delivery
 
 
-@transaction.atomic
-def send_test(subscription, *, by):
-    """Not offered: a test ping would need an event type outside the contract's fifteen.
-    Use ``redeliver`` on a past delivery to check a receiver."""
-    raise ValidationError("Test events are not available; redeliver a past event instead.")
-
-
 # --- emission --------------------------------------------------------------------------------
 
 
@@ -544,6 +537,8 @@ def _claim(ids):
         deliveries = {delivery.pk: delivery for delivery in free}
         if deliveries:
             WebhookDelivery.objects.filter(pk__in=list(deliveries)).update(claimed_until=now + hold)
+    for delivery in deliveries.values():
+        delivery.claimed_until = now + hold
     return deliveries
 
 
@@ -579,8 +574,11 @@ def _record(delivery, response, *, at, requested_by):
         else:
             outcome.retry_in = retry_delay(attempts)
             fields.update(next_attempt_at=timezone.now() + dt.timedelta(seconds=outcome.retry_in))
-        # Conditional on our claim: a redelivery asked for meanwhile is not overwritten.
-        WebhookDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(**fields)
+        # Conditional on our claim: a redelivery asked for meanwhile, a disabling, or another
+        # worker that took over an expired claim is not overwritten (the attempt is logged).
+        WebhookDelivery.objects.filter(
+            pk=delivery.pk, status=Status.PENDING, claimed_until=delivery.claimed_until
+        ).update(**fields)
         if ok:
             # Written only when there is a run to end: a busy subscription's row is not
             # rewritten (and locked) by every success.

@@ -502,3 +502,19 @@ def test_the_body_is_compact_json_with_type_timestamp_and_data(vendor, subscribe
     assert parsed["data"]["links"]["api"] == (
         f"https://governance.example.com/api/v1/incidents/{incident.pk}/"
     )
+
+
+def test_an_answer_recorded_after_a_redelivery_was_asked_for_does_not_undo_it(
+    vendor, subscribe, member
+):
+    subscribe([E.INCIDENT_CREATED])
+    report_incident(vendor)
+    [delivery] = webhooks._claim(WebhookDelivery.objects.values_list("pk", flat=True)).values()
+    webhooks.redeliver(delivery, by=member)  # while the worker waits for the answer
+
+    failed = webhooks.webhook_http.Response(500, "busy", "", 12)
+    webhooks._record(delivery, failed, at=timezone.now(), requested_by=None)
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.claimed_until) == (Status.PENDING, 0, None)
+    assert delivery.attempt_log.get().status_code == 500  # the attempt is in the log
