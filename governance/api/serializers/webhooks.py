@@ -39,7 +39,9 @@ class WebhookSubscriptionSerializer(ModelSerializer):
         "in the response of the create and of `rotate-secret/`.",
     )
     owner = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="Who is emailed when the subscription is disabled."
+        read_only=True,
+        allow_null=True,
+        help_text="Who is emailed when the subscription is disabled (null: every administrator).",
     )
     pending_count = serializers.IntegerField(read_only=True)
     succeeded_count = serializers.IntegerField(read_only=True)
@@ -101,7 +103,9 @@ class WebhookSecretShownSerializer(WebhookSubscriptionSerializer):
 
 class WebhookAttemptSerializer(serializers.ModelSerializer):
     requested_by = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="Who asked for a manual redelivery (null: the schedule)."
+        read_only=True,
+        allow_null=True,
+        help_text="Who asked for a manual redelivery (null: the schedule).",
     )
 
     class Meta:
