@@ -39,6 +39,7 @@ from devtools.demo.data import (
     WEEKDAYS,
 )
 from governance.domain import scheduling
+from governance.domain.models.goals import Measures
 from governance.models import (
     ActionItem,
     ClauseType,
@@ -695,20 +696,15 @@ def _first_matching_day(first, rule):
 
 
 def _goal_status(rng, goal, latest, today):
+    """A proposed or agreed goal while nothing is measured; then the status the check-ins
+    give (``Goal.standing``, as the services write it), now and then dropped once due."""
     if latest is None:
         return rng.choice([Goal.Status.PROPOSED, Goal.Status.AGREED])
-    reached = (
-        latest.value >= goal.target_value
-        if goal.direction == "higher_is_better"
-        else latest.value <= goal.target_value
-    )
-    if goal.due_date < today:
-        if rng.random() < 0.05:
-            return Goal.Status.DROPPED
-        return Goal.Status.ACHIEVED if reached else Goal.Status.MISSED
-    elapsed = (latest.date - goal.start_date).days / max(1, (goal.due_date - goal.start_date).days)
-    progress = (latest.value - goal.baseline) / (goal.target_value - goal.baseline)
-    return Goal.Status.ON_TRACK if progress >= Decimal(elapsed * 0.85) else Goal.Status.AT_RISK
+    if goal.due_date < today and rng.random() < 0.05:
+        return Goal.Status.DROPPED
+    goal.status = Goal.Status.AGREED
+    measures = Measures(latest.value, latest.date, latest.value, 1)
+    return goal.derived_status(measures, today=today)
 
 
 def _review_summary(overall):

@@ -71,6 +71,9 @@ def test_log_a_review_with_scores_and_see_the_overall_score_and_next_review(
     page.get_by_label("Quality of service comment").fill("Stable quarter, two minor outages.")
     page.locator("#id_items-0-description").fill("Update the escalation matrix")
     page.get_by_role("button", name="Save and complete").click()
+    # Completing is final: the next page says what it does and asks to confirm.
+    page.get_by_text("Completing cannot be undone.").wait_for()
+    page.get_by_role("button", name="Complete the review").click()
 
     page.get_by_test_id("overall-score").wait_for()
     assert page.get_by_test_id("overall-score").inner_text() == "4.00"
