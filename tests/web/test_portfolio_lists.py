@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from governance import services
-from governance.models import Goal, Review, SecurityClause
+from governance import selectors, services
+from governance.models import Goal, Review, SecurityClause, Vendor
 from tests import world as the_world
 from tests.factories import ClauseFactory, GoalFactory, IncidentFactory, ReviewFactory
 
@@ -134,6 +134,13 @@ def test_incident_filters_narrow_the_list(world, incidents, client):
     assert titles(client.get("/incidents/?vendor_name=acme&priority=P1")) == {p1}
     own = world.own.vendor.pk
     assert {row.vendor_id for row in rows(client.get(f"/incidents/?vendor={own}"))} == {own}
+
+
+def test_a_link_clears_the_breach_filter_with_0(world, incidents, client):
+    client = signed_in(client, world, "viewer")
+
+    assert len(rows(client.get("/incidents/?breach=0"))) == 5
+    assert len(rows(client.get("/incidents/?breach=on"))) == 2
 
 
 def test_the_incident_count_is_the_filtered_lists_count_across_pages(world, client):
@@ -292,6 +299,20 @@ def test_clause_filters_narrow_the_list(world, clauses, client):
     assert [row.pk for row in negotiating] == [clauses["dpa"].pk]
     assert [row.pk for row in dpas] == [clauses["dpa"].pk]
     assert len(rows(client.get("/clauses/"))) == 4
+
+
+@pytest.mark.parametrize("days", [0, 10, 30, 60, 365])
+def test_expiring_clauses_are_the_dashboards_panel_in_full(world, clauses, client, days):
+    ClauseFactory(
+        vendor=world.other.vendor,
+        clause_type="encryption",
+        next_verification_due=TODAY + dt.timedelta(days=5),
+    )
+    listed = signed_in(client, world, "viewer").get(f"/clauses/?expiring={days}")
+
+    panel = selectors.expiring_clauses(Vendor.objects.all(), today=TODAY, days=days)
+    assert listed.context["count"] == panel.count()
+    assert {row.pk for row in rows(listed)} == set(panel.values_list("pk", flat=True))
 
 
 def test_the_clause_csv_uses_the_types_label(world, clauses, client):

@@ -121,6 +121,13 @@ class Review(TimeStamped):
             models.Index(fields=["vendor", "-scheduled_for"], name="review_vendor_sched_idx"),
             # The review lists in their default order, newest first.
             models.Index(fields=["-scheduled_for", "-id"], name="review_sched_desc_idx"),
+            # The open reviews soonest first (the portfolio review list's overdue / due soon
+            # and the dashboard's panel): read in order, not filtered out of every review.
+            models.Index(
+                fields=["scheduled_for", "id"],
+                condition=Q(status__in=["scheduled", "in_progress"]),
+                name="review_open_sched_idx",
+            ),
         ]
 
     def __str__(self):

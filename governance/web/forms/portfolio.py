@@ -30,6 +30,21 @@ def _sort_choices(orders, labels):
     return choices
 
 
+class FlagInput(forms.CheckboxInput):
+    """A checkbox that a link may also set with ``1`` and clear with ``0`` (a plain
+    checkbox reads any text as checked, "0" too)."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, str) and value.strip().lower() in ("", "0", "false", "off", "no"):
+            return False
+        return super().value_from_datadict(data, files, name)
+
+
+def _flag(label):
+    return forms.BooleanField(required=False, label=label, widget=FlagInput)
+
+
 def _days(label, help_text):
     return forms.IntegerField(
         required=False, min_value=0, max_value=MAX_DAYS, label=label, help_text=help_text
@@ -56,7 +71,7 @@ class IncidentFilterForm(PortfolioFilterForm):
             *((key, label) for key, (label, _) in portfolio.INCIDENT_STATUSES.items()),
         ],
     )
-    breach = forms.BooleanField(required=False, label="SLA breached, still open")
+    breach = _flag("SLA breached, still open")
     priority = forms.ChoiceField(required=False, choices=[("", "Any priority"), *Priority.choices])
     category = forms.ChoiceField(
         required=False, choices=[("", "Any category"), *Incident.Category.choices]
@@ -122,7 +137,7 @@ class GapFilterForm(forms.Form):
         label="Vendor",
         widget=forms.TextInput(attrs={"placeholder": "Name contains"}),
     )
-    gaps = forms.BooleanField(required=False, label="Only vendors with gaps")
+    gaps = _flag("Only vendors with gaps")
 
     def filters(self):
         self.is_valid()
