@@ -275,3 +275,14 @@ def test_the_pages_run_a_bounded_number_of_queries(browser, count, django_assert
     assert listed.status_code == detail.status_code == 200
     assert len(listed.context["rows"]) == min(count, 25)
     assert len(detail.context["rows"]) == min(count + 1, 25)
+
+
+def test_the_edit_form_shows_the_vendor_by_name_and_clearing_it_means_every_vendor(browser, vendor):
+    hook = subscription(vendor=vendor)
+    url = reverse("governance:webhook-edit", args=[hook.pk])
+
+    assert browser.get(url).context["form"]["vendor_name"].value() == "Acme Hosting"
+    browser.post(url, form(vendor_name=""))
+
+    hook.refresh_from_db()
+    assert hook.vendor is None

@@ -21,7 +21,7 @@ class WebhookForm(UIModelForm):
         required=False,
         max_length=200,
         label="Only this vendor",
-        help_text="The vendor's name exactly as it is in the register; blank: every vendor.",
+        help_text="The vendor's name as it is in the register (any case); blank: every vendor.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
@@ -37,6 +37,7 @@ class WebhookForm(UIModelForm):
         }
 
     error_fields = {"vendor": "vendor_name"}
+    field_order = ["url", "description", "events", "vendor_name", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
