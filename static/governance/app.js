@@ -65,6 +65,17 @@
     keyboardScroll();
     window.addEventListener("resize", keyboardScroll);
 
+    // The page keeps the focused field clear of a sticky save bar by its real height (the
+    // stylesheet's 6rem is for a one-line bar; a bar that wraps on a phone is taller).
+    var bar = document.querySelector(".sticky-actions");
+    if (bar) {
+      var clearBar = function () {
+        document.documentElement.style.scrollPaddingBottom = bar.offsetHeight + 16 + "px";
+      };
+      clearBar();
+      window.addEventListener("resize", clearBar);
+    }
+
     // A tab strip cut off by a narrow screen says so: data-more names the side(s) with more
     // tabs, which the stylesheet fades out.
     var strips = document.querySelectorAll(".section-nav");
