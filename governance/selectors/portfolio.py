@@ -35,16 +35,25 @@ def vendors_in_scope(user, scope):
     """The vendors ``user`` may read (``access.vendors_for``) narrowed to ``scope``
     (a ``ListScope``): ``mine`` those they own; ``team`` those they own or are assigned to,
     or whose owner shares one of their auth groups; ``all`` (or anything else) every one."""
-    vendors = access.vendors_for(user)
+    return access.vendors_for(user).filter(scope_condition(user, scope))
+
+
+def scope_condition(user, scope, prefix=""):
+    """The filter (``Q``) of ``scope`` on a vendor, or on the vendor of a record through
+    ``prefix`` (``"vendor__"``): what ``vendors_in_scope`` narrows by."""
     if scope == ListScope.MINE:
-        return vendors.filter(owner_id=user.pk)
+        return Q(**{f"{prefix}owner_id": user.pk})
     if scope == ListScope.TEAM:
         assigned = Vendor.managers.through.objects.filter(user_id=user.pk).values("vendor_id")
         teammates = (
             get_user_model().objects.filter(groups__in=user.groups.values("pk")).values("pk")
         )
-        return vendors.filter(Q(owner_id=user.pk) | Q(pk__in=assigned) | Q(owner_id__in=teammates))
-    return vendors
+        return (
+            Q(**{f"{prefix}owner_id": user.pk})
+            | Q(**{f"{prefix}pk__in": assigned})
+            | Q(**{f"{prefix}owner_id__in": teammates})
+        )
+    return Q()
 
 
 def narrowed(rows, vendors):
@@ -314,17 +323,26 @@ def required_types():
     return {kind: frozenset(tiers[kind]) for kind in sorted(tiers, key=lambda k: labels.get(k, k))}
 
 
+def _gap_condition(user, scope, filters, prefix=""):
+    """The matrix's vendors (in ``scope``, not ended, of the tier and name in ``filters``) as
+    a filter on a vendor, or on a record's vendor through ``prefix``."""
+    condition = scope_condition(user, scope, prefix) & ~Q(
+        **{f"{prefix}status": Vendor.Status.ENDED}
+    )
+    if filters.get("tier"):
+        condition &= Q(**{f"{prefix}tier": filters["tier"]})
+    if name := (filters.get("vendor_name") or "").strip():
+        condition &= Q(**{f"{prefix}name__icontains": name})
+    return condition
+
+
 def gap_vendors(user, *, scope, filters, today=None):
     """The matrix's rows: vendors in ``scope`` narrowed by ``filters`` (``tier``, the typed
     name, ``gaps``: only vendors lacking a required clause in force), each annotated
     ``required_count`` and ``covered_count`` (required types in force on ``today``), by name.
     A relationship that has ended requires nothing any more: it is left out."""
     today = today or timezone.localdate()
-    vendors = vendors_in_scope(user, scope).exclude(status=Vendor.Status.ENDED)
-    if filters.get("tier"):
-        vendors = vendors.filter(tier=filters["tier"])
-    if name := (filters.get("vendor_name") or "").strip():
-        vendors = vendors.filter(name__icontains=name)
+    vendors = access.vendors_for(user).filter(_gap_condition(user, scope, filters))
     required = RequiredClause.objects.filter(tier=OuterRef("tier"))
     vendors = vendors.annotate(
         required_count=count_subquery(required),
@@ -380,25 +398,28 @@ def gap_rows(vendors, columns, *, today=None):
     return rows
 
 
-def gap_columns(vendors, columns, *, today=None):
-    """``[Column]``: per required type, how many of ``vendors`` (the filtered set, every
-    page) lack it in force, have it expiring within the quarter, or have it expired. Two
-    grouped queries, whatever the number of vendors."""
+def gap_columns(user, columns, *, scope, filters, today=None):
+    """``[Column]``: per required type, how many of the matrix's vendors (``gap_vendors``,
+    every page) lack it in force, have it expiring within the quarter, or have it expired.
+    Two grouped queries, each reading its table once (the vendors' conditions on the join,
+    no subquery of them), whatever the number of vendors."""
     today = today or timezone.localdate()
     end = quarter_end(today)
+    readable = access.vendors_for(user)
+    vendors = readable.filter(_gap_condition(user, scope, filters))
+    clauses = narrowed(SecurityClause.objects.all(), readable).filter(
+        _gap_condition(user, scope, filters, "vendor__"), clause_type__in=list(columns)
+    )
+    if filters.get("gaps"):
+        lacking = gap_vendors(user, scope=scope, filters=filters, today=today).values("pk")
+        vendors = vendors.filter(pk__in=lacking)
+        clauses = clauses.filter(vendor__in=lacking)
     per_tier = dict(
-        Vendor.objects.filter(pk__in=vendors.values("pk"))
-        .values("tier")
-        .annotate(n=Count("pk"))
-        .values_list("tier", "n")
-        .order_by()
+        vendors.order_by().values("tier").annotate(n=Count("pk")).values_list("tier", "n")
     )
     in_force = SecurityClause.in_force_on(today)
     states = (
-        SecurityClause.objects.filter(
-            vendor__in=vendors.values("pk"), clause_type__in=list(columns)
-        )
-        .values("vendor__tier", "clause_type")
+        clauses.values("vendor__tier", "clause_type")
         .annotate(
             in_force=Count("pk", filter=in_force),
             expiring=Count("pk", filter=in_force & Q(expires_on__lte=end)),
@@ -409,10 +430,7 @@ def gap_columns(vendors, columns, *, today=None):
         )
         .order_by()
     )
-    counts = {}
-    for row in states:
-        key = (row["vendor__tier"], row["clause_type"])
-        counts[key] = row
+    counts = {(row["vendor__tier"], row["clause_type"]): row for row in states}
     labels = dict(ClauseType.choices)
     found = []
     for kind, tiers in columns.items():

@@ -140,3 +140,17 @@ def test_the_matrix_pages_its_vendors(world, client):
 
     assert first.context["count"] == 32
     assert len(matrix(first)) == 25 and len(matrix(last)) == 7
+
+
+def test_the_totals_count_only_the_vendors_in_the_scope_and_filters(world, client):
+    client = signed_in(client, world, "owner")
+
+    mine = columns(client.get("/clauses/gaps/?scope=mine"))
+    named = columns(client.get("/clauses/gaps/?scope=all&vendor_name=other&gaps=on"))
+    low = columns(client.get("/clauses/gaps/?scope=all&tier=low"))
+
+    assert mine["right_to_audit"].lacking == 1  # Acme Hosting only
+    assert mine["data_protection"].lacking == 1 and mine["data_protection"].expired == 1
+    assert named["iso27001"].lacking == 1 and named["iso27001"].expiring == 0
+    assert named["data_protection"].expired == 0  # the expired one is Acme Hosting's
+    assert all(column.lacking == 0 for column in low.values())

@@ -291,7 +291,7 @@ def clause_gaps(request):
             ],
             _gap_csv_rows(vendors, types, today),
         )
-    columns = portfolio.gap_columns(vendors, types, today=today)
+    columns = portfolio.gap_columns(request.user, types, scope=scope, filters=filters, today=today)
     page = paginate(request, vendors)
     return render(
         request,
