@@ -61,8 +61,8 @@ def test_only_administrators_reach_the_webhook_pages(people, role):
 def test_the_navigation_offers_webhooks_to_administrators_only(browser, people):
     link = reverse("governance:webhook-list")
 
-    assert link in browser.get("/").content.decode()
-    assert link not in browser_for(people["manager"]).get("/").content.decode()
+    assert f'href="{link}">Webhooks</a>' in browser.get("/imports/").content.decode()
+    assert link not in browser_for(people["manager"]).get("/imports/").content.decode()
 
 
 def test_an_administrator_adds_a_webhook_and_sees_its_secret_once(browser, admin_person):
