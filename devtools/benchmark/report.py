@@ -62,7 +62,7 @@ class Report:
             sections = [webhooks.section(self.run.webhooks, self._check), self._summary()]
         elif not self.sizes:
             sections = [self._recurrence(), self._summary()]
-        elif self.run.options.only == "sweep":
+        elif self.run.options.only in ("sweep", "emails"):
             sections = [self._reminders(), self._summary()]
         elif self.run.options.only == "credits":
             sections = [self._credits(), self._summary()]
@@ -105,7 +105,7 @@ class Report:
         if not self.sizes:
             self._write_section(path, RECURRENCE_HEADING, self._recurrence)
             return
-        if self.run.options.only == "sweep":
+        if self.run.options.only in ("sweep", "emails"):
             self._write_section(path, REMINDERS_HEADING, self._reminders)
             return
         if self.run.options.only == "credits":
@@ -282,12 +282,13 @@ class Report:
 
     def _reminders(self):
         alone = ""
-        if self.run.options.only == "sweep":
+        if self.run.options.only in ("sweep", "emails"):
+            only = self.run.options.only
             alone = (
                 f"The sweep run on its own ({dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
-                f"`manage.py bench --only sweep`, {os.cpu_count()} cores, load average "
-                f"{', '.join(f'{load:.1f}' for load in os.getloadavg())} at the end); the "
-                "emails' row is from the last full run. "
+                f"`manage.py bench --only {only}`, {os.cpu_count()} cores, load average "
+                f"{', '.join(f'{load:.1f}' for load in os.getloadavg())} at the end)"
+                + ("; the emails' row is from the last full run. " if only == "sweep" else ". ")
             )
         lines = [
             REMINDERS_HEADING,

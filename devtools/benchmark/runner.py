@@ -130,7 +130,11 @@ class Run:
                 )
         for size in self.sizes:
             size.rows = processes.probe("rows", env=self.env(size), log=self.log).result["rows"]
-        if self.options.only == "sweep":
+        if self.options.only == "emails":
+            largest = self.sizes[-1]
+            self.step(f"{largest.name}: emails through a Celery worker to a local SMTP sink")
+            self.measure_emails(largest)
+        if self.options.only in ("sweep", "emails"):
             self.step(f"done in {self.elapsed():.0f} s")
             return report.Report(self)
         if self.options.only != "lists":

@@ -25,9 +25,8 @@ from django.db import OperationalError as DatabaseOperationalError
 from django.db.models import F, Q
 from django.utils import timezone
 
-from governance import services
 from governance.models import Reminder, Vendor
-from governance.reminders import registry
+from governance.reminders import messages, registry
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +130,9 @@ def deliver(reminder_id, *, connection=None):
     )
     if claimed != 1:
         return Outcome(reminder_id, SKIPPED, "not pending: taken by another worker, or done")
+    # The recipient's profile with it: its preferences and zone, read for every email.
     reminder = Reminder.objects.select_related(
-        "recipient", "recipient_contact__vendor", "content_type"
+        "recipient__profile", "recipient_contact__vendor", "content_type"
     ).get(pk=reminder_id)
     about = dict(attempts=reminder.attempts, kind=reminder.kind, recipient=reminder.address)
     try:
@@ -208,7 +208,7 @@ def _not_due_reason(reminder, kind, obj):
     if vendor is not None and vendor.status == Vendor.Status.ENDED:
         return "the vendor relationship has ended"
     if contact is None:
-        profile = services.profile_for(recipient)
+        profile = messages.profile_of(recipient)
         if reminder.kind in (profile.muted_kinds or []):
             return "the recipient muted this kind of reminder"
     return kind.still_due(reminder, obj)

@@ -10,7 +10,7 @@ reminder went out yesterday is not read again until its next lead time comes.
 import datetime as dt
 import functools
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.conf import settings
@@ -72,11 +72,20 @@ class Sweep:
     now: dt.datetime
     lead_times: LeadTimes
     recipients: Recipients
+    # What two kinds read alike (the unanswered security clocks, the open credit claims),
+    # read once a sweep: ``shared()``.
+    _shared: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def at(cls, now):
         lead_times = LeadTimes.load()
         return cls(now=now, lead_times=lead_times, recipients=Recipients(lead_times))
+
+    def shared(self, read):
+        """``list(read(self))``, read once in this sweep whichever kind asks first."""
+        if read not in self._shared:
+            self._shared[read] = list(read(self))
+        return self._shared[read]
 
     @property
     def today(self):

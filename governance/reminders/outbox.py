@@ -67,7 +67,10 @@ def sweep(now=None, *, enqueue=True):
     now = now or timezone.now()
     clock = timezone.now()
     last_id = Reminder.objects.aggregate(last=Max("pk"))["last"] or 0
-    missing = due_reminders(now)
+    # The insert below skips what the outbox holds already (ON CONFLICT DO NOTHING), so the
+    # kinds' own checks are enough here: no second read of the outbox for every row due
+    # (33,000 keys at 10,000 vendors, 2.8 s under load).
+    missing = due_reminders(now, exact=False)
     # One global order of keys: concurrent sweeps inserting the same rows cannot deadlock.
     missing.sort(
         key=lambda r: (
@@ -117,8 +120,12 @@ def sweep(now=None, *, enqueue=True):
     return result
 
 
-def due_reminders(now=None):
-    """The reminders due at ``now`` that are not in the outbox yet (unsaved instances)."""
+def due_reminders(now=None, *, exact=True):
+    """The reminders due at ``now`` that are not in the outbox yet (unsaved instances).
+
+    The kinds' queries leave out what the outbox holds, all but a few (a recipient who
+    never gets the reminder leaves the object in); ``exact`` checks those against the outbox
+    too (a dry run lists only what a sweep would create; the sweep's insert skips them)."""
     context = Sweep.at(now or timezone.now())
     held = Held.on(context.today)
     due = [
@@ -127,15 +134,12 @@ def due_reminders(now=None):
         for item in kind.due(context)
         if not held.holds(kind, item)
     ]
-    return _not_yet_created(due)
+    return _not_yet_created(due, exact=exact)
 
 
-def _not_yet_created(due):
-    """``due`` minus the reminders already in the outbox, as unsaved Reminder instances.
-
-    The kinds' queries leave out what is in the outbox already; this is the exact check of
-    the few they read, and it deduplicates (a reviewer who owns the vendor).
-    """
+def _not_yet_created(due, *, exact=True):
+    """``due`` deduplicated (a reviewer who owns the vendor) as unsaved Reminder instances,
+    less (``exact``) the reminders already in the outbox."""
     content_types = ContentType.objects.get_for_models(*{item.model for item in due})
     groups = defaultdict(dict)
     for item in due:
@@ -144,15 +148,17 @@ def _not_yet_created(due):
     for (kind, model), items in groups.items():
         content_type = content_types[model]
         for batch in chunks(items.values(), settings.GOVERNANCE_REMINDER_BATCH_SIZE):
-            # The leading columns of reminder_once_per_key.
-            existing = set(
-                Reminder.objects.filter(
-                    kind=kind,
-                    content_type=content_type,
-                    object_id__in={item.object_id for item in batch},
-                    occurrence__in={item.occurrence for item in batch},
-                ).values_list(*KEY_COLUMNS)
-            )
+            existing = set()
+            if exact:
+                # The leading columns of reminder_once_per_key.
+                existing = set(
+                    Reminder.objects.filter(
+                        kind=kind,
+                        content_type=content_type,
+                        object_id__in={item.object_id for item in batch},
+                        occurrence__in={item.occurrence for item in batch},
+                    ).values_list(*KEY_COLUMNS)
+                )
             missing.extend(
                 Reminder(
                     kind=kind,

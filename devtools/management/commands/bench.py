@@ -79,9 +79,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only",
-            choices=["recurrence", "sweep", "credits", "import", "lists", "webhooks"],
+            choices=["recurrence", "sweep", "emails", "credits", "import", "lists", "webhooks"],
             help="Run one probe alone: 'recurrence' (hostile recurrence rules under gunicorn, "
-            "no seeding), 'sweep' (the reminder sweep at each size, seeded or reused) or "
+            "no seeding), 'sweep' (the reminder sweep at each size, seeded or reused), 'emails' "
+            "(the sweep, then emails through a Celery worker at the largest size) or "
             "'credits' (every vendor's credit statements for 12 months at each size, seeded or "
             "reused) or 'import' (a spreadsheet import of --large vendors with contacts and "
             "their clauses, on an empty database); only its section of the output file is "

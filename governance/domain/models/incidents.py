@@ -241,6 +241,18 @@ class Incident(TimeStamped):
                 name="incident_status_resdue_idx",
             ),
             models.Index(fields=["status", "response_due_at"], name="incident_status_respdue_idx"),
+            # The security notification reminders: the incidents awaiting a notification
+            # (the condition of ``notification.awaiting_notification()``), a few among
+            # 300,000 incidents at 10,000 vendors.
+            models.Index(
+                fields=["detected_at"],
+                condition=Q(category="security")
+                & (
+                    Q(vendor_notified_at__isnull=True)
+                    | Q(personal_data_affected=True, authority_notified_at__isnull=True)
+                ),
+                name="incident_awaiting_notice_idx",
+            ),
         ]
 
     def __str__(self):

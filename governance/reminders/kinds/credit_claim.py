@@ -3,18 +3,18 @@ day (lead times, like every dated reminder), to the relationship owner."""
 
 from governance.models import CreditStatement, Reminder
 from governance.reminders import registry
-from governance.reminders.due import dated, midnight, not_in_outbox
+from governance.reminders.due import dated_objects, midnight
 from governance.reminders.kinds import _credits
 
 KIND = Reminder.Kind.CREDIT_CLAIM
 
 
 def due(sweep):
-    rows = (
-        (pk, vendor_id, deadline, (owner_id,))
-        for pk, vendor_id, owner_id, _month, deadline in _credits.open_claims(sweep)
-    )
-    return not_in_outbox(KIND, CreditStatement, dated(KIND, CreditStatement, rows, sweep))
+    """The statements whose claim deadline is in the lead times' window and whose current
+    reminder is not in the outbox, as every date-based kind (the deadline computed in the
+    query, so a sweep that finds nothing new reads none of the thousands still due)."""
+    statements = _credits.claimable(sweep).annotate(claim_deadline=_credits.claim_deadline())
+    return dated_objects(sweep, KIND, statements, "claim_deadline", recipients=["vendor__owner_id"])
 
 
 def still_due(reminder, statement):

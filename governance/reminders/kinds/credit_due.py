@@ -6,7 +6,7 @@ import datetime as dt
 from governance.domain import credits
 from governance.models import CreditStatement, Reminder
 from governance.reminders import registry
-from governance.reminders.due import Due, midnight, not_in_outbox
+from governance.reminders.due import Due, Midnight, midnight, not_yet_reminded
 from governance.reminders.kinds import _credits
 
 KIND = Reminder.Kind.CREDIT_DUE
@@ -14,11 +14,15 @@ NO_LEAD = dt.timedelta(0)
 
 
 def due(sweep):
-    return not_in_outbox(KIND, CreditStatement, _due(sweep))
-
-
-def _due(sweep):
-    rows = list(_credits.open_claims(sweep))
+    """The closed months' statements whose reminder to the owner is not in the outbox: a
+    sweep that finds nothing new reads none of the statements still due (thousands)."""
+    statements = not_yet_reminded(
+        _credits.claimable(sweep),
+        KIND,
+        occurrence=Midnight(_credits.FollowingMonth("month")),
+        recipients=["vendor__owner_id"],
+    )
+    rows = list(_credits.open_claims(sweep, statements))
     sweep.recipients.load(owner_id for _pk, _vendor, owner_id, _month, _deadline in rows)
     for pk, vendor_id, owner_id, month, _deadline in rows:
         closes_on = credits.month_closes_on(month)

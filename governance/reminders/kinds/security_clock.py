@@ -16,7 +16,7 @@ def due(sweep):
 
 
 def _due(sweep):
-    unanswered = list(_security.unanswered_clocks(sweep))
+    unanswered = sweep.shared(_security.unanswered_clocks)
     if not unanswered:
         return
     contacts = list(access.security_contacts().values_list("pk", flat=True))

@@ -27,7 +27,7 @@ def due(sweep):
 def _due(sweep):
     overdue = [
         (incident, sorted({state.due_at for state in states if state.due_at < sweep.now}))
-        for incident, states in _security.unanswered_clocks(sweep)
+        for incident, states in sweep.shared(_security.unanswered_clocks)
     ]
     overdue = [(incident, passed) for incident, passed in overdue if passed]
     if not overdue:
