@@ -703,7 +703,8 @@ def _goal_status(rng, goal, latest, today):
     if goal.due_date < today and rng.random() < 0.05:
         return Goal.Status.DROPPED
     goal.status = Goal.Status.AGREED
-    measures = Measures(latest.value, latest.date, latest.value, 1)
+    # The demo's goals all have a baseline: the first check-in is not needed.
+    measures = Measures(latest.value, latest.date, latest.value, latest.date)
     return goal.derived_status(measures, today=today)
 
 

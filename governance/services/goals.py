@@ -62,8 +62,8 @@ def goal_measures(goal):
     latest = check_ins.order_by("-date", "-id").values_list("value", "date").first()
     if latest is None:
         return None
-    first = check_ins.order_by("date", "id").values_list("value", flat=True).first()
-    return Measures(latest[0], latest[1], first, check_ins.count())
+    first = check_ins.order_by("date", "id").values_list("value", "date").first()
+    return Measures(latest[0], latest[1], first[0], first[1])
 
 
 def _today(goal, today=None):

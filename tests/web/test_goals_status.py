@@ -75,6 +75,15 @@ def test_lower_is_better_goals_are_judged_downwards(vendor):
     assert check_in(goal, TODAY, 20) == "achieved"
 
 
+@time_machine.travel(NOW, tick=False)
+def test_a_goal_without_a_baseline_is_measured_from_its_first_check_in(vendor):
+    goal = goal_of(vendor, baseline=None)
+    assert check_in(goal, dt.date(2026, 3, 1), 50) == "on_track"  # the start: nothing owed
+    # A third of the way from 50 to 80 with 40% of the time since 1 Mar gone.
+    assert check_in(goal, dt.date(2026, 7, 1), 60) == "on_track"
+    assert check_in(goal, dt.date(2026, 7, 2), 55) == "at_risk"
+
+
 def test_a_goal_short_of_its_target_after_its_due_date_is_missed(vendor):
     goal = goal_of(vendor, due_date=dt.date(2026, 6, 30))
     with time_machine.travel(dt.datetime(2026, 6, 20, 10, tzinfo=dt.UTC), tick=False):

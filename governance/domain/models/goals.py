@@ -133,12 +133,14 @@ class Goal(TimeStamped):
             return None
         return int(max(Decimal(0), min(Decimal(1), fraction)) * 100)
 
-    def elapsed(self, day):
-        """The share of the goal's time (start to due date) gone by ``day``, 0 to 1."""
-        span = (self.due_date - self.start_date).days
+    def elapsed(self, day, *, since=None):
+        """The share of the goal's time (its start, or ``since``, to its due date) gone by
+        ``day``, 0 to 1."""
+        start = since or self.start_date
+        span = (self.due_date - start).days
         if span <= 0:
             return Decimal(1)
-        gone = Decimal((day - self.start_date).days) / span
+        gone = Decimal((day - start).days) / span
         return max(Decimal(0), min(Decimal(1), gone))
 
     def standing(self, measures, *, today):
@@ -150,7 +152,9 @@ class Goal(TimeStamped):
         if self.reached(measures.latest_value):
             return Standing(Goal.Status.ACHIEVED, measures, None, None)
         progress = self.progress(measures.latest_value, start=measures.first_value)
-        elapsed = self.elapsed(measures.latest_date)
+        # Without a baseline the first check-in is the start, of the way and of the time.
+        since = measures.first_date if self.baseline is None else None
+        elapsed = self.elapsed(measures.latest_date, since=since)
         if today > self.due_date:
             return Standing(Goal.Status.MISSED, measures, progress, elapsed)
         if progress is None or progress >= elapsed - Goal.ON_TRACK_TOLERANCE:
@@ -164,13 +168,13 @@ class Goal(TimeStamped):
 
 
 class Measures(NamedTuple):
-    """What a goal's check-ins say: the latest value and its date, and the first value (the
-    starting point of a goal without a baseline)."""
+    """What a goal's check-ins say: the latest value and its date, and the first value and
+    its date (the starting point of a goal without a baseline)."""
 
     latest_value: Decimal
     latest_date: dt.date
     first_value: Decimal
-    count: int
+    first_date: dt.date
 
 
 class Standing(NamedTuple):
@@ -180,6 +184,7 @@ class Standing(NamedTuple):
     the due date has passed without that; otherwise on track when, at the latest check-in,
     the way made from baseline to target (``progress``) is at least the share of the goal's
     time gone (``elapsed``) less ``Goal.ON_TRACK_TOLERANCE``, and at risk when it is not.
+    A goal without a baseline is measured from its first check-in, in value and in time.
     """
 
     status: str
