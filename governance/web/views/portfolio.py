@@ -304,6 +304,11 @@ def clause_gaps(request):
             "page": page,
             "count": page.paginator.count,
             "columns": columns,
+            # The types some vendor lacks or must renew soon, the most lacked first.
+            "summary": sorted(
+                (column for column in columns if column.lacking or column.expiring),
+                key=lambda column: (-column.lacking, -column.expiring, column.label),
+            ),
             "rows": portfolio.gap_rows(page.object_list, types, today=today),
             "quarter_end": portfolio.quarter_end(today),
             "filtered": bool(set(request.GET) - NOT_FILTERS),
