@@ -65,6 +65,24 @@
     keyboardScroll();
     window.addEventListener("resize", keyboardScroll);
 
+    // On a phone an incident table shows one card per incident (the stylesheet): each cell
+    // keeps its column's name as data-label, shown above its value there.
+    document.querySelectorAll(".table").forEach(function (table) {
+      var rows = table.querySelectorAll(':scope > tbody > tr[id^="incident-"]');
+      if (!rows.length) return;
+      var names = Array.prototype.map.call(
+        table.querySelectorAll(":scope > thead th"),
+        function (th) { return th.textContent.trim(); }
+      );
+      rows.forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (cell.tagName === "TD" && !cell.classList.contains("actions") && names[index]) {
+            cell.setAttribute("data-label", names[index]);
+          }
+        });
+      });
+    });
+
     // The page keeps the focused field clear of a sticky save bar by its real height (the
     // stylesheet's 6rem is for a one-line bar; a bar that wraps on a phone is taller).
     var bar = document.querySelector(".sticky-actions");

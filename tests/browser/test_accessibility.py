@@ -350,6 +350,10 @@ def test_a_phone_shows_an_incidents_sla_badge_and_actions_without_scrolling_side
         part.evaluate("el => window.scrollTo(0, el.getBoundingClientRect().top + scrollY - 200)")
         box = part.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    # Each value says which column it came from (the table's head is out of sight).
+    opened = row.locator("td").first
+    before = "el => getComputedStyle(el, '::before').content"
+    assert opened.evaluate(before) == '"Opened"'
     assert page_width(page) <= PHONE["width"]
 
 
