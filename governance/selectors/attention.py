@@ -25,13 +25,14 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Func,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, Least, TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat, Least
 
 from governance.domain.notification import describe_clock, is_unanswered
 from governance.models import (
@@ -56,10 +57,10 @@ NOTICE_AHEAD_DAYS = 120
 REASONS = {
     "response_breached": "Response target breached",
     "resolution_breached": "Resolution target breached",
-    "vendor_notification_due": "Vendor's notification due",
-    "vendor_notification_overdue": "Vendor's notification overdue",
-    "authority_notification_due": "Our notification to the authority due",
-    "authority_notification_overdue": "Our notification to the authority overdue",
+    "vendor_notification_due": "Vendor's notice due",
+    "vendor_notification_overdue": "Vendor's notice overdue",
+    "authority_notification_due": "Our authority notice due",
+    "authority_notification_overdue": "Our authority notice overdue",
     "review_overdue": "Review overdue",
     "review_due": "Review due",
     "clause_expired": "Clause expired",
@@ -212,23 +213,6 @@ def _breaches(vendors, now, limit, hidden):
     ]
 
 
-def _clock_version(field):
-    """The ``field`` of the breach-notification clause version on file at an incident's
-    detection (the latest recorded by then, else the first recorded): the version
-    ``clause_in_force_at`` starts from."""
-    versions = SecurityClause.history.filter(
-        vendor_id=OuterRef("vendor_id"), clause_type=ClauseType.BREACH_NOTIFICATION
-    )
-    on_file = versions.filter(history_date__lte=OuterRef("detected_at")).order_by(
-        "-history_date", "-history_id"
-    )
-    first = versions.order_by("history_date", "history_id")
-    return Coalesce(
-        Subquery(on_file.values(field)[:1]),
-        Subquery(first.values(field)[:1]),
-    )
-
-
 def _clocks(vendors, now, limit, hidden):
     """Notification clocks still waiting: each side's running ones (the least time left
     first) and overdue ones (the most recently due first), per priority."""
@@ -247,6 +231,8 @@ def _clocks(vendors, now, limit, hidden):
 
     found = []
     for side, queryset in (("authority", authority), ("vendor", vendor)):
+        # The deadline's state is in the key (a clock snoozed while running shows again once
+        # overdue): a query for each, the closest deadline to now first.
         for state, window, order in (
             ("due", Q(clock_due__gte=now), F("clock_due").asc()),
             ("overdue", Q(clock_due__lt=now), F("clock_due").desc()),
@@ -281,29 +267,54 @@ def _clocks(vendors, now, limit, hidden):
 
 
 def _vendor_clock_candidates(incidents):
-    """Security incidents awaiting the vendor's notification whose clause version on file at
-    detection may have been in force then (status agreed or verified, with hours, effective
-    and not expired on the detection day, a day either way for the vendor's time zone),
-    annotated with ``clock_due``."""
-    day = TruncDate("detected_at", tzinfo=dt.UTC)
+    """Security incidents awaiting the vendor's notification with ``clock_due``: detection
+    plus the hours of the breach-notification clause version on file at detection, where
+    that version may have been in force then (``_hours_in_force``)."""
     return (
         incidents.filter(detected_at__isnull=False, vendor_notified_at__isnull=True)
-        .annotate(
-            clause_change=_clock_version("history_type"),
-            clause_status=_clock_version("status"),
-            clause_hours=_clock_version("notification_hours"),
-            clause_effective=_clock_version("effective_date"),
-            clause_expires=_clock_version("expires_on"),
-        )
-        .filter(
-            ~Q(clause_change="-"),
-            Q(clause_effective__isnull=True) | Q(clause_effective__lte=day + ONE_DAY),
-            Q(clause_expires__isnull=True) | Q(clause_expires__gte=day - ONE_DAY),
-            clause_status__in=SecurityClause.COVERING_STATUSES,
-            clause_hours__gt=0,
-        )
+        .alias(clause_hours=_hours_in_force())
+        .filter(clause_hours__isnull=False)
         .annotate(clock_due=PlusHours("detected_at", "clause_hours"))
     )
+
+
+def _hours_in_force():
+    """The notification hours of the breach-notification clause version on file at an
+    incident's detection (the latest recorded by then, else the first recorded: the version
+    ``clause_in_force_at`` starts from), or NULL when that version cannot have been in force
+    on the detection day: deleted, not agreed or verified, without hours, not yet effective
+    or expired. The day is the vendor's, which the database does not know: a day either way
+    here; the page checks the rows it shows exactly (``notification_clocks``).
+
+    One subquery (one index lookup of the vendor's versions) per incident."""
+    detected = OuterRef("detected_at")
+    # Read from within the subquery below: the incident is two levels out.
+    versions = SecurityClause.history.filter(
+        vendor_id=OuterRef(OuterRef("vendor_id")), clause_type=ClauseType.BREACH_NOTIFICATION
+    )
+    on_file = versions.filter(history_date__lte=OuterRef(detected)).order_by(
+        "-history_date", "-history_id"
+    )
+    first = versions.order_by("history_date", "history_id")
+    chosen = Coalesce(
+        Subquery(on_file.values("history_id")[:1]), Subquery(first.values("history_id")[:1])
+    )
+    # A date compares as its midnight: effective by the day after the detection's (UTC) day,
+    # not expired before the day before it.
+    in_force = (
+        ~Q(history_type="-")
+        & Q(status__in=SecurityClause.COVERING_STATUSES, notification_hours__gt=0)
+        & (Q(effective_date__isnull=True) | Q(effective_date__lte=_moved(detected, ONE_DAY)))
+        & (Q(expires_on__isnull=True) | Q(expires_on__gte=_moved(detected, -2 * ONE_DAY)))
+    )
+    return Subquery(
+        SecurityClause.history.filter(in_force, history_id=chosen).values("notification_hours")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _moved(moment, span):
+    return ExpressionWrapper(moment + span, output_field=DateTimeField())
 
 
 class PlusHours(Func):

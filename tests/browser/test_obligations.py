@@ -73,18 +73,21 @@ def test_a_vendors_security_report_is_the_first_item_of_the_managers_dashboard(
         desk.set_default_timeout(15_000)
         log_in(desk, "manager")
         desk.get_by_role("heading", name="Portfolio").wait_for()
-        clocks = desk.get_by_test_id("notification-clocks")
-        first = clocks.get_by_role("listitem").first
-        assert "Contoso Security: P1 Stolen VPN credentials used" in first.inner_text()
-        assert "Our notification to the authority: Running, 2 d 23 h left" in first.inner_text()
+        attention = desk.get_by_test_id("needs-attention")
+        group = attention.get_by_test_id("attention-group").first
+        first = group.get_by_test_id("attention-item").first
+        assert "Contoso Security" in group.inner_text()
+        assert "P1 Stolen VPN credentials used" in first.inner_text()
+        assert "Our authority notice due" in first.inner_text()
+        assert "Running, 2 d 23 h left" in first.inner_text()
         # The first item of the dashboard: above the summary tiles and every panel.
-        clocks_top = clocks.bounding_box()["y"]
+        clocks_top = attention.bounding_box()["y"]
         assert clocks_top < desk.get_by_role("list", name="Summary").bounding_box()["y"]
         first_card = desk.evaluate("document.querySelector('section.card').dataset.testid")
-        assert first_card == "notification-clocks"
+        assert first_card == "needs-attention"
         screenshot(desk, "dashboard-clock")
 
-        first.get_by_role("link").click()
+        first.get_by_role("link", name="P1 Stolen VPN credentials used").click()
         desk.get_by_label("Title").wait_for()
         assert desk.get_by_label("Title").input_value() == "Stolen VPN credentials used"
         assert desk.get_by_text("Authority: Running").is_visible()

@@ -12,6 +12,7 @@ from governance import services
 from governance.models import ClauseType, CreditStatement, Incident, Role, Vendor
 from governance.selectors.attention import needs_attention
 from governance.selectors.dashboard import portfolio_credit_totals
+from governance.web.views.dashboard import ATTENTION_GROUPS
 from tests.factories import ClauseFactory, IncidentFactory, UserFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,7 @@ def test_the_clocks_are_the_first_items_of_the_dashboard(owner_client, clocks):
     order = [section.index(name) for name in ("Leaked key", "Ransomware", "Odd logins")]
     assert order == sorted(order)
     assert "P1 Ransomware" in section and "Late Logistics" in section
-    assert "Vendor&#x27;s notification overdue" in section
+    assert "Vendor&#x27;s notice overdue" in section
     assert "Overdue by 6 h" in section
     assert "Running, 2 h left" in section
     assert "Running, 2 d 20 h left" in section
@@ -135,8 +136,8 @@ def test_without_a_clock_running_the_dashboard_lists_no_clock(owner_client, owne
     response = owner_client.get("/")
 
     assert running(owner) == []
-    assert b"notification due" not in response.content
-    assert b"notification overdue" not in response.content
+    assert b"notice due" not in response.content
+    assert b"notice overdue" not in response.content
 
 
 # --- service credits -----------------------------------------------------------------------
@@ -270,7 +271,7 @@ def test_the_dashboard_costs_the_same_with_10_and_1000_vendors(
     assert small.context["attention_vendors"] == 10
     # The candidates of each kind are cut in the database (50 clocks of each side and state).
     assert big.context["attention_vendors"] == 50
-    assert len(big.context["attention_groups"]) == 5
+    assert len(big.context["attention_groups"]) == ATTENTION_GROUPS
     first = big.context["attention_groups"][0].items[0]
     assert first.reason == "authority_notification_due"
     eur, usd = big.context["credit_totals"]

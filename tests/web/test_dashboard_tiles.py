@@ -9,6 +9,7 @@ import time_machine
 
 from governance import services
 from governance.models import ActionItem, ClauseType, Vendor
+from governance.web.views.dashboard import ATTENTION_GROUPS
 from tests.factories import (
     ClauseFactory,
     GoalFactory,
@@ -135,4 +136,4 @@ def test_the_dashboard_costs_the_same_at_2_and_30_vendors(
 
     assert len(many.captured_queries) == len(few.captured_queries)
     assert response.context["tile_of"]["incidents"].count == 60
-    assert len(response.context["attention_groups"]) == 5
+    assert len(response.context["attention_groups"]) == ATTENTION_GROUPS

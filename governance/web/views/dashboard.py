@@ -49,17 +49,19 @@ from governance.web.views.vendors import with_health, with_health_one
 
 # "Needs attention": the vendors with the most urgent items, a few items each; the full list
 # (``attention_list``) has every vendor.
-ATTENTION_GROUPS = 5
+ATTENTION_GROUPS = 4
 ATTENTION_ITEMS = 3
 ATTENTION_FULL_PER_KIND = 200
 SET_ASIDE_SHOWN = 50
 # Each panel shows the first few rows; its "See all" link opens the list with all of them.
 PANEL_ROWS = 3
 # The health table shows the weakest vendors; the vendor list (sorted by health) has them all.
-HEALTH_TABLE_LIMIT = 5
+HEALTH_TABLE_LIMIT = 3
 MEETINGS_AHEAD_DAYS = 14
-MEETINGS_SHOWN = 4
+MEETINGS_SHOWN = 3
 INBOX_SHOWN = 3
+# The year's credits of the currencies most earned in; the others fold away.
+CREDIT_CURRENCIES = 3
 # The tiles' and panels' lists look this far ahead (the lists take the same numbers).
 CLAUSES_EXPIRING_DAYS = 90
 NOTICE_AHEAD = dt.timedelta(days=NOTICE_AHEAD_DAYS)
@@ -148,6 +150,10 @@ def _portfolio(request):
     inbox_latest = with_urls(list(inbox_page_rows(unread)[:INBOX_SHOWN]))
     all_vendors = access.vendors_for(request.user)
     vendor_total = all_vendors.count()
+    credits = sorted(
+        portfolio_credit_totals(all_vendors, year=today.year),
+        key=lambda totals: (-totals.earned, totals.currency),
+    )
 
     context = {
         "today": today,
@@ -160,7 +166,8 @@ def _portfolio(request):
         "tile_of": {tile.name: tile for tile in tiles},
         # Every vendor the user may see, ended ones too: a credit received from a vendor
         # whose contract ended in March still counts in this year's totals.
-        "credit_totals": portfolio_credit_totals(all_vendors, year=today.year),
+        "credit_totals": credits[:CREDIT_CURRENCIES],
+        "more_credits": credits[CREDIT_CURRENCIES:],
         "vendors": with_health(ranked[:HEALTH_TABLE_LIMIT]),
         # As the vendor list counts them (ended ones too), and how many of them are current.
         "vendor_total": vendor_total,
@@ -199,9 +206,7 @@ def _tiles(user, scope, now, today):
         return selector(user, scope=scope, filters=filters)
 
     lists = {
-        "incidents": portfolio_incidents(
-            user, scope=scope, filters={"status": "open", "sort": "due"}, now=now
-        ),
+        "incidents": portfolio_incidents(user, scope=scope, filters={"status": "open"}, now=now),
         "reviews": portfolio_reviews(user, scope=scope, filters={"due": "soon"}, today=today),
         "clauses": portfolio_clauses(
             user, scope=scope, filters={"expiring": CLAUSES_EXPIRING_DAYS}, today=today
@@ -213,6 +218,8 @@ def _tiles(user, scope, now, today):
         user, {"overdue": True}, scope=register_scope, today=today
     ).count()
     breaches = of(portfolio_incidents, breach="1").count()
+    clauses = lists["clauses"].count()
+    goals_at_risk = lists["goals"].count()
     overdue_reviews = of(portfolio_reviews, due="overdue").count()
     goals_due = of(portfolio_goals, due_within=GOALS_AHEAD_DAYS).count()
     tiles = [
@@ -244,17 +251,17 @@ def _tiles(user, scope, now, today):
         ),
         Tile(
             "clauses",
-            f"clauses expiring or to verify in {CLAUSES_EXPIRING_DAYS} days",
-            lists["clauses"].count(),
+            f"clauses expiring or to verify, {CLAUSES_EXPIRING_DAYS} days",
+            clauses,
             link("governance:portfolio-clauses", expiring=CLAUSES_EXPIRING_DAYS),
-            "fair" if lists["clauses"] else "",
+            "fair" if clauses else "",
         ),
         Tile(
             "goals",
             "goals at risk",
-            lists["goals"].count(),
+            goals_at_risk,
             link("governance:portfolio-goals", status="at_risk"),
-            "fair" if lists["goals"] else "",
+            "fair" if goals_at_risk else "",
         ),
         Tile(
             "goals_due",
