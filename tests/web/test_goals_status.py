@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from governance import selectors, services
@@ -242,3 +244,31 @@ def test_a_goal_with_one_check_in_has_no_trend(owner_client, vendor):
     ).content.decode()
 
     assert "<polyline" not in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_goal_page_and_the_workspace_read_as_many_queries_for_2_or_30_check_ins(
+    owner_client, vendor, django_assert_max_num_queries
+):
+    goal = goal_of(vendor)
+    pages = [
+        reverse("governance:goal-detail", args=[vendor.pk, goal.pk]),
+        reverse("governance:vendor-detail", args=[vendor.pk]),
+    ]
+
+    def counts():
+        found = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as context:
+                assert owner_client.get(url).status_code == 200
+            found.append(len(context.captured_queries))
+        return found
+
+    for day in (1, 2):
+        check_in(goal, dt.date(2026, 1, day), 60 + day)
+    few = counts()
+    for day in range(3, 31):
+        check_in(goal, dt.date(2026, 1, day), 60 + day / 2)
+
+    with django_assert_max_num_queries(sum(few)):
+        assert counts() == few
