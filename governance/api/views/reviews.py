@@ -36,11 +36,17 @@ class ReviewViewSet(VendorScopedViewSet):
     @extend_schema(
         summary="Complete a review",
         description="Completes the review and schedules the next one, one cadence after this "
-        "one's scheduled date (today if that has passed), covering the following period.",
+        "one's scheduled date (today if that has passed), covering the following period. "
+        "Completing is final and needs at least one criterion scored and the review's "
+        "period over (in the vendor's time zone); there is no confirmation step here.",
         request=None,
         responses={
             200: serializers.ReviewCompletionSerializer,
-            400: OpenApiResponse(description="The review is already completed or cancelled."),
+            400: OpenApiResponse(
+                description="Refused, nothing changed: `status` (already completed or "
+                "cancelled), `scores` (no criterion scored) or `period_end` (the period has "
+                "not ended yet)."
+            ),
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[])
