@@ -112,6 +112,9 @@ OCCURRENCE_RANGES = [
     ("1900-01-01T00:00:00Z", "1900-12-31T00:00:00-12:00"),
     ("2199-01-02T00:00:00+14:00", "2199-12-31T23:59:59Z"),
 ]
+# The portfolio-wide lists and the clause-gap matrix (issue 17).
+PORTFOLIO_LISTS = ["incidents", "reviews", "clauses", "goals", "clauses/gaps"]
+
 # The zones pages are rendered in: dates shift by up to a day either way.
 RENDER_ZONES = {"admin": "Pacific/Kiritimati", "owner": "Etc/GMT+12", "rep": "America/New_York"}
 
@@ -230,10 +233,22 @@ class Outputs:
             "/account/preferences/",
             "/action-items/?scope=all&status=any",
             "/account/snoozes/",
+            # The portfolio lists and the clause-gap matrix (their widest filters).
+            "/incidents/?scope=all&breach=1",
+            "/incidents/?scope=all&sort=-due",
+            "/reviews/?scope=all&due=soon",
+            "/clauses/?scope=all&expiring=3660",
+            "/goals/?scope=all&due_within=3660",
+            "/clauses/gaps/?scope=all",
         ]:
             self.get(client, url)
             self.get(self.owner, url)
-        for url in ["/?export=csv", "/vendors/?export=csv", "/action-items/?scope=all&export=csv"]:
+        for url in [
+            "/?export=csv",
+            "/vendors/?export=csv",
+            "/action-items/?scope=all&export=csv",
+            *(f"/{path}/?scope=all&export=csv" for path in PORTFOLIO_LISTS),
+        ]:
             self.get(client, url, check=self.csv_rows)
             self.get(self.owner, url, check=self.csv_rows)
         # The forms for new records list the vendor's contacts and the people to choose.

@@ -23,10 +23,10 @@ MAX_DAYS = 3660
 
 def _sort_choices(orders, labels):
     """Both directions of each whitelisted order, ascending first."""
-    choices = [("", "Default order")]
+    choices = [("", "Default")]
     for key in orders:
         label = labels.get(key, key.capitalize())
-        choices += [(key, f"{label} ↑"), (f"-{key}", f"{label} ↓")]
+        choices += [(key, f"{label}, ascending"), (f"-{key}", f"{label}, descending")]
     return choices
 
 
@@ -77,6 +77,7 @@ class IncidentFilterForm(PortfolioFilterForm):
         required=False, choices=[("", "Any category"), *Incident.Category.choices]
     )
     sort = forms.ChoiceField(
+        label="Order by",
         required=False,
         choices=_sort_choices(portfolio.INCIDENT_ORDERS, {"due": "Resolution due"}),
     )
@@ -94,7 +95,9 @@ class ReviewFilterForm(PortfolioFilterForm):
         required=False, choices=[("", "Any date"), *portfolio.REVIEW_DUE.items()]
     )
     sort = forms.ChoiceField(
-        required=False, choices=_sort_choices(portfolio.REVIEW_ORDERS, {"score": "Overall score"})
+        label="Order by",
+        required=False,
+        choices=_sort_choices(portfolio.REVIEW_ORDERS, {"score": "Overall score"}),
     )
 
 
@@ -105,6 +108,7 @@ class ClauseFilterForm(PortfolioFilterForm):
     )
     expiring = _days("Expiring within (days)", "Or due for verification; overdue included.")
     sort = forms.ChoiceField(
+        label="Order by",
         required=False,
         choices=_sort_choices(
             portfolio.CLAUSE_ORDERS, {"expires": "Expiry", "verification": "Next verification"}
@@ -122,7 +126,9 @@ class GoalFilterForm(PortfolioFilterForm):
     )
     due_within = _days("Due within (days)", "Active goals; overdue included.")
     sort = forms.ChoiceField(
-        required=False, choices=_sort_choices(portfolio.GOAL_ORDERS, {"due": "Due date"})
+        label="Order by",
+        required=False,
+        choices=_sort_choices(portfolio.GOAL_ORDERS, {"due": "Due date"}),
     )
 
 
