@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from governance.models import CreditPolicy, CreditStatement, Vendor
+from governance.models import CreditPolicy, CreditStatement, RowCount, Vendor
 from governance.services import credits
 
 MONTHS = 12
@@ -52,6 +52,8 @@ def clear_statements():
                 cursor.execute(f"TRUNCATE {name}")
             else:
                 cursor.execute(f"DELETE FROM {name}")
+    # TRUNCATE fires no row count trigger: the statements' stored count starts again at 0.
+    RowCount.objects.filter(table_name=CreditStatement._meta.db_table).delete()
 
 
 def last_months(today, months=MONTHS):

@@ -2,9 +2,64 @@
 the action-item register's (open items first, by due date, undated last; then the others) and
 the credit statements' (newest month first, then by vendor); and the security incidents
 awaiting a notification, which the sweep reads. Adding an index rebuilds no table, so SQLite
-keeps its row count triggers."""
+keeps its row count triggers. Action items and credit statements get row count triggers of
+their own, so their list totals are read, not counted."""
+
+import importlib
 
 from django.db import migrations, models
+
+# Counted from here on, as migration 0008 counts its tables (``figures.COUNTED``): the list
+# totals of action-items/ and credit-statements/ were a COUNT(*) over 45,000 and 120,000 rows
+# at 10,000 vendors, more than the page itself. SQLite drops a table's triggers when it
+# rebuilds the table: a later migration that alters these two tables on SQLite must install
+# their triggers again (``install_row_counts`` below), as 0010 does for 0008's.
+NEWLY_COUNTED = ["governance_actionitem", "governance_creditstatement"]
+
+
+def _row_counts():
+    return importlib.import_module("governance.migrations.0008_figures_row_counts")
+
+
+def install_row_counts(apps, schema_editor):
+    row_counts = _row_counts()
+    vendor = schema_editor.connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"row count triggers for {vendor}")
+    for table in NEWLY_COUNTED:
+        # The rows already there, then the triggers count from here on.
+        schema_editor.execute(
+            f"INSERT INTO {row_counts.COUNTS} (table_name, delta) "
+            f"SELECT '{table}', count(*) FROM {table} WHERE vendor_id IS NOT NULL"
+        )
+        for suffix, event, which, sign in row_counts.EVENTS:
+            names = {
+                "name": f"{table}_count_{suffix}",
+                "table": table,
+                "counts": row_counts.COUNTS,
+                "event": event,
+                "which": which,
+                "sign": sign,
+            }
+            if vendor == "postgresql":
+                schema_editor.execute(row_counts.PG_FUNCTION.format(**names))
+                schema_editor.execute(row_counts.PG_TRIGGER.format(**names))
+            else:
+                schema_editor.execute(row_counts.SQLITE_TRIGGER.format(**names))
+
+
+def uninstall_row_counts(apps, schema_editor):
+    row_counts = _row_counts()
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    for table in NEWLY_COUNTED:
+        for suffix, *_ in row_counts.EVENTS:
+            name = f"{table}_count_{suffix}"
+            schema_editor.execute(
+                f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgresql else "")
+            )
+            if postgresql:
+                schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+        schema_editor.execute(f"DELETE FROM {row_counts.COUNTS} WHERE table_name = '{table}'")
 
 
 class Migration(migrations.Migration):
@@ -48,4 +103,5 @@ class Migration(migrations.Migration):
                 fields=["-month", "vendor", "id"], name="credit_statement_month_idx"
             ),
         ),
+        migrations.RunPython(install_row_counts, uninstall_row_counts),
     ]

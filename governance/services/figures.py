@@ -43,7 +43,9 @@ from django.utils import timezone
 from governance import selectors
 from governance.domain import recurrence, scheduling
 from governance.models import (
+    ActionItem,
     Contact,
+    CreditStatement,
     Goal,
     Incident,
     Meeting,
@@ -74,8 +76,20 @@ STORED = {
 }
 # The stored figures a refresh compares with what it computes.
 COMPARED = ["health_score", "notice_deadline", *STORED]
-# The models whose rows belonging to a vendor ``RowCount`` counts (triggers of migration 0008).
-COUNTED = (Contact, Goal, Review, Meeting, SLATarget, Incident, SecurityClause, Reminder)
+# The models whose rows belonging to a vendor ``RowCount`` counts (triggers of migration 0008;
+# action items and credit statements, 0027).
+COUNTED = (
+    Contact,
+    Goal,
+    Review,
+    Meeting,
+    SLATarget,
+    Incident,
+    SecurityClause,
+    Reminder,
+    ActionItem,
+    CreditStatement,
+)
 BATCH_SIZE = 1000
 
 

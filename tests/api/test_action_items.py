@@ -228,3 +228,20 @@ def test_the_default_order_is_read_from_an_index_on_postgresql(vendor, owner):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "action_item_register_idx" in plan
     assert "Sort" not in plan
+
+
+def test_the_list_total_is_the_stored_row_count_kept_by_triggers(api, vendor):
+    """No COUNT(*) over every item for the whole portfolio's list: the total is read from
+    the row counts (migration 0027's triggers), and follows adds and deletes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    items = [make(vendor, TODAY + dt.timedelta(days=n)) for n in range(3)]
+    ActionItem.objects.filter(pk=items[0].pk).delete()
+
+    with CaptureQueriesContext(connection) as captured:
+        body = api.get("/api/v1/action-items/?page_size=1").json()
+
+    assert body["count"] == 2
+    assert not [q for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+    assert api.get("/api/v1/action-items/?status=open").json()["count"] == 2
