@@ -19,7 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from devtools import demo
 from governance import services
-from governance.models import Review, WebhookSubscription
+from governance.models import Incident, Review, WebhookSubscription
 from tests.browser.conftest import PASSWORD
 from tests.browser.portfolio import (
     PHONE,
@@ -65,6 +65,7 @@ KINDS = {
     "incident-detail",
     "incident-create",
     "incident-edit",
+    "incident-resolve",
     "clause-list",
     "clause-create",
     "contact-list",
@@ -223,6 +224,7 @@ def test_every_internal_page_kind_has_no_serious_axe_violation(width_page, tmp_p
     vendor = seed_portfolio()
     completed = vendor.reviews.filter(status=Review.Status.COMPLETED).first()
     coming = vendor.reviews.filter(status=Review.Status.SCHEDULED).first()
+    running = Incident.objects.filter(status__in=Incident.OPEN_STATUSES).first()
     webhook = WebhookSubscription.objects.create(
         url="https://hooks.example.com/governance", description="Service desk", events=[]
     )
@@ -236,6 +238,7 @@ def test_every_internal_page_kind_has_no_serious_axe_violation(width_page, tmp_p
             f"/vendors/{vendor.pk}/reviews/{completed.pk}/",
             # What completing a review will do, before it is confirmed.
             f"/vendors/{vendor.pk}/reviews/{coming.pk}/complete/",
+            f"/vendors/{running.vendor_id}/incidents/{running.pk}/resolve/",
             "/action-items/",
             "/inbox/",
             "/imports/",
