@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance import services
-from governance.models import ActionItem, Role, SecurityClause
+from governance.models import ActionItem, Goal, Role, SecurityClause
 from tests.factories import ClauseFactory, GoalFactory, IncidentFactory, MeetingFactory
 from tests.world import person
 
@@ -181,10 +181,17 @@ def test_the_dashboard_says_an_on_track_goal_is_due_soon_not_at_risk(owner_clien
 
 
 def test_the_scorecard_says_how_many_measured_goals_are_on_track(owner_client, owner, vendor):
+    today = timezone.localdate()
     for title in ("Uptime", "Backlog"):
-        goal = GoalFactory(vendor=vendor, title=title, status="at_risk", owner=owner)
-        services.goal_check_in_add(
-            goal=goal, date=timezone.localdate(), value=goal.target_value, author=owner
+        # Half its time gone and still at its baseline: the check-ins say at risk.
+        goal = GoalFactory(
+            vendor=vendor,
+            title=title,
+            owner=owner,
+            start_date=today - dt.timedelta(days=100),
+            due_date=today + dt.timedelta(days=100),
         )
+        services.goal_check_in_add(goal=goal, date=today, value=goal.baseline, author=owner)
+        assert Goal.objects.get(pk=goal.pk).status == "at_risk"
     html = owner_client.get(reverse("governance:vendor-detail", args=[vendor.pk])).content
     assert b"0 of 2 measured goals on track" in html
