@@ -31,8 +31,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, Least
+from django.db.models.functions import Cast, Coalesce, Concat, Least, RowNumber
 
 from governance.domain.notification import describe_clock, is_unanswered
 from governance.models import (
@@ -124,23 +125,51 @@ class AttentionGroup:
     items: list
 
 
-def needs_attention(user, vendors, *, now, today, per_kind=50):
+def needs_attention(user, vendors, *, now, today, per_kind=50, per_vendor=None):
     """The items of ``vendors`` that need ``user`` (those they set aside left out), most urgent
-    first: at most ``per_kind`` of each kind, so the most urgent ``per_kind`` overall are
-    exact. A fixed number of queries: one per kind, plus two for the notification clocks."""
+    first: at most ``per_kind`` of each kind and state, and with ``per_vendor`` at most that
+    many of one vendor in each (so that one vendor's many breaches leave room for the next
+    vendors': grouped by vendor, the first ``per_kind / per_vendor`` groups are exact). A
+    fixed number of queries: one per kind and state, plus two for the notification clocks."""
+    cut = Cut(per_kind, per_vendor)
     hidden = AttentionDismissal.objects.filter(user=user).filter(
         Q(until__isnull=True) | Q(until__gt=now)
     )
 
     items = []
-    items += _breaches(vendors, now, per_kind, hidden)
-    items += _clocks(vendors, now, per_kind, hidden)
-    items += _reviews(vendors, today, per_kind, hidden)
-    items += _clauses(vendors, today, per_kind, hidden)
-    items += _goals(vendors, today, per_kind, hidden)
-    items += _notices(vendors, today, per_kind, hidden)
+    items += _breaches(vendors, now, cut, hidden)
+    items += _clocks(vendors, now, cut, hidden)
+    items += _reviews(vendors, today, cut, hidden)
+    items += _clauses(vendors, today, cut, hidden)
+    items += _goals(vendors, today, cut, hidden)
+    items += _notices(vendors, today, cut, hidden)
     items.sort(key=lambda item: (*item.urgency(now), item.key))
     return items
+
+
+@dataclasses.dataclass(frozen=True)
+class Cut:
+    """How many rows a kind's query reads: ``limit`` in all, ``per_vendor`` of one vendor."""
+
+    limit: int
+    per_vendor: int | None = None
+
+
+def _first(queryset, cut, *order):
+    """The first ``cut.limit`` rows of ``queryset`` in ``order`` (then by key), at most
+    ``cut.per_vendor`` of one vendor (numbered per vendor in the database) when set."""
+    order = [_ordering(term) for term in (*order, "pk")]
+    if cut.per_vendor:
+        queryset = queryset.annotate(
+            vendor_rank=Window(RowNumber(), partition_by=F("vendor_id"), order_by=order)
+        ).filter(vendor_rank__lte=cut.per_vendor)
+    return queryset.order_by(*order)[: cut.limit]
+
+
+def _ordering(term):
+    if isinstance(term, str):
+        return F(term[1:]).desc() if term.startswith("-") else F(term).asc()
+    return term
 
 
 def group_by_vendor(items):
@@ -172,7 +201,7 @@ def _not_hidden(queryset, hidden, prefix, reason):
     return queryset.filter(~Exists(hidden.filter(key=OuterRef("attention_key"))))
 
 
-def _breaches(vendors, now, limit, hidden):
+def _breaches(vendors, now, cut, hidden):
     """Open incidents past a target not met: the resolution's if passed, else the response's."""
     open_incidents = Incident.objects.filter(vendor__in=vendors, status__in=Incident.OPEN_STATUSES)
     resolution = Q(resolved_at__isnull=True, resolution_due_at__lt=now)
@@ -196,8 +225,8 @@ def _breaches(vendors, now, limit, hidden):
             )
         )
         .select_related("vendor")
-        .order_by("priority", F("breached_at").desc(), "pk")[:limit]
     )
+    rows = _first(rows, cut, "priority", F("breached_at").desc())
     return [
         AttentionItem(
             key=row.attention_key,
@@ -213,7 +242,7 @@ def _breaches(vendors, now, limit, hidden):
     ]
 
 
-def _clocks(vendors, now, limit, hidden):
+def _clocks(vendors, now, cut, hidden):
     """Notification clocks still waiting: each side's running ones (the least time left
     first) and overdue ones (the most recently due first), per priority."""
     awaiting = Incident.objects.filter(
@@ -237,9 +266,14 @@ def _clocks(vendors, now, limit, hidden):
             ("due", Q(clock_due__gte=now), F("clock_due").asc()),
             ("overdue", Q(clock_due__lt=now), F("clock_due").desc()),
         ):
-            rows = _not_hidden(
-                queryset.filter(window), hidden, "incident", f"{side}_notification_{state}"
-            ).order_by("priority", order, "pk")[:limit]
+            rows = _first(
+                _not_hidden(
+                    queryset.filter(window), hidden, "incident", f"{side}_notification_{state}"
+                ),
+                cut,
+                "priority",
+                order,
+            )
             found += [(side, row) for row in rows]
 
     # The exact clocks of the rows found (the clause in force on the vendor's detection day):
@@ -343,7 +377,7 @@ class PlusHours(Func):
         )
 
 
-def _reviews(vendors, today, limit, hidden):
+def _reviews(vendors, today, cut, hidden):
     open_reviews = Review.objects.filter(
         vendor__in=vendors, status__in=Review.OPEN_STATUSES
     ).select_related("vendor")
@@ -352,18 +386,14 @@ def _reviews(vendors, today, limit, hidden):
         scheduled_for__gte=today, scheduled_for__lte=today + dt.timedelta(days=REVIEWS_AHEAD_DAYS)
     )
     rows = [
-        *_not_hidden(overdue, hidden, "review", "review_overdue").order_by("-scheduled_for", "pk")[
-            :limit
-        ],
-        *_not_hidden(coming, hidden, "review", "review_due").order_by("scheduled_for", "pk")[
-            :limit
-        ],
+        *_first(_not_hidden(overdue, hidden, "review", "review_overdue"), cut, "-scheduled_for"),
+        *_first(_not_hidden(coming, hidden, "review", "review_due"), cut, "scheduled_for"),
     ]
     # The page words the period, as every review list does.
     return [_dated(row, row.scheduled_for, "Review") for row in rows]
 
 
-def _clauses(vendors, today, limit, hidden):
+def _clauses(vendors, today, cut, hidden):
     """Clauses whose expiry or next verification (whichever comes first) has passed or comes
     within ``CLAUSES_AHEAD_DAYS``."""
     far = dt.date.max
@@ -386,17 +416,23 @@ def _clauses(vendors, today, limit, hidden):
         )
 
     rows = [
-        *_not_hidden(
-            overdue, hidden, "clause", reason("clause_expired", "verification_overdue")
-        ).order_by("-attention_day", "pk")[:limit],
-        *_not_hidden(
-            coming, hidden, "clause", reason("clause_expiring", "verification_due")
-        ).order_by("attention_day", "pk")[:limit],
+        *_first(
+            _not_hidden(
+                overdue, hidden, "clause", reason("clause_expired", "verification_overdue")
+            ),
+            cut,
+            "-attention_day",
+        ),
+        *_first(
+            _not_hidden(coming, hidden, "clause", reason("clause_expiring", "verification_due")),
+            cut,
+            "attention_day",
+        ),
     ]
     return [_dated(row, row.attention_day, row.get_clause_type_display()) for row in rows]
 
 
-def _goals(vendors, today, limit, hidden):
+def _goals(vendors, today, cut, hidden):
     """Active goals overdue, at risk, or due within ``GOALS_AHEAD_DAYS``."""
     goals = Goal.objects.filter(vendor__in=vendors, status__in=Goal.ACTIVE_STATUSES).select_related(
         "vendor"
@@ -411,13 +447,13 @@ def _goals(vendors, today, limit, hidden):
         output_field=CharField(),
     )
     rows = [
-        *_not_hidden(overdue, hidden, "goal", "goal_overdue").order_by("-due_date", "pk")[:limit],
-        *_not_hidden(coming, hidden, "goal", at_risk).order_by("due_date", "pk")[:limit],
+        *_first(_not_hidden(overdue, hidden, "goal", "goal_overdue"), cut, "-due_date"),
+        *_first(_not_hidden(coming, hidden, "goal", at_risk), cut, "due_date"),
     ]
     return [_dated(row, row.due_date, row.title) for row in rows]
 
 
-def _notices(vendors, today, limit, hidden):
+def _notices(vendors, today, cut, hidden):
     """Running contracts whose notice deadline passed or comes within ``NOTICE_AHEAD_DAYS``."""
     running = vendors_with_figures(vendors).filter(contract_end__gte=today)
     overdue = running.filter(notice_deadline__lt=today)
@@ -426,11 +462,12 @@ def _notices(vendors, today, limit, hidden):
         notice_deadline__lte=today + dt.timedelta(days=NOTICE_AHEAD_DAYS),
     )
     rows = [
+        # One row a vendor: no cut per vendor to make.
         *_not_hidden(overdue, hidden, "vendor", "notice_missed").order_by("-notice_deadline", "pk")[
-            :limit
+            : cut.limit
         ],
         *_not_hidden(coming, hidden, "vendor", "notice_due").order_by("notice_deadline", "pk")[
-            :limit
+            : cut.limit
         ],
     ]
     return [

@@ -107,6 +107,20 @@ def test_each_vendors_items_come_together_the_most_urgent_vendor_first(owner, mo
     }
 
 
+def test_one_vendors_many_breaches_leave_room_for_the_next_vendors(owner_client, owner):
+    flooded = VendorFactory(name="Flooded Ops", owner=owner)
+    for n in range(30):
+        incident(flooded, opened_minutes_ago=40 + n, title=f"Alarm {n}")
+    calm = VendorFactory(name="Calm Hosting", owner=owner)
+    incident(calm, priority="P2", opened_minutes_ago=300, title="Slow backups")
+
+    groups = owner_client.get("/").context["attention_groups"]
+
+    assert [group.vendor.name for group in groups] == ["Flooded Ops", "Calm Hosting"]
+    assert len(groups[0].items) == 3 and groups[0].more
+    assert [item.title for item in groups[1].items] == ["P2 Slow backups"]
+
+
 def test_the_dashboard_shows_the_fresh_p1_first_and_links_to_the_full_list(owner_client, morning):
     html = owner_client.get("/").content.decode()
 

@@ -119,10 +119,17 @@ def _portfolio(request):
         return _health_csv(ranked, today)
 
     editable = access.EditScope(request.user)
-    items = needs_attention(request.user, visible, now=now, today=today)
-    groups = group_by_vendor(items)
-    for group in groups:
-        group.items = [_with_url(item, editable) for item in group.items]
+    # Enough of each kind for the first groups: one more of a vendor than shown (whether it
+    # has more), and that many of as many vendors as there are groups.
+    items = needs_attention(
+        request.user,
+        visible,
+        now=now,
+        today=today,
+        per_kind=ATTENTION_GROUPS * (ATTENTION_ITEMS + 1),
+        per_vendor=ATTENTION_ITEMS + 1,
+    )
+    groups = [_shown(group, editable) for group in group_by_vendor(items)[:ATTENTION_GROUPS]]
 
     tiles, lists = _tiles(request.user, scope, now, today)
     incidents = list(lists["incidents"][:PANEL_ROWS])
@@ -159,9 +166,7 @@ def _portfolio(request):
         "today": today,
         "scope": scope,
         "scopes": ListScope.choices,
-        "attention_groups": [_shown(group) for group in groups[:ATTENTION_GROUPS]],
-        "attention_more": len(groups) > ATTENTION_GROUPS,
-        "attention_vendors": len(groups),
+        "attention_groups": groups,
         "tiles": tiles,
         "tile_of": {tile.name: tile for tile in tiles},
         # Every vendor the user may see, ended ones too: a credit received from a vendor
@@ -316,17 +321,16 @@ def _health_csv(ranked, today):
 
 @dataclass
 class ShownGroup:
-    """A vendor's first items on the dashboard, and how many more it has."""
+    """A vendor's first items on the dashboard, and whether it has more (the full list)."""
 
     vendor: Vendor
     items: list
-    more: int
+    more: bool
 
 
-def _shown(group):
-    return ShownGroup(
-        group.vendor, group.items[:ATTENTION_ITEMS], len(group.items) - ATTENTION_ITEMS
-    )
+def _shown(group, editable):
+    shown = [_with_url(item, editable) for item in group.items[:ATTENTION_ITEMS]]
+    return ShownGroup(group.vendor, shown, len(group.items) > len(shown))
 
 
 RECORD_PAGES = {
