@@ -126,15 +126,28 @@ def due_reminders(now=None, *, exact=True):
     The kinds' queries leave out what the outbox holds, all but a few (a recipient who
     never gets the reminder leaves the object in); ``exact`` checks those against the outbox
     too (a dry run lists only what a sweep would create; the sweep's insert skips them)."""
-    context = Sweep.at(now or timezone.now())
-    held = Held.on(context.today)
-    due = [
-        item
-        for kind in registry.kinds()
-        for item in kind.due(context)
-        if not held.holds(kind, item)
-    ]
-    return _not_yet_created(due, exact=exact)
+    with transaction.atomic():
+        _without_jit()
+        context = Sweep.at(now or timezone.now())
+        held = Held.on(context.today)
+        due = [
+            item
+            for kind in registry.kinds()
+            for item in kind.due(context)
+            if not held.holds(kind, item)
+        ]
+        return _not_yet_created(due, exact=exact)
+
+
+def _without_jit():
+    """No JIT compilation for the due queries (PostgreSQL, this transaction only).
+
+    Their cost estimates (a check against the outbox for each object in a window) pass
+    ``jit_above_cost``, and compiling one took longer than running it: the meetings' query
+    at 10,000 vendors ran in 67 ms without JIT, 346 ms with (193 ms of it compiling)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
 
 
 def _not_yet_created(due, *, exact=True):

@@ -51,4 +51,6 @@ class ActionItemViewSet(VendorScopedViewSet):
         scope = self.request.query_params.get("scope", "all")
         if scope not in SCOPES:
             raise ValidationError({"scope": [f"Use one of {', '.join(SCOPES)}."]})
-        return action_item_register(self.request.user, scope=scope)
+        # The serializer shows the vendor, owner and contact by id: the rows the register
+        # page joins for their names are not read (a third of the list's time).
+        return action_item_register(self.request.user, scope=scope).select_related(None)
