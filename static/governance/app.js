@@ -107,6 +107,11 @@
     strips.forEach(function (strip) {
       markMore(strip);
       strip.addEventListener("scroll", function () { markMore(strip); }, { passive: true });
+      // The browser scrolls a half-hidden tab no further when it takes focus: bring it clear
+      // of the fade (the strip's scroll padding).
+      strip.addEventListener("focusin", function (event) {
+        event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+      });
     });
     window.addEventListener("resize", function () { strips.forEach(markMore); });
 

@@ -369,6 +369,14 @@ def test_a_phone_shows_that_the_workspace_tab_strip_scrolls(phone, manager):
     # More tabs to the right: the right edge fades.
     assert strip.get_attribute("data-more") == "end"
     assert "gradient" in strip.evaluate(fade)
+    # A tab reached with the keyboard is clear of the fade.
+    strip.get_by_role("link").first.focus()
+    for index in range(1, strip.get_by_role("link").count() - 1):
+        page.keyboard.press("Tab")
+        tab = strip.get_by_role("link").nth(index)
+        assert tab.evaluate("el => el === document.activeElement")
+        box, edge = tab.bounding_box(), strip.bounding_box()
+        assert box["x"] + box["width"] <= edge["x"] + edge["width"] - 40, tab.inner_text()
     strip.evaluate("el => el.scrollTo({left: el.scrollWidth})")
     page.wait_for_function("() => document.querySelector('.section-nav').dataset.more === 'start'")
     # Every tab is still there to reach: the last one now in view.
