@@ -5,8 +5,9 @@ pages: the first time it meets a page of a kind (a URL name: the vendor workspac
 an occurrence...) it runs axe-core there and follows that page's links; later pages of the
 same kind are passed by. So a new page is checked as soon as something links to it, and
 ``KINDS`` names the pages that must have been reached (a page nobody links to would
-otherwise pass unseen). Serious and critical violations fail; all of them are reported at
-once, page by page.
+otherwise pass unseen). Serious and critical violations fail, and so does a page wider than
+the screen or one that answers with a server error; all of them are reported at once, page by
+page. The tests at the end check what axe-core does not measure on a phone.
 """
 
 import datetime as dt
