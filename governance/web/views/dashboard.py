@@ -51,7 +51,7 @@ from governance.web.views.vendors import with_health, with_health_one
 # (``attention_list``) has every vendor.
 ATTENTION_GROUPS = 4
 ATTENTION_ITEMS = 3
-ATTENTION_FULL_PER_KIND = 200
+ATTENTION_FULL_PER_KIND = 40
 SET_ASIDE_SHOWN = 50
 # Each panel shows the first few rows; its "See all" link opens the list with all of them.
 PANEL_ROWS = 3
