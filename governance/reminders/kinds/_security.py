@@ -58,6 +58,19 @@ def clock_states(incident, clocks):
     return states
 
 
+# The incident's columns its notification clocks are computed from.
+CLOCK_FIELDS = (
+    "id",
+    "vendor_id",
+    "category",
+    "detected_at",
+    "opened_at",
+    "personal_data_affected",
+    "vendor_notified_at",
+    "authority_notified_at",
+)
+
+
 def unanswered_clocks(sweep):
     """``(incident, [ClockState])`` of the security incidents with a clock not answered yet
     (no notification recorded) whose deadline is at most the SLA look-back ago.
@@ -73,6 +86,9 @@ def unanswered_clocks(sweep):
         .filter(Q(detected_at__gte=started_since) | Q(opened_at__gte=started_since))
         .exclude(vendor__status=Vendor.Status.ENDED)
         .select_related("vendor")
+        # What the clocks and the two kinds read: a sweep reads every such incident, and
+        # loading their other columns and their vendors' whole rows was most of its time.
+        .only(*CLOCK_FIELDS, "vendor__owner_id")
         .order_by("pk")
     )
     clocks = notification_clocks(incidents, now=sweep.now)
