@@ -4,7 +4,8 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
+from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Q, Value
 
 from governance.models import Incident, Vendor
 from governance.reminders import messages
@@ -14,18 +15,35 @@ from governance.reminders.due import lacking, reminders_of
 TARGETS = (("response_due_at", "acknowledged_at"), ("resolution_due_at", "resolved_at"))
 
 
-def open_targets(sweep, kind, *, passed):
+def warned_by(due_field, ratio):
+    """When the warning of the target ``due_field`` falls: ``ratio`` of the way from the
+    incident's opening to the target, in SQL."""
+    elapsed = ExpressionWrapper(
+        (F(due_field) - F("opened_at")) * Value(ratio), output_field=DurationField()
+    )
+    return ExpressionWrapper(F("opened_at") + elapsed, output_field=DateTimeField())
+
+
+def open_targets(sweep, kind, *, passed, warn_ratio=None):
     """(incident id, vendor id, owner id, opened at, [(due time, done time)]) of the open
     incidents with a target not done (passed by now, or not yet) whose ``kind`` reminder to
     the relationship owner is not in the outbox yet; targets older than the SLA look-back are
     no longer announced."""
     since = lookback_start(sweep.now)
     conditions = Q(pk__in=[])
+    aliases = {}
     for due_field, done_field in TARGETS:
         if passed:
             window = Q(**{f"{due_field}__gte": since, f"{due_field}__lte": sweep.now})
         else:
             window = Q(**{f"{due_field}__gt": sweep.now})
+            if warn_ratio is not None and connection.vendor == "postgresql":
+                # Only the targets whose warning time has come: the others (most open
+                # incidents') were read by every sweep and dropped in Python, which still
+                # decides (SQLite, whose interval arithmetic differs, reads them all).
+                alias = f"warn_{due_field}"
+                aliases[alias] = warned_by(due_field, warn_ratio)
+                window &= Q(**{f"{alias}__lte": sweep.now})
         rows = reminders_of(kind, Incident, occurrence=due_field)
         conditions |= (
             Q(**{f"{done_field}__isnull": True}) & window & lacking(rows, ["vendor__owner_id"])
@@ -33,6 +51,7 @@ def open_targets(sweep, kind, *, passed):
     # incident_status_respdue_idx / incident_status_resdue_idx
     rows = (
         Incident.objects.filter(status__in=Incident.OPEN_STATUSES)
+        .alias(**aliases)
         .filter(conditions)
         .exclude(vendor__status=Vendor.Status.ENDED)
         .order_by()

@@ -16,7 +16,7 @@ KIND = Reminder.Kind.SLA_WARNING
 def due(sweep):
     ratio = settings.GOVERNANCE_REMINDER_SLA_WARNING_RATIO
     for pk, vendor_id, owner_id, opened_at, targets in _incidents.open_targets(
-        sweep, KIND, passed=False
+        sweep, KIND, passed=False, warn_ratio=ratio
     ):
         for due_at in targets:
             warn_at = opened_at + (due_at - opened_at) * ratio
