@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -158,7 +159,8 @@ OPERATIONS = [
 
 @pytest.mark.parametrize(("path", "method"), OPERATIONS)
 def test_every_operation_refuses_anonymous_callers(anonymous, vendor, path, method):
-    url = path.replace("{id}", str(vendor.pk)).replace("{goal_id}", "1")
+    # Every other path parameter ({goal_id}, {delivery_id}, ...) names some record: 1.
+    url = re.sub(r"\{[a-z_]+\}", "1", path.replace("{id}", str(vendor.pk)))
 
     response = getattr(anonymous, method)(url, {}, format="json")
 
