@@ -41,7 +41,7 @@ from governance.models import (
     SLATarget,
     Vendor,
 )
-from governance.services import goals, incidents, vendors
+from governance.services import goals, incidents, vendors, webhooks
 from governance.services.figures import deferred, stale
 
 log = logging.getLogger(__name__)
@@ -593,6 +593,8 @@ class _VendorRows(_Rows):
                 self.contacts.setdefault(contact.vendor_id, []).append(contact)
         self.new_vendors, self.new_contacts = [], []
         self.changed_vendors, self.changed_contacts = {}, {}
+        # vendor id -> its stored status, for the vendors whose status the file changes
+        self.previous_status = {}
 
     def outcome(self, number, cells):
         name_cell = cells.get("name")
@@ -608,6 +610,7 @@ class _VendorRows(_Rows):
             return outcome
         vendor = self.vendors.get(key) or Vendor(owner=self.user)
         outcome.new = vendor.pk is None
+        stored_status = vendor.status
         data = self.assign(outcome, vendor, Vendor, cells)
         contact, contact_fields = self.contact(outcome, vendor, cells)
         if vendor.pk is not None and outcome.changes and not outcome.errors:
@@ -626,6 +629,8 @@ class _VendorRows(_Rows):
             self.changed_vendors.setdefault(vendor.pk, (vendor, set()))[1].update(
                 [*data, "review_cadence"]
             )
+            if "status" in data:
+                self.previous_status[vendor.pk] = stored_status
         if contact_fields is None:
             return outcome
         if contact.pk is None:
@@ -674,6 +679,24 @@ class _VendorRows(_Rows):
             [vendor.pk for vendor in self.new_vendors]
             + [vendor.pk for vendor, _fields in self.changed_vendors.values()]
         )
+        self.emit_status_changes()
+
+    def emit_status_changes(self):
+        """``vendor.status_changed`` for each vendor whose status the file changed, as
+        ``vendor_update`` emits it, in this transaction (the subscriptions read once)."""
+        if not self.previous_status:
+            return
+        subscriptions = webhooks.active_subscriptions()
+        if not subscriptions:
+            return
+        for vendor_id, previous in self.previous_status.items():
+            vendor = self.changed_vendors[vendor_id][0]
+            webhooks.emit(
+                webhooks.EventType.VENDOR_STATUS_CHANGED,
+                vendor=vendor_id,
+                data=functools.partial(webhooks.vendor_data, vendor, previous_status=previous),
+                subscriptions=subscriptions,
+            )
 
 
 class _VendorRecordRows(_Rows):
