@@ -31,9 +31,8 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, Least, RowNumber
+from django.db.models.functions import Cast, Coalesce, Concat, Least
 
 from governance.domain.notification import describe_clock, is_unanswered
 from governance.models import (
@@ -78,6 +77,8 @@ PRIORITY_RANK = {priority: rank for rank, priority in enumerate(Priority.values)
 # The second tier has no priority: it comes after every priority of the first.
 NO_PRIORITY = len(PRIORITY_RANK)
 ONE_DAY = dt.timedelta(days=1)
+# How many rows of a kind are read, most urgent first, to cut per vendor from.
+PER_VENDOR_CANDIDATES = 200
 
 
 @dataclasses.dataclass
@@ -157,13 +158,22 @@ class Cut:
 
 def _first(queryset, cut, *order):
     """The first ``cut.limit`` rows of ``queryset`` in ``order`` (then by key), at most
-    ``cut.per_vendor`` of one vendor (numbered per vendor in the database) when set."""
+    ``cut.per_vendor`` of one vendor when set: cut per vendor here, from the first
+    ``PER_VENDOR_CANDIDATES`` rows (numbering every vendor's rows in the database read all of
+    them: 150-200 ms at 10,000 vendors). Only a vendor with more rows than that, ahead of all
+    the others, would leave the cut short."""
     order = [_ordering(term) for term in (*order, "pk")]
-    if cut.per_vendor:
-        queryset = queryset.annotate(
-            vendor_rank=Window(RowNumber(), partition_by=F("vendor_id"), order_by=order)
-        ).filter(vendor_rank__lte=cut.per_vendor)
-    return queryset.order_by(*order)[: cut.limit]
+    queryset = queryset.order_by(*order)
+    if not cut.per_vendor:
+        return list(queryset[: cut.limit])
+    rows, taken = [], {}
+    for row in queryset[: max(cut.limit, PER_VENDOR_CANDIDATES)]:
+        taken[row.vendor_id] = taken.get(row.vendor_id, 0) + 1
+        if taken[row.vendor_id] <= cut.per_vendor:
+            rows.append(row)
+            if len(rows) == cut.limit:
+                break
+    return rows
 
 
 def _ordering(term):
