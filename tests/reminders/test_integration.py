@@ -5,6 +5,7 @@ PostgreSQL. The worker gets its own queue, so nothing else on the shared Redis i
 the test database through ``DATABASE_URL``. Every wait is bounded and names what it waited for.
 """
 
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -170,11 +171,13 @@ class Lab:
         return "worker log:\n" + "\n".join(text[-lines:])
 
 
-@pytest.fixture(scope="module")
-def lab(django_db_setup):
+@contextlib.contextmanager
+def running_lab(lab_class, prefix):
+    """A ``lab_class`` worker on a queue of its own, sending to a fresh SMTP server: the
+    tests' Celery configuration pointed at that queue while it runs, and restored after."""
     if not live_services_configured():
         pytest.skip("needs PostgreSQL and a redis:// broker (CI provides both)")
-    queue = f"reminders-it-{uuid.uuid4().hex[:10]}"
+    queue = f"{prefix}-{uuid.uuid4().hex[:10]}"
     saved = {
         "task_always_eager": celery_app.conf.task_always_eager,
         "task_default_queue": celery_app.conf.task_default_queue,
@@ -183,7 +186,7 @@ def lab(django_db_setup):
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
     with tempfile.TemporaryDirectory() as log_dir, SMTPServer() as smtp:
-        lab = Lab(smtp, queue, log_dir)
+        lab = lab_class(smtp, queue, log_dir)
         try:
             lab.start_worker()
             yield lab
@@ -194,6 +197,12 @@ def lab(django_db_setup):
             redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(
                 queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
             )
+
+
+@pytest.fixture(scope="module")
+def lab(django_db_setup):
+    with running_lab(Lab, "reminders-it") as lab:
+        yield lab
 
 
 @pytest.fixture

@@ -7,18 +7,13 @@ database through ``DATABASE_URL``, short retries through the environment. Every 
 bounded and names what it waited for.
 """
 
-import tempfile
 import time
-import uuid
 
 import pytest
-import redis
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
-from config.celery import app as celery_app
 from governance import services
 from governance.models import (
     Incident,
@@ -30,8 +25,8 @@ from governance.models import (
 )
 from governance.services import webhooks
 from tests.factories import ReviewFactory, UserFactory
-from tests.reminders.smtp import SMTPServer, wait_for
-from tests.reminders.test_integration import Lab, live_services_configured
+from tests.reminders.smtp import wait_for
+from tests.reminders.test_integration import Lab, running_lab
 from tests.webhooks.receiver import Receiver
 
 pytestmark = [
@@ -64,27 +59,8 @@ class WebhookLab(Lab):
 
 @pytest.fixture(scope="module")
 def lab(django_db_setup):
-    if not live_services_configured():
-        pytest.skip("needs PostgreSQL and a redis:// broker (CI provides both)")
-    queue = f"webhooks-it-{uuid.uuid4().hex[:10]}"
-    saved = {
-        "task_always_eager": celery_app.conf.task_always_eager,
-        "task_default_queue": celery_app.conf.task_default_queue,
-    }
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    with tempfile.TemporaryDirectory() as log_dir, SMTPServer() as smtp:
-        lab = WebhookLab(smtp, queue, log_dir)
-        try:
-            lab.start_worker()
-            yield lab
-        finally:
-            lab.stop_worker()
-            for name, value in saved.items():
-                setattr(celery_app.conf, name, value)
-            redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(
-                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
-            )
+    with running_lab(WebhookLab, "webhooks-it") as lab:
+        yield lab
 
 
 @pytest.fixture
