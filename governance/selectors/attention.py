@@ -34,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat, Least
 
+from governance.domain.models.clauses import first_deadline
 from governance.domain.notification import describe_clock, is_unanswered
 from governance.models import (
     AttentionDismissal,
@@ -406,12 +407,10 @@ def _reviews(vendors, today, cut, hidden):
 def _clauses(vendors, today, cut, hidden):
     """Clauses whose expiry or next verification (whichever comes first) has passed or comes
     within ``CLAUSES_AHEAD_DAYS``."""
-    far = dt.date.max
-    first = Least(Coalesce("expires_on", Value(far)), Coalesce("next_verification_due", Value(far)))
     clauses = (
         SecurityClause.objects.filter(vendor__in=vendors)
         .exclude(status=SecurityClause.Status.MISSING)
-        .annotate(attention_day=first)
+        .annotate(attention_day=first_deadline())
         .select_related("vendor")
     )
     expiry = Q(expires_on__isnull=False, expires_on=F("attention_day"))

@@ -1,9 +1,12 @@
 """Security clauses of the contract and the clause types a tier requires."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -47,6 +50,14 @@ class SecurityClauseStatus(models.TextChoices):
 
 # What only a breach-notification clause states; any other keeps each at its empty value.
 NOTIFICATION_ONLY_FIELDS = {"notification_hours": None, "notify_whom": "", "notify_how": ""}
+
+
+def first_deadline():
+    """A clause's first deadline: its expiry or its next verification, whichever comes first
+    (the last day there is, with neither). Indexed (``clause_first_deadline_idx``) for the
+    clauses that are not missing: the dashboard reads the closest of them in this order."""
+    far = Value(dt.date.max)
+    return Least(Coalesce("expires_on", far), Coalesce("next_verification_due", far))
 
 
 class SecurityClause(TimeStamped):
@@ -146,6 +157,12 @@ class SecurityClause(TimeStamped):
             # Clause/certification expiry reminders and the dashboard's expiring panel.
             models.Index(fields=["expires_on"], name="clause_expires_on_idx"),
             models.Index(fields=["next_verification_due"], name="clause_next_verif_idx"),
+            # Needs attention's clauses, closest first (``first_deadline``).
+            models.Index(
+                first_deadline(),
+                name="clause_first_deadline_idx",
+                condition=~Q(status=SecurityClauseStatus.MISSING),
+            ),
         ]
 
     def __str__(self):
