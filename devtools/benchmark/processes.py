@@ -147,6 +147,30 @@ class Service:
         return ""
 
 
+def celery_worker(name, *, env, log_path):
+    """A Celery worker of two processes (as the benchmark measures delivery), named ``name``."""
+    return Service(
+        "celery worker",
+        [
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{name}-{time.time_ns()}@%h",
+        ],
+        env=env,
+        log_path=log_path,
+    )
+
+
 def memory_mb(pid):
     """(current, peak) resident memory of a live process, in MB (VmRSS, VmHWM)."""
     values = {}

@@ -329,25 +329,8 @@ class Run:
         redis.Redis.from_url(self.options.broker_url).flushdb()
         with processes.SMTPSink() as sink:
             env = self.env(size, EMAIL_URL=f"smtp://127.0.0.1:{sink.port}")
-            worker = processes.Service(
-                "celery worker",
-                [
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--concurrency",
-                    "2",
-                    "--loglevel",
-                    "WARNING",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "-n",
-                    f"bench-{time.time_ns()}@%h",
-                ],
-                env=env,
-                log_path=self._log_path("celery.log"),
+            worker = processes.celery_worker(
+                "bench", env=env, log_path=self._log_path("celery.log")
             )
             try:
                 finished = processes.probe(

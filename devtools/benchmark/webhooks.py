@@ -80,25 +80,8 @@ def measure(run):
     load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     with Receiver() as receiver:
         env = {**base_env, "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"}
-        worker = processes.Service(
-            "celery worker",
-            [
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--concurrency",
-                "2",
-                "--loglevel",
-                "WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"bench-webhooks-{time.time_ns()}@%h",
-            ],
-            env=env,
-            log_path=run._log_path("celery-webhooks.log"),
+        worker = processes.celery_worker(
+            "bench-webhooks", env=env, log_path=run._log_path("celery-webhooks.log")
         )
         try:
             finished = processes.run(
