@@ -159,22 +159,33 @@ class Cut:
 
 def _first(queryset, cut, *order):
     """The first ``cut.limit`` rows of ``queryset`` in ``order`` (then by key), at most
-    ``cut.per_vendor`` of one vendor when set: cut per vendor here, from the first
+    ``cut.per_vendor`` of one vendor when set: cut per vendor here (``_cut``), from the first
     ``PER_VENDOR_CANDIDATES`` rows (numbering every vendor's rows in the database read all of
-    them: 150-200 ms at 10,000 vendors). Only a vendor with more rows than that, ahead of all
-    the others, would leave the cut short."""
+    them: 150-200 ms at 10,000 vendors)."""
+    return _cut(_candidates(queryset, cut, *order), cut)
+
+
+def _candidates(queryset, cut, *order):
+    """The rows of ``queryset`` that ``_cut`` may keep, in ``order`` then by key."""
     order = [_ordering(term) for term in (*order, "pk")]
-    queryset = queryset.order_by(*order)
+    limit = max(cut.limit, PER_VENDOR_CANDIDATES) if cut.per_vendor else cut.limit
+    return list(queryset.order_by(*order)[:limit])
+
+
+def _cut(rows, cut):
+    """The first ``cut.limit`` of ``rows`` (in order), at most ``cut.per_vendor`` of one
+    vendor when set. Only a vendor with more candidates than ``PER_VENDOR_CANDIDATES``,
+    ahead of every other vendor's, would leave the cut short."""
     if not cut.per_vendor:
-        return list(queryset[: cut.limit])
-    rows, taken = [], {}
-    for row in queryset[: max(cut.limit, PER_VENDOR_CANDIDATES)]:
+        return rows[: cut.limit]
+    kept, taken = [], {}
+    for row in rows:
         taken[row.vendor_id] = taken.get(row.vendor_id, 0) + 1
         if taken[row.vendor_id] <= cut.per_vendor:
-            rows.append(row)
-            if len(rows) == cut.limit:
+            kept.append(row)
+            if len(kept) == cut.limit:
                 break
-    return rows
+    return kept
 
 
 def _ordering(term):
@@ -213,31 +224,43 @@ def _not_hidden(queryset, hidden, prefix, reason):
 
 
 def _breaches(vendors, now, cut, hidden):
-    """Open incidents past a target not met: the resolution's if passed, else the response's."""
-    open_incidents = Incident.objects.filter(vendor__in=vendors, status__in=Incident.OPEN_STATUSES)
+    """Open incidents past a target not met: the resolution's if passed, else the response's.
+    A query for each (each in the order of an index of its own: a sort on whichever applies
+    read every open incident), merged here."""
+    open_incidents = Incident.objects.filter(
+        vendor__in=vendors, status__in=Incident.OPEN_STATUSES
+    ).select_related("vendor")
     resolution = Q(resolved_at__isnull=True, resolution_due_at__lt=now)
     response = Q(acknowledged_at__isnull=True, response_due_at__lt=now)
-    rows = (
-        _not_hidden(
-            open_incidents.filter(resolution | response),
-            hidden,
-            "incident",
-            CaseWhen(
-                When(resolution, then=Value("resolution_breached")),
-                default=Value("response_breached"),
-                output_field=CharField(),
-            ),
-        )
-        .annotate(
-            breached_at=CaseWhen(
-                When(resolution, then=F("resolution_due_at")),
-                default=F("response_due_at"),
-                output_field=DateTimeField(),
-            )
-        )
-        .select_related("vendor")
+    resolution_not_passed = (
+        Q(resolved_at__isnull=False)
+        | Q(resolution_due_at__isnull=True)
+        | Q(resolution_due_at__gte=now)
     )
-    rows = _first(rows, cut, "priority", F("breached_at").desc())
+    found = [
+        *_candidates(
+            _not_hidden(
+                open_incidents.filter(resolution), hidden, "incident", "resolution_breached"
+            ).annotate(breached_at=F("resolution_due_at")),
+            cut,
+            "priority",
+            "-resolution_due_at",
+        ),
+        *_candidates(
+            _not_hidden(
+                open_incidents.filter(response & resolution_not_passed),
+                hidden,
+                "incident",
+                "response_breached",
+            ).annotate(breached_at=F("response_due_at")),
+            cut,
+            "priority",
+            "-response_due_at",
+        ),
+    ]
+    # By priority, the freshest breach first (its negated age), then by key.
+    found.sort(key=lambda row: (row.priority, now - row.breached_at, row.pk))
+    rows = _cut(found, cut)
     return [
         AttentionItem(
             key=row.attention_key,

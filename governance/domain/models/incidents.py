@@ -241,6 +241,18 @@ class Incident(TimeStamped):
                 name="incident_status_resdue_idx",
             ),
             models.Index(fields=["status", "response_due_at"], name="incident_status_respdue_idx"),
+            # Needs attention's breaches, by priority then the freshest first: the open
+            # incidents not resolved, and those not acknowledged.
+            models.Index(
+                fields=["priority", "-resolution_due_at"],
+                condition=Q(status__in=["open", "acknowledged"], resolved_at__isnull=True),
+                name="incident_open_unresolved_idx",
+            ),
+            models.Index(
+                fields=["priority", "-response_due_at"],
+                condition=Q(status__in=["open", "acknowledged"], acknowledged_at__isnull=True),
+                name="incident_open_unacked_idx",
+            ),
             # The security notification reminders: the incidents awaiting a notification
             # (the condition of ``notification.awaiting_notification()``), a few among
             # 300,000 incidents at 10,000 vendors.
