@@ -14,6 +14,7 @@ person can act on. Nothing here knows about the app's models.
 import csv
 import datetime as dt
 import io
+import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -218,6 +219,57 @@ def _xlsx_rows(data):
             raise SpreadsheetError("The XLSX file is damaged and cannot be read.") from None
     finally:
         workbook.close()
+
+
+# --- a read sheet kept (read once, at upload) ---------------------------------------------
+#
+# A sheet once read is kept as JSON (never pickle), so later steps (the dry run, applying
+# it) need not unpack and parse the workbook again. It starts with a NUL byte, which no
+# file ``read`` accepts starts with (a CSV holding one is refused, an XLSX starts "PK"), so
+# an uploaded file is never taken for a kept sheet.
+
+KEPT_MARK = b"\x00sheet/1\n"
+
+
+def _kept_cell(cell):
+    if cell is FORMULA:
+        return {"f": 1}
+    if isinstance(cell, dt.datetime):
+        return {"t": cell.isoformat()}
+    if isinstance(cell, dt.date):
+        return {"d": cell.isoformat()}
+    return cell
+
+
+def _unkept_cell(cell):
+    if type(cell) is not dict:
+        return cell
+    if "f" in cell:
+        return FORMULA
+    if "t" in cell:
+        return dt.datetime.fromisoformat(cell["t"])
+    return dt.date.fromisoformat(cell["d"])
+
+
+def keep(sheet):
+    """``sheet`` as bytes ``is_kept`` recognises and ``unkeep`` reads back, equal."""
+    rows = [[number, [_kept_cell(cell) for cell in cells]] for number, cells in sheet.rows]
+    return KEPT_MARK + json.dumps(
+        {"header": sheet.header, "rows": rows}, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+
+
+def is_kept(data):
+    return bytes(data[: len(KEPT_MARK)]) == KEPT_MARK
+
+
+def unkeep(data):
+    """The ``Sheet`` ``keep`` wrote."""
+    kept = json.loads(bytes(data[len(KEPT_MARK) :]).decode("utf-8"))
+    return Sheet(
+        header=kept["header"],
+        rows=[(number, [_unkept_cell(cell) for cell in cells]) for number, cells in kept["rows"]],
+    )
 
 
 # --- writing (the downloadable templates) ---------------------------------------------------

@@ -22,9 +22,11 @@ import datetime as dt
 import functools
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, connections, models, transaction
+from django.db.models.expressions import DatabaseDefault
 from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -233,6 +235,10 @@ SPECS = {
 
 # --- cells to values --------------------------------------------------------------------------
 
+# A cell's text on one line, remembered: a column repeats the same values (a tier, a status,
+# a country) thousands of times, and each is looked at more than once.
+_one_line = functools.lru_cache(maxsize=1 << 16, typed=True)(text.one_line)
+
 
 @functools.lru_cache(maxsize=64)
 def _choice_lookup(choices):
@@ -251,12 +257,12 @@ def _choice_lookup(choices):
 
 def _choice(model_field, cell, choices=None):
     choices = choices or model_field.choices
-    value = _choice_lookup(tuple(choices)).get(text.one_line(cell).lower())
+    value = _choice_lookup(tuple(choices)).get(_one_line(cell).lower())
     if value is None:
         labels = ", ".join(str(label) for _value, label in choices)
         raise ValidationError(
             "\u201c%(value)s\u201d is not one of: %(labels)s.",
-            params={"value": text.one_line(cell)[:100], "labels": labels},
+            params={"value": _one_line(cell)[:100], "labels": labels},
         )
     return value
 
@@ -266,7 +272,7 @@ def _convert(model_field, cell):
     if cell is spreadsheets.FORMULA:
         raise ValidationError(spreadsheets.FORMULA_MESSAGE)
     if isinstance(model_field, models.JSONField) and model_field.name == "services":
-        items = [item for item in text.one_line(cell).split(LIST_SEPARATOR) if item.strip()]
+        items = [item for item in _one_line(cell).split(LIST_SEPARATOR) if item.strip()]
         return [_choice(None, item, Service.choices) for item in items]
     if model_field.choices:
         return _choice(model_field, cell)
@@ -277,26 +283,26 @@ def _convert(model_field, cell):
             return cell.date()
         if isinstance(cell, dt.date):
             return cell
-        return model_field.to_python(text.one_line(cell))
+        return model_field.to_python(_one_line(cell))
     if isinstance(cell, dt.date):
         raise ValidationError("Enter a value, not a date.")
     if isinstance(model_field, models.IntegerField):
         if isinstance(cell, float) and cell.is_integer():
             return int(cell)
-        return model_field.to_python(text.one_line(cell))
+        return model_field.to_python(_one_line(cell))
     if isinstance(model_field, models.DecimalField):
         if isinstance(cell, float):
             cell = repr(cell)
-        return model_field.to_python(text.one_line(cell))
+        return model_field.to_python(_one_line(cell))
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     if isinstance(model_field, models.TextField):
         return text.lines(cell).strip()
-    return text.one_line(cell)
+    return _one_line(cell)
 
 
 def _blank(cell):
-    return cell is None or (isinstance(cell, str) and not text.one_line(cell))
+    return cell is None or (isinstance(cell, str) and not _one_line(cell))
 
 
 def _shown(value):
@@ -450,11 +456,57 @@ def _check_constraints(instance, *, exclude=()):
         raise ValidationError(errors)
 
 
-def _clean(instance, *, exclude=()):
-    """``full_clean(exclude)`` without its queries (see above)."""
+def _clean_fields(instance, *, exclude, cleaned):
+    """``instance.clean_fields(exclude)``, each field's value cleaned once per run:
+    ``cleaned`` remembers ``(field, value) -> cleaned value`` of the values that passed (a
+    column of a few distinct values, a country, a tier, a time zone, is validated a few
+    times, not once per row). A value that fails is cleaned again each time, for its
+    message."""
     errors = {}
+    for f in instance._meta.fields:
+        if f.name in exclude or f.generated:
+            continue
+        raw_value = getattr(instance, f.attname)
+        if (f.blank and raw_value in f.empty_values) or isinstance(raw_value, DatabaseDefault):
+            continue
+        key = (f, type(raw_value), _hashed(raw_value))
+        try:
+            value = cleaned.get(key, _MISSING)
+        except TypeError:  # an unhashable value: not remembered
+            key, value = None, _MISSING
+        if value is _MISSING:
+            try:
+                value = f.clean(raw_value, instance)
+            except ValidationError as e:
+                errors[f.name] = e.error_list
+                continue
+            if key is not None:
+                cleaned[key] = value
+        setattr(instance, f.attname, list(value) if isinstance(value, list) else value)
+    if errors:
+        raise ValidationError(errors)
+
+
+_MISSING = object()
+
+
+def _hashed(value):
+    """What tells ``value`` from every value that may clean differently: equal decimals of
+    other exponents ("1.0", "1.000") differ; a list counts by its items."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return tuple(_hashed(item) for item in value)
+    return value
+
+
+def _clean(instance, *, exclude=(), cleaned=None):
+    """``full_clean(exclude)`` without its queries (see above); ``cleaned`` as in
+    ``_clean_fields``."""
+    errors = {}
+    cleaned = {} if cleaned is None else cleaned
     for step in (
-        lambda: instance.clean_fields(exclude=list(exclude)),
+        lambda: _clean_fields(instance, exclude=set(exclude), cleaned=cleaned),
         instance.clean,
     ):
         try:
@@ -483,12 +535,13 @@ class _Rows:
         self.header = header
         self.rows = rows
         self.seen = {}
+        self.cleaned = {}  # see ``_clean_fields``
         self.editable = set(access.editable_vendors(user).values_list("pk", flat=True))
 
     def vendors_named(self, column):
         """``{lower-cased name: vendor}`` of the vendors the file's ``column`` names."""
         names = {
-            text.one_line(cells.get(column)).lower()
+            _one_line(cells.get(column)).lower()
             for _n, cells in self.rows
             if not _blank(cells.get(column)) and cells.get(column) is not spreadsheets.FORMULA
         }
@@ -533,7 +586,7 @@ class _Rows:
             if column_model is model and column in outcome.errors
         ]
         try:
-            _clean(instance, exclude=[*exclude, *unread])
+            _clean(instance, exclude=[*exclude, *unread], cleaned=self.cleaned)
         except ValidationError as error:
             self.report(outcome, error, model)
 
@@ -598,7 +651,7 @@ class _VendorRows(_Rows):
 
     def outcome(self, number, cells):
         name_cell = cells.get("name")
-        outcome = Outcome(number, "" if _blank(name_cell) else text.one_line(name_cell)[:200])
+        outcome = Outcome(number, "" if _blank(name_cell) else _one_line(name_cell)[:200])
         if name_cell is spreadsheets.FORMULA:
             outcome.error("name", spreadsheets.FORMULA_MESSAGE)
             return outcome
@@ -647,7 +700,7 @@ class _VendorRows(_Rows):
         if all(_blank(cell) for cell in given.values()):
             return None, None
         existing = self.contacts.get(vendor.pk, []) if vendor.pk else []
-        wanted = text.one_line(cells.get("contact_name") or "").lower()
+        wanted = _one_line(cells.get("contact_name") or "").lower()
         contact = next((c for c in existing if c.is_primary), None) or next(
             (c for c in existing if wanted and c.name.lower() == wanted), None
         )
@@ -736,7 +789,7 @@ class _VendorRecordRows(_Rows):
 
     def outcome(self, number, cells):
         vendor_cell = cells.get("vendor")
-        vendor_name = "" if _blank(vendor_cell) else text.one_line(vendor_cell)
+        vendor_name = "" if _blank(vendor_cell) else _one_line(vendor_cell)
         outcome = Outcome(number, vendor_name[:200])
         if vendor_cell is spreadsheets.FORMULA:
             outcome.error("vendor", spreadsheets.FORMULA_MESSAGE)
@@ -823,7 +876,7 @@ class _GoalRows(_VendorRecordRows):
 
     @staticmethod
     def key_of(value):
-        return text.one_line(value).lower()
+        return _one_line(value).lower()
 
     def new_record(self, vendor):
         return Goal(vendor=vendor, owner=self.user if access.is_internal(self.user) else None)
@@ -850,12 +903,29 @@ def read_sheet(kind, name, content):
     """``(header, rows)`` of the file: ``header`` the columns (API field names), ``rows``
     ``[(row_number, {column: cell})]``. Raises ValidationError (on ``file``) when the file
     cannot be read or its columns are not those of ``kind``."""
-    spec = SPECS[kind]
+    return _sheet_rows(kind, _read(name, content))
+
+
+def _job_sheet(job):
+    """The ``Sheet`` of the job: the one kept when its file was read (a job stored with its
+    file, as before sheets were kept, has it read now)."""
+    content = bytes(job.content)
+    if spreadsheets.is_kept(content):
+        return spreadsheets.unkeep(content)
+    return _read(job.file_name, content)
+
+
+def _read(name, content):
+    """The ``Sheet`` of an uploaded file (never taken for a kept one)."""
     try:
-        sheet = spreadsheets.read(name, content, max_bytes=IMPORT_MAX_BYTES)
+        return spreadsheets.read(name, content, max_bytes=IMPORT_MAX_BYTES)
     except spreadsheets.SpreadsheetError as error:
         raise ValidationError({"file": str(error)}) from None
-    header = [text.one_line(column).lower().replace(" ", "_") for column in sheet.header]
+
+
+def _sheet_rows(kind, sheet):
+    spec = SPECS[kind]
+    header = [_one_line(column).lower().replace(" ", "_") for column in sheet.header]
     problems = []
     unknown = [column or "(blank)" for column in header if column not in spec.columns]
     if unknown:
@@ -890,11 +960,13 @@ def import_create(*, user, kind, file_name, content, dry_run=True):
         raise ValidationError("Only administrators and managers may import.")
     if kind not in SPECS:
         raise ValidationError({"kind": f"Choose one of: {', '.join(SPECS)}."})
-    _header, rows = read_sheet(kind, file_name, content)
+    # Read once: the job keeps the rows read, for the check and the confirmation.
+    sheet = _read(file_name, content)
+    _header, rows = _sheet_rows(kind, sheet)
     job = ImportJob.objects.create(
         kind=kind,
         file_name=text.file_name(file_name)[:255] or "import",
-        content=content,
+        content=spreadsheets.keep(sheet),
         created_by=user,
         total_rows=len(rows),
     )
@@ -1025,7 +1097,11 @@ def _run(job, *, apply, worker=False):
     user = job.created_by
     if user is None or not access.can_write(user):
         raise ValidationError({"file": "The person who uploaded this file may no longer import."})
-    _header, rows = read_sheet(job.kind, job.file_name, bytes(job.content))
+    sheet = _job_sheet(job)
+    _header, rows = _sheet_rows(job.kind, sheet)
+    if not apply and not spreadsheets.is_kept(bytes(job.content)):
+        # A job stored with its file (not through ``import_create``): keep what was read.
+        ImportJob.objects.filter(pk=job.pk).update(content=spreadsheets.keep(sheet))
     if job.total_rows != len(rows):
         job.total_rows = len(rows)
         ImportJob.objects.filter(pk=job.pk).update(total_rows=len(rows))
