@@ -121,6 +121,27 @@ def test_one_vendors_many_breaches_leave_room_for_the_next_vendors(owner_client,
     assert [item.title for item in groups[1].items] == ["P2 Slow backups"]
 
 
+def test_resolution_and_response_breaches_merge_by_priority_then_the_freshest(owner):
+    vendor = VendorFactory(owner=owner)
+    # Response target (30 min) passed 10 min ago; resolution target (4 h) passed 1 h ago and
+    # 20 min ago; a P2 whose response passed a minute ago comes after every P1.
+    response = incident(vendor, opened_minutes_ago=40, title="Fresh")
+    old = incident(vendor, opened_minutes_ago=300, title="Old")
+    recent = incident(vendor, opened_minutes_ago=260, title="Recent")
+    p2 = incident(vendor, priority="P2", opened_minutes_ago=31, title="Second")
+
+    items = needs_attention(owner, Vendor.objects.all(), now=NOW, today=TODAY, per_kind=4)
+    first_two = needs_attention(owner, Vendor.objects.all(), now=NOW, today=TODAY, per_kind=2)
+
+    assert [item.key for item in items] == [
+        f"incident:{response.pk}:response_breached",
+        f"incident:{recent.pk}:resolution_breached",
+        f"incident:{old.pk}:resolution_breached",
+        f"incident:{p2.pk}:response_breached",
+    ]
+    assert [item.key for item in first_two] == [item.key for item in items[:2]]
+
+
 def test_the_dashboard_shows_the_fresh_p1_first_and_links_to_the_full_list(owner_client, morning):
     html = owner_client.get("/").content.decode()
 
