@@ -2,8 +2,9 @@
 from a CSV or XLSX file, checked as a dry run, applied when the person confirms.
 
 - ``import_create`` reads the file (refusing what cannot be read, as a ``ValidationError`` on
-  ``file``) and stores an ``ImportJob``; a small file is checked at once, a large one by a
-  worker (``import_check`` through the task ``IMPORT_CHECK_TASK``).
+  ``file``) and stores an ``ImportJob`` keeping the rows read (``spreadsheets.keep``: the
+  check and the confirmation never parse the workbook again); a small file is checked at
+  once, a large one by a worker (``import_check`` through the task ``IMPORT_CHECK_TASK``).
 - The check matches each row to what exists (a vendor by name, case-insensitively; a clause
   by vendor and type; an SLA target by vendor and priority; a goal by vendor and title),
   converts each cell by its model field (a choice takes its value or its label, a list its
@@ -11,7 +12,8 @@ from a CSV or XLSX file, checked as a dry run, applied when the person confirms.
   as every other door. It writes nothing but the job: its preview rows and summary.
 - ``import_confirm`` applies a previewed job: every row again, through the same services as
   the web UI and the API (``vendor_create``, ``contact_save``, ``clause_save``...), all in one
-  transaction; one row refused and nothing is written.
+  transaction; one row refused and nothing is written. A vendor whose status it changes
+  emits ``vendor.status_changed``, as ``vendor_update`` does.
 
 A blank cell (or a column left out) leaves the field as it is, or at its default for a new
 record: an import adds and changes, it never clears. Importing the same file twice finds
