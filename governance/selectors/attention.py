@@ -341,12 +341,11 @@ def _clocks(vendors, now, cut, hidden):
 def _vendor_clock_candidates(incidents):
     """Security incidents awaiting the vendor's notification with ``clock_due``: detection
     plus the hours of the breach-notification clause version on file at detection, where
-    that version may have been in force then (``_hours_in_force``)."""
-    return (
-        incidents.filter(detected_at__isnull=False, vendor_notified_at__isnull=True)
-        .alias(clause_hours=_hours_in_force())
-        .filter(clause_hours__isnull=False)
-        .annotate(clock_due=PlusHours("detected_at", "clause_hours"))
+    that version may have been in force then (``_hours_in_force``), else a NULL
+    ``clock_due``, which every filter on it leaves out. (Filtered on the hours too, the
+    database would look them up once more for every incident: 1,560 at 10,000 vendors.)"""
+    return incidents.filter(detected_at__isnull=False, vendor_notified_at__isnull=True).annotate(
+        clock_due=PlusHours("detected_at", _hours_in_force())
     )
 
 
