@@ -15,6 +15,11 @@ from governance.domain.text import file_name
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def person_cell(user):
+    """A user as people read them in a CSV: full name, else username; empty for nobody."""
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
 def escape_cell(value):
     """The cell text for ``value``: formula-looking text gets a leading apostrophe.
 

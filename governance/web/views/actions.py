@@ -13,7 +13,7 @@ from governance import selectors, services
 from governance.domain import access
 from governance.models import ActionItem
 from governance.selectors.actions import SCOPES, action_item_register
-from governance.web.csv_export import csv_response, wants_csv
+from governance.web.csv_export import csv_response, person_cell, wants_csv
 from governance.web.forms.actions import (
     ActionItemFilterForm,
     ActionItemForm,
@@ -40,17 +40,13 @@ CSV_HEADER = [
 ]
 
 
-def _person(user):
-    return (user.get_full_name() or user.username) if user is not None else ""
-
-
 def _csv_row(item):
     return [
         item.vendor.name,
         item.get_source_display(),
         item.source_id,
         item.description,
-        _person(item.owner),
+        person_cell(item.owner),
         item.vendor_contact.name if item.vendor_contact else "",
         item.due_date,
         item.get_status_display(),

@@ -9,7 +9,7 @@ from governance.domain import access
 from governance.models import ClauseType, ListScope
 from governance.selectors import portfolio
 from governance.services.portfolio import profile_list_scope_set
-from governance.web.csv_export import csv_response, wants_csv
+from governance.web.csv_export import csv_response, person_cell, wants_csv
 from governance.web.forms.portfolio import (
     ClauseFilterForm,
     GapFilterForm,
@@ -22,10 +22,6 @@ from governance.web.views.base import internal_view
 
 # Parameters that do not narrow a list: choosing them is not "filtered".
 NOT_FILTERS = {"scope", "page", "sort", "export", "format"}
-
-
-def _person(user):
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 def _wants_csv(request):
@@ -97,7 +93,7 @@ INCIDENT_CSV = [
 def _incident_row(incident):
     return [
         incident.vendor.name,
-        _person(incident.vendor.owner),
+        person_cell(incident.vendor.owner),
         incident.external_id,
         incident.title,
         incident.get_priority_display(),
@@ -148,7 +144,7 @@ def _review_row(review):
         review.period_end,
         review.scheduled_for,
         review.get_status_display(),
-        _person(review.reviewer),
+        person_cell(review.reviewer),
         review.overall_score,
         review.completed_at,
         review.get_dispute_status_display() if review.dispute_status else "",
@@ -237,7 +233,7 @@ def _goal_row(goal):
         goal.target_value,
         goal.get_direction_display(),
         goal.get_status_display(),
-        _person(goal.owner),
+        person_cell(goal.owner),
         goal.start_date,
         goal.due_date,
     ]
@@ -327,7 +323,7 @@ def _gap_csv_rows(vendors, types, today):
             yield [
                 vendor.name,
                 vendor.get_tier_display(),
-                _person(vendor.owner),
+                person_cell(vendor.owner),
                 vendor.covered_count,
                 vendor.required_count,
                 *(_cell_text(cell) for cell in cells),

@@ -26,7 +26,7 @@ from governance.selectors.actions import action_item_register
 from governance.selectors.escalation import escalation_matrix
 from governance.selectors.vendor_obligations import credit_card, credits_in_period, ticking_clocks
 from governance.web import charts
-from governance.web.csv_export import csv_response, wants_csv
+from governance.web.csv_export import csv_response, person_cell, wants_csv
 from governance.web.forms import VendorFilterForm, VendorForm
 from governance.web.pages import PAGE_SIZE, paginate
 from governance.web.templatetags.governance_ui import CLOCK_TONES
@@ -111,7 +111,7 @@ def vendor_list(request):
                     ", ".join(_label(Service, code) for code in v.services),
                     v.get_tier_display(),
                     v.get_status_display(),
-                    v.owner.get_full_name() or v.owner.username,
+                    person_cell(v.owner),
                     v.country,
                     v.time_zone,
                     v.contract_start,
