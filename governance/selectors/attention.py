@@ -34,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat, Least
 
+from governance.domain.dates import day_text
 from governance.domain.models.clauses import first_deadline
 from governance.domain.notification import describe_clock, is_unanswered
 from governance.models import (
@@ -511,7 +512,7 @@ def _notices(vendors, today, cut, hidden):
             reason=row.attention_reason,
             record=row,
             vendor=row,
-            title=f"Contract ends {row.contract_end:%d %b %Y}",
+            title=f"Contract ends {day_text(row.contract_end)}",
             at=_start_of(row.notice_deadline),
             running=False,
         )

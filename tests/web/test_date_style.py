@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from governance import services
+from governance.services import figures
 from tests.factories import ReviewFactory, scored
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def pages(workspace):
         reverse("governance:reminder-list", args=[v]),
         reverse("governance:action-item-list"),
         reverse("governance:preferences"),
+        reverse("governance:dashboard"),
     ]
 
 
@@ -54,6 +56,12 @@ def test_no_page_writes_a_day_with_a_leading_zero(owner_client, workspace, owner
             scheduled_for=dt.date(2025, 10, 6),
         )
     )
+
+    # A notice deadline three days ahead: the dashboard says "Contract ends 7 Jun 2026".
+    vendor.contract_end = dt.date(2026, 6, 7)
+    vendor.renewal_notice_days = 60
+    vendor.save(update_fields=["contract_end", "renewal_notice_days"])
+    figures.refresh([vendor.pk])
 
     found = {}
     for url in pages(workspace):
@@ -75,6 +83,8 @@ def test_no_page_writes_a_day_with_a_leading_zero(owner_client, workspace, owner
     assert "next verification due" in verified.content.decode()
     goal_page = owner_client.get(pages(workspace)[4]).content.decode()
     assert "3 Apr 2026" in goal_page  # the check-in, as every page writes a day
+    dashboard = owner_client.get(reverse("governance:dashboard")).content.decode()
+    assert "Contract ends 7 Jun 2026" in dashboard
 
 
 def test_the_day_filter_and_period_filter_say_the_year_and_drop_the_leading_zero():
