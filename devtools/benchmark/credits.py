@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from governance.models import CreditPolicy, CreditStatement, RowCount, Vendor
+from governance.models import CreditPolicy, CreditStatement, CreditYearTotal, RowCount, Vendor
 from governance.services import credits
 
 MONTHS = 12
@@ -52,8 +52,10 @@ def clear_statements():
                 cursor.execute(f"TRUNCATE {name}")
             else:
                 cursor.execute(f"DELETE FROM {name}")
-    # TRUNCATE fires no row count trigger: the statements' stored count starts again at 0.
+    # TRUNCATE fires no trigger: the statements' stored count and the credit totals of every
+    # year start again at 0.
     RowCount.objects.filter(table_name=CreditStatement._meta.db_table).delete()
+    CreditYearTotal.objects.all().delete()
 
 
 def last_months(today, months=MONTHS):

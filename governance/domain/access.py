@@ -135,13 +135,18 @@ def can_use_admin(user):
 # --- internal scope ------------------------------------------------------------------------
 
 
+def reads_whole_portfolio(user):
+    """Whether ``user`` may read every vendor's records (``vendors_for`` is every vendor)."""
+    return is_internal(user)
+
+
 def vendors_for(user):
     """The vendors whose records ``user`` may read in the internal application.
 
     Every internal role reads the whole portfolio; anonymous users and vendor
     representatives read none of it (representatives use the portal: ``portal_vendor``).
     """
-    if is_internal(user):
+    if reads_whole_portfolio(user):
         return Vendor.objects.all()
     return Vendor.objects.none()
 

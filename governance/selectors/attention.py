@@ -16,30 +16,23 @@ are: each kind gives at most ``per_kind`` candidates, which are merged here.
 import dataclasses
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import Case as CaseWhen
 from django.db.models import (
     CharField,
-    DateTimeField,
     Exists,
-    ExpressionWrapper,
     F,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, Least
+from django.db.models.functions import Cast, Concat
 
 from governance.domain.dates import day_text
 from governance.domain.models.clauses import first_deadline
 from governance.domain.notification import describe_clock, is_unanswered
 from governance.models import (
     AttentionDismissal,
-    ClauseType,
     Goal,
     Incident,
     Priority,
@@ -78,7 +71,6 @@ REASONS = {
 PRIORITY_RANK = {priority: rank for rank, priority in enumerate(Priority.values)}
 # The second tier has no priority: it comes after every priority of the first.
 NO_PRIORITY = len(PRIORITY_RANK)
-ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclasses.dataclass
@@ -172,8 +164,11 @@ def _first(queryset, cut, *order):
 
 
 def _candidates(queryset, cut, *order):
-    """The rows of ``queryset`` that ``_cut`` may keep, in ``order`` then by key."""
-    order = [_ordering(term) for term in (*order, "pk")]
+    """The rows of ``queryset`` that ``_cut`` may keep, in ``order`` then by key (ascending
+    unless ``order`` names it: a list read backwards along an index ends with ``-pk``)."""
+    if not {"pk", "-pk"} & {term for term in order if isinstance(term, str)}:
+        order = (*order, "pk")
+    order = [_ordering(term) for term in order]
     return list(queryset.order_by(*order)[: cut.candidates])
 
 
@@ -283,27 +278,27 @@ def _breaches(vendors, now, cut, hidden):
 
 def _clocks(vendors, now, cut, hidden):
     """Notification clocks still waiting: each side's running ones (the least time left
-    first) and overdue ones (the most recently due first), per priority."""
-    awaiting = Incident.objects.filter(
+    first) and overdue ones (the most recently due first), per priority; from the deadlines
+    stored on the incidents (``figures.notice_deadlines_refresh``), an index each."""
+    security = Incident.objects.filter(
         vendor__in=vendors, category=Incident.Category.SECURITY
     ).select_related("vendor")
-    authority_due = ExpressionWrapper(
-        Least("opened_at", Coalesce("vendor_notified_at", "opened_at"))
-        + dt.timedelta(hours=settings.GOVERNANCE_AUTHORITY_NOTIFICATION_HOURS),
-        output_field=DateTimeField(),
-    )
-    authority = awaiting.filter(
-        personal_data_affected=True, authority_notified_at__isnull=True
-    ).annotate(clock_due=authority_due)
-    vendor = _vendor_clock_candidates(awaiting)
+    sides = {
+        "authority": security.filter(
+            authority_notified_at__isnull=True, authority_notice_due_at__isnull=False
+        ).annotate(clock_due=F("authority_notice_due_at")),
+        "vendor": security.filter(
+            vendor_notified_at__isnull=True, vendor_notice_due_at__isnull=False
+        ).annotate(clock_due=F("vendor_notice_due_at")),
+    }
 
     found = []
-    for side, queryset in (("authority", authority), ("vendor", vendor)):
+    for side, queryset in sides.items():
         # The deadline's state is in the key (a clock snoozed while running shows again once
         # overdue): a query for each, the closest deadline to now first.
         for state, window, order in (
-            ("due", Q(clock_due__gte=now), F("clock_due").asc()),
-            ("overdue", Q(clock_due__lt=now), F("clock_due").desc()),
+            ("due", Q(clock_due__gte=now), ("clock_due", "pk")),
+            ("overdue", Q(clock_due__lt=now), ("-clock_due", "-pk")),
         ):
             rows = _first(
                 _not_hidden(
@@ -311,12 +306,11 @@ def _clocks(vendors, now, cut, hidden):
                 ),
                 cut,
                 "priority",
-                order,
+                *order,
             )
             found += [(side, row) for row in rows]
 
-    # The exact clocks of the rows found (the clause in force on the vendor's detection day):
-    # two queries for all of them.
+    # The clocks of the rows found, as every page shows them: two queries for all of them.
     clocks = notification_clocks([row for _side, row in found], now=now)
     items = []
     for side, row in found:
@@ -337,82 +331,6 @@ def _clocks(vendors, now, cut, hidden):
             )
         )
     return items
-
-
-def _vendor_clock_candidates(incidents):
-    """Security incidents awaiting the vendor's notification with ``clock_due``: detection
-    plus the hours of the breach-notification clause version on file at detection, where
-    that version may have been in force then (``_hours_in_force``), else a NULL
-    ``clock_due``, which every filter on it leaves out. (Filtered on the hours too, the
-    database would look them up once more for every incident: 1,560 at 10,000 vendors.)"""
-    return incidents.filter(detected_at__isnull=False, vendor_notified_at__isnull=True).annotate(
-        clock_due=PlusHours("detected_at", _hours_in_force())
-    )
-
-
-def _hours_in_force():
-    """The notification hours of the breach-notification clause version on file at an
-    incident's detection (the latest recorded by then, else the first recorded: the version
-    ``clause_in_force_at`` starts from), or NULL when that version cannot have been in force
-    on the detection day: deleted, not agreed or verified, without hours, not yet effective
-    or expired. The day is the vendor's, which the database does not know: a day either way
-    here; the page checks the rows it shows exactly (``notification_clocks``).
-
-    One subquery (one index lookup of the vendor's versions) per incident."""
-    detected = OuterRef("detected_at")
-    # Read from within the subquery below: the incident is two levels out.
-    versions = SecurityClause.history.filter(
-        vendor_id=OuterRef(OuterRef("vendor_id")), clause_type=ClauseType.BREACH_NOTIFICATION
-    )
-    on_file = versions.filter(history_date__lte=OuterRef(detected)).order_by(
-        "-history_date", "-history_id"
-    )
-    first = versions.order_by("history_date", "history_id")
-    chosen = Coalesce(
-        Subquery(on_file.values("history_id")[:1]), Subquery(first.values("history_id")[:1])
-    )
-    # A date compares as its midnight: effective by the day after the detection's (UTC) day,
-    # not expired before the day before it.
-    in_force = (
-        ~Q(history_type="-")
-        & Q(status__in=SecurityClause.COVERING_STATUSES, notification_hours__gt=0)
-        & (Q(effective_date__isnull=True) | Q(effective_date__lte=_moved(detected, ONE_DAY)))
-        & (Q(expires_on__isnull=True) | Q(expires_on__gte=_moved(detected, -2 * ONE_DAY)))
-    )
-    return Subquery(
-        SecurityClause.history.filter(in_force, history_id=chosen).values("notification_hours")[:1],
-        output_field=IntegerField(),
-    )
-
-
-def _moved(moment, span):
-    return ExpressionWrapper(moment + span, output_field=DateTimeField())
-
-
-class PlusHours(Func):
-    """A moment plus a whole number of hours from a column: Django combines a number and a
-    duration on PostgreSQL but not on SQLite, so each database gets its own words."""
-
-    output_field = DateTimeField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(%(expressions)s * INTERVAL '1 hour')",
-            arg_joiner=" + ",
-            **extra_context,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # Stored as text: datetime() answers in the same form (to the second), to compare.
-        return self.as_sql(
-            compiler,
-            connection,
-            template="datetime(%(expressions)s || ' hours')",
-            arg_joiner=", '+' || ",
-            **extra_context,
-        )
 
 
 def _reviews(vendors, today, cut, hidden):

@@ -97,9 +97,17 @@ def totals_of(statements):
         .annotate(total=Sum("credit_due"), count=Count("id"))
         .order_by("currency", "status")
     )
+    return totals_from_sums(rows)
+
+
+def totals_from_sums(rows):
+    """``[CreditTotals]`` (one per currency, by its code) from sums by currency and status:
+    rows of ``currency``, ``status``, ``total`` and ``count``; those counting no statement
+    are left out."""
     by_currency = defaultdict(dict)
     for row in rows:
-        by_currency[row["currency"]][row["status"]] = (row["total"], row["count"])
+        if row["count"]:
+            by_currency[row["currency"]][row["status"]] = (row["total"], row["count"])
     totals = []
     for currency, statuses in by_currency.items():
         # Cents again: SQLite's SUM gives 40 for one 40.00.

@@ -18,7 +18,13 @@ written here and nowhere else:
 
 The totals of the API lists (``RowCount``) are kept by database triggers (migration 0008):
 every insert and delete by any door appends a delta, in the same transaction; the periodic
-run folds them (``row_counts_compact``).
+run folds them (``row_counts_compact``). The portfolio's credits of each year
+(``CreditYearTotal``) are kept the same way (migration 0029; ``credit_totals_compact``).
+
+The notification deadlines of the security incidents still awaiting a notification (stored
+on the incident, for the lists that filter and order by them) are written with their vendor's
+figures (``notice_deadlines_refresh``): the clause in force at detection, the vendor's time
+zone, the detection and notification times all come from records whose writes refresh them.
 
 A meeting's next occurrence is computed when it is saved and, by the same periodic run, for
 the meetings whose stored next occurrence has begun (``meetings_advance``); readers treat a
@@ -41,11 +47,12 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
 from governance import selectors
-from governance.domain import recurrence, scheduling
+from governance.domain import notification, recurrence, scheduling
 from governance.models import (
     ActionItem,
     Contact,
     CreditStatement,
+    CreditYearTotal,
     Goal,
     Incident,
     Meeting,
@@ -132,7 +139,53 @@ def refresh(vendor_ids, *, now=None):
         unique_fields=["vendor"],
         update_fields=["computed_at", *COMPARED],
     )
+    notice_deadlines_refresh(ids, now=now)
     return len(figures)
+
+
+# What a notification deadline is computed from, and the two stored.
+CLOCK_FIELDS = (
+    "vendor_id",
+    "category",
+    "opened_at",
+    "detected_at",
+    "vendor_notified_at",
+    "personal_data_affected",
+    "authority_notified_at",
+    "vendor_notice_due_at",
+    "authority_notice_due_at",
+)
+
+
+def notice_deadlines_refresh(vendor_ids, *, now=None):
+    """Store the two notification deadlines (``selectors.notification_clocks``) of the
+    security incidents of these vendors still awaiting a notification; returns how many
+    incidents changed. One query when there are none, four at most otherwise.
+
+    An incident notified keeps the deadlines it had: nothing reads them any more."""
+    incidents = list(
+        Incident.objects.filter(notification.awaiting_notification(), vendor_id__in=vendor_ids)
+        .order_by("pk")
+        .only(*CLOCK_FIELDS)
+    )
+    if not incidents:
+        return 0
+    clocks = selectors.notification_clocks(incidents, now=now)
+    changed = []
+    for incident in incidents:
+        vendor, authority = clocks[incident.pk].vendor, clocks[incident.pk].authority
+        due = (
+            vendor.due_at if vendor is not None else None,
+            authority.due_at if authority is not None else None,
+        )
+        if due != (incident.vendor_notice_due_at, incident.authority_notice_due_at):
+            incident.vendor_notice_due_at, incident.authority_notice_due_at = due
+            changed.append(incident)
+    # An UPDATE of the two columns: no signal, no history row, no refresh again.
+    Incident.objects.bulk_update(
+        changed, ["vendor_notice_due_at", "authority_notice_due_at"], batch_size=BATCH_SIZE
+    )
+    return len(changed)
 
 
 class _Pending(threading.local):
@@ -265,11 +318,49 @@ def row_counts_compact():
     return gone
 
 
+def credit_totals_compact():
+    """Fold the credit total deltas of each year, currency and status into one row (none
+    where nothing is left); returns how many rows went. Exact under concurrent writers, as
+    ``row_counts_compact``."""
+    with transaction.atomic():
+        rows = list(
+            CreditYearTotal.objects.select_for_update().values_list(
+                "pk", "year", "currency", "status", "amount", "statements"
+            )
+        )
+        groups = {}
+        for pk, year, currency, status, amount, statements in rows:
+            group = groups.setdefault((year, currency, status), [[], 0, 0])
+            group[0].append(pk)
+            group[1] += amount
+            group[2] += statements
+        folded = [
+            (key, pks, amount, statements)
+            for key, (pks, amount, statements) in groups.items()
+            if len(pks) > 1 or not statements
+        ]
+        if not folded:
+            return 0
+        CreditYearTotal.objects.filter(pk__in=[pk for _, pks, *_ in folded for pk in pks]).delete()
+        CreditYearTotal.objects.bulk_create(
+            CreditYearTotal(
+                year=year, currency=currency, status=status, amount=amount, statements=statements
+            )
+            for (year, currency, status), _pks, amount, statements in folded
+            if statements
+        )
+        return sum(len(pks) for _, pks, *_ in folded) - sum(
+            1 for *_, statements in folded if statements
+        )
+
+
 def refresh_all(*, now=None, batch_size=BATCH_SIZE):
-    """The periodic refresh: every vendor's figures, the meetings whose next occurrence has
-    begun and the row count deltas; returns how many vendors' figures changed."""
+    """The periodic refresh: every vendor's figures (and the notification deadlines of its
+    incidents), the meetings whose next occurrence has begun and the row count and credit
+    total deltas; returns how many vendors' figures changed."""
     now = now or timezone.now()
     row_counts_compact()
+    credit_totals_compact()
     meetings_advance(now=now, batch_size=batch_size)
     return _in_batches(Vendor.objects.all(), now=now, batch_size=batch_size)
 
@@ -316,6 +407,11 @@ def _after_migrate(sender, app_config=None, using="default", **kwargs):
     written = refresh_missing()
     if written:
         log.info("Computed the figures of %d vendors that had none", written)
+    # The deadlines of the incidents awaiting a notification (stored since migration 0029).
+    if CreditYearTotal._meta.db_table in connection.introspection.table_names():
+        awaiting = Incident.objects.filter(notification.awaiting_notification())
+        with transaction.atomic():
+            notice_deadlines_refresh(awaiting.values("vendor_id"))
     now = timezone.now()
     never_computed = Meeting.objects.filter(next_occurrence_at__isnull=True).filter(
         ~Q(recurrence="") | Q(starts_at__gte=now)

@@ -8,7 +8,8 @@ import pytest
 import time_machine
 
 from governance import services
-from governance.models import ActionItem, ClauseType, Vendor
+from governance.models import ActionItem, ClauseType, Vendor, VendorFigures
+from governance.selectors.dashboard import weakest_vendors
 from governance.web.views.dashboard import ATTENTION_GROUPS
 from tests.factories import (
     ClauseFactory,
@@ -19,14 +20,13 @@ from tests.factories import (
     UserFactory,
     VendorFactory,
 )
+from tests.query_bounds import DASHBOARD_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
 TODAY = NOW.date()
-# Session, user, profile; "Needs attention" (a query per kind and state, two for the clocks'
-# clauses), the tiles' counts, the panels' first rows, meetings, inbox, credits, health.
-DASHBOARD_QUERIES = 45
+DASHBOARD_QUERIES = DASHBOARD_MAX_QUERIES
 
 
 @pytest.fixture(autouse=True)
@@ -124,16 +124,34 @@ def test_the_vendor_count_is_the_vendor_lists_and_says_how_many_ended(owner_clie
     assert "relationship" not in count
 
 
-def test_the_dashboard_costs_the_same_at_2_and_30_vendors(
+def test_the_dashboard_costs_the_same_at_3_and_30_vendors(
     owner_client, owner, django_assert_max_num_queries
 ):
-    portfolio(owner, 0, 2)
+    # Three at least: with fewer vendors with a health figure than the table's rows, the
+    # weakest vendors take a second query for those without one.
+    portfolio(owner, 0, 3)
     with django_assert_max_num_queries(DASHBOARD_QUERIES) as few:
         owner_client.get("/")
-    portfolio(owner, 2, 30)
+    portfolio(owner, 3, 30)
     with django_assert_max_num_queries(DASHBOARD_QUERIES) as many:
         response = owner_client.get("/")
 
     assert len(many.captured_queries) == len(few.captured_queries)
     assert response.context["tile_of"]["incidents"].count == 60
     assert len(response.context["attention_groups"]) == ATTENTION_GROUPS
+
+
+def test_the_weakest_vendors_come_first_then_by_name_and_those_without_health_last(owner):
+    names = ("Delta", "Alpha", "Charlie", "Bravo", "Echo")
+    delta, alpha, charlie, bravo, echo = (VendorFactory(owner=owner, name=n) for n in names)
+    VendorFigures.objects.filter(vendor__in=[delta, charlie]).update(health_score=40)
+    VendorFigures.objects.filter(vendor=echo).update(health_score=90)
+    VendorFigures.objects.filter(vendor=alpha).update(health_score=None)
+    VendorFigures.objects.filter(vendor=bravo).delete()  # never computed
+
+    def weakest(limit):
+        return [vendor.name for vendor in weakest_vendors(Vendor.objects.all(), limit=limit)]
+
+    assert weakest(2) == ["Charlie", "Delta"]
+    assert weakest(4) == ["Charlie", "Delta", "Echo", "Alpha"]
+    assert weakest(9) == ["Charlie", "Delta", "Echo", "Alpha", "Bravo"]

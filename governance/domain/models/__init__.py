@@ -37,6 +37,7 @@ from governance.domain.models.escalation import (
     EscalationTopic,
 )
 from governance.domain.models.figures import (
+    CreditYearTotal,
     RowCount,
     VendorFigures,
 )
@@ -133,6 +134,7 @@ __all__ = [
     "CreditPolicy",
     "CreditStatement",
     "CreditStatus",
+    "CreditYearTotal",
     "Decision",
     "DisputeStatus",
     "EscalationContact",

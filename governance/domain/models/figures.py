@@ -66,3 +66,29 @@ class RowCount(models.Model):
 
     def __str__(self):
         return f"{self.table_name} {self.delta:+d}"
+
+
+class CreditYearTotal(models.Model):
+    """The portfolio's service credits of a calendar year, per currency and status, as sums
+    of signed deltas; never typed in.
+
+    Database triggers (migration 0029) append the change of every insert, update and delete
+    of credit statements, by any door, in the writer's transaction;
+    ``figures.credit_totals_compact`` folds the deltas. The dashboard's credits of the year
+    are these rows summed: a handful, not the 120,000 statements of 10,000 vendors.
+    """
+
+    year = models.IntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=16)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    statements = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            # The dashboard's credits of the year: the deltas of one year.
+            models.Index(fields=["year"], name="credit_year_total_year_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.currency} {self.status} {self.amount:+}"

@@ -90,8 +90,15 @@ class Goal(TimeStamped):
             ),
         ]
         indexes = [
-            # Goal-due reminders and the dashboard: open goals by due date.
-            models.Index(fields=["status", "due_date"], name="goal_status_due_idx"),
+            # Goal-due reminders and the dashboard: goals of a status by due date (the goals at
+            # risk panel: the first three, from 13,000 goals at 10,000 vendors).
+            models.Index(fields=["status", "due_date", "id"], name="goal_status_due_id_idx"),
+            # Needs attention: the active goals overdue, the latest due first.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(status__in=["agreed", "on_track", "at_risk"]),
+                name="goal_active_due_idx",
+            ),
             # The goal lists in their default order (API page: 48 ms -> 0.5 ms at 10k vendors).
             models.Index(fields=["due_date", "id"], name="goal_due_id_idx"),
         ]

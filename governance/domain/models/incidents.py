@@ -107,6 +107,22 @@ def _after_detection(field, name, message):
     )
 
 
+def _clock_index(side, *, latest_first):
+    """An index of the security incidents awaiting ``side``'s notification (``vendor`` or
+    ``authority``) with a stored deadline: by priority, then deadline and id, the closest or
+    the latest first."""
+    due = f"{side}_notice_due_at"
+    return models.Index(
+        fields=["priority", f"-{due}", "-id"] if latest_first else ["priority", due, "id"],
+        condition=Q(
+            category="security",
+            **{f"{side}_notified_at__isnull": True},
+            **{f"{due}__isnull": False},
+        ),
+        name=f"inc_{side}_clock_{'late' if latest_first else 'due'}_idx",
+    )
+
+
 class Incident(TimeStamped):
     """An SLA incident; due times are derived from the vendor's SLA target by the services.
 
@@ -171,7 +187,13 @@ class Incident(TimeStamped):
     # Derived from the SLA target when the incident is written (services.incident_*).
     response_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution_due_at = models.DateTimeField(null=True, blank=True, editable=False)
-    history = HistoricalRecords()
+    # Derived for the lists that filter and order by them (``services.figures``, with the
+    # vendor's other figures): the deadline of the vendor's notification (from the clause in
+    # force at detection) and of ours to the authority. NULL where that clock does not run.
+    # Not in the audit history: they follow from the columns and the clause history there.
+    vendor_notice_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    authority_notice_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["vendor_notice_due_at", "authority_notice_due_at"])
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -265,6 +287,13 @@ class Incident(TimeStamped):
                 ),
                 name="incident_awaiting_notice_idx",
             ),
+            # Needs attention's notification clocks still waiting, the vendor's and ours to the
+            # authority, by priority then deadline: the running ones the closest first, the
+            # overdue ones the latest first (an index each way, so that neither is sorted).
+            _clock_index("vendor", latest_first=False),
+            _clock_index("vendor", latest_first=True),
+            _clock_index("authority", latest_first=False),
+            _clock_index("authority", latest_first=True),
         ]
 
     def __str__(self):

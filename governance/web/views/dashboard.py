@@ -29,7 +29,11 @@ from governance.selectors.attention import (
     group_by_vendor,
     needs_attention,
 )
-from governance.selectors.dashboard import portfolio_credit_totals
+from governance.selectors.dashboard import (
+    credit_year_totals,
+    portfolio_credit_totals,
+    weakest_vendors,
+)
 from governance.selectors.inbox import inbox_activities, inbox_page_rows
 from governance.selectors.portfolio import (
     portfolio_clauses,
@@ -111,11 +115,11 @@ def _portfolio(request):
     scope = dashboard_scope(request)
     in_scope = vendors_in_scope(request.user, scope)
     visible = in_scope.exclude(status=Vendor.Status.ENDED)
-    # Weakest first, from the stored figures: sorted and cut in the database.
-    ranked = selectors.vendors_with_figures(visible).order_by(
-        F("health_score").asc(nulls_last=True), "name", "pk"
-    )
     if wants_csv(request):
+        # Every vendor weakest first (the page shows the first few: ``weakest_vendors``).
+        ranked = selectors.vendors_with_figures(visible).order_by(
+            F("health_score").asc(nulls_last=True), "name", "pk"
+        )
         return _health_csv(ranked, today)
 
     editable = access.EditScope(request.user)
@@ -157,10 +161,13 @@ def _portfolio(request):
     inbox_latest = with_urls(list(inbox_page_rows(unread)[:INBOX_SHOWN]))
     all_vendors = access.vendors_for(request.user)
     vendor_total = all_vendors.count()
-    credits = sorted(
-        portfolio_credit_totals(all_vendors, year=today.year),
-        key=lambda totals: (-totals.earned, totals.currency),
+    # The stored sums when the person reads every vendor (every internal role does).
+    year_totals = (
+        credit_year_totals(year=today.year)
+        if access.reads_whole_portfolio(request.user)
+        else portfolio_credit_totals(all_vendors, year=today.year)
     )
+    credits = sorted(year_totals, key=lambda totals: (-totals.earned, totals.currency))
 
     context = {
         "today": today,
@@ -173,7 +180,7 @@ def _portfolio(request):
         # whose contract ended in March still counts in this year's totals.
         "credit_totals": credits[:CREDIT_CURRENCIES],
         "more_credits": credits[CREDIT_CURRENCIES:],
-        "vendors": with_health(ranked[:HEALTH_TABLE_LIMIT]),
+        "vendors": with_health(weakest_vendors(visible, limit=HEALTH_TABLE_LIMIT)),
         # As the vendor list counts them (ended ones too), and how many of them are current.
         "vendor_total": vendor_total,
         "vendor_ended": all_vendors.filter(status=Vendor.Status.ENDED).count(),
