@@ -5,10 +5,11 @@ from django.db.models import Exists, OuterRef, Q
 from governance.domain import access
 from governance.models import Role, Vendor, VendorActivity
 
-# The records an activity names, read with it (one query for a page of any kinds).
-SUBJECT_RELATED = (
-    "vendor",
-    "actor",
+# The records an activity names: the vendor and the actor read with it; the subject, which
+# one activity has of only one kind, read a query per kind present on the page. (Joined in
+# one query, the eleven tables took PostgreSQL 45 ms to plan for a page of three rows.)
+SUBJECT_JOINED = ("vendor", "actor")
+SUBJECT_PREFETCHED = (
     "review",
     "proposal",
     "meeting",
@@ -61,8 +62,9 @@ def inbox_activities(user, *, unread=False, kind=None, vendor=None):
 
 
 def inbox_page_rows(activities):
-    """``activities`` with every record a row shows read in the same query."""
-    return activities.select_related(*SUBJECT_RELATED)
+    """``activities`` with every record a row shows: one query, and one more for each kind
+    of subject among the rows read (at most seven)."""
+    return activities.select_related(*SUBJECT_JOINED).prefetch_related(*SUBJECT_PREFETCHED)
 
 
 def unread_count(user):

@@ -12,6 +12,7 @@ from governance.models import ActionItem, Goal, Review, Vendor, VendorActivity
 from tests.api.conftest import client_for
 from tests.factories import UserFactory
 from tests.inbox.conftest import signed_in
+from tests.query_bounds import DASHBOARD_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ NOW = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
 LIMITS = {
     "/inbox/": 10,
     "/inbox/?unread=on&kind=review_disputed": 10,
-    "/": 45,  # the dashboard's bound (tests/web/test_query_counts.py): tiles and triage
+    "/": DASHBOARD_MAX_QUERIES,
     "/api/v1/inbox/": 8,
     "/api/v1/inbox/?unread=true": 8,
 }

@@ -23,6 +23,7 @@ from governance.models import (
     Vendor,
 )
 from governance.web.views.dashboard import HEALTH_TABLE_LIMIT
+from tests.query_bounds import DASHBOARD_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +159,7 @@ PORTFOLIO_PAGES = {
     # Issue 15: one more, the latest unread of the inbox ("From your vendors"; its count
     # only when the panel is full). Issue 17: "Needs attention" reads each kind's most urgent
     # in a query of its own (13), the tiles count their lists (8), the ended vendors (1).
-    "/": 45,
+    "/": DASHBOARD_MAX_QUERIES,
     "/?export=csv": 6,
     "/vendors/": 8,
     "/vendors/?sort=health&tier=critical": 8,
