@@ -9,6 +9,15 @@ from tests.factories import UserFactory, VendorFactory
 
 pytest_plugins = ["pytester"]
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what one test kept (the gap totals, keyed on
+    history ids that SQLite gives out again after a rollback) is not another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 POSTGRES_ONLY = "needs PostgreSQL: set DATABASE_URL=postgres://... to run it (CI does)"
 
 

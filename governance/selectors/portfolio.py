@@ -8,10 +8,12 @@ each in a person's scope: their own vendors, their team's, or all they may see.
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, OuterRef, Q
+from django.core.cache import cache
+from django.db.models import Count, F, Max, OuterRef, Q
 from django.utils import timezone
 
 from governance.domain import access
@@ -401,9 +403,47 @@ def gap_rows(vendors, columns, *, today=None):
 def gap_columns(user, columns, *, scope, filters, today=None):
     """``[Column]``: per required type, how many of the matrix's vendors (``gap_vendors``,
     every page) lack it in force, have it expiring within the quarter, or have it expired.
-    Two grouped queries, each reading its table once (the vendors' conditions on the join,
-    no subquery of them), whatever the number of vendors."""
+
+    Counted over every vendor's clauses (76 ms at 10,000 vendors), so the whole portfolio's
+    totals are kept in the cache (``GAP_TOTALS_SECONDS``) under a key that any change to
+    what they count changes: the day, the filters, the required types, and the latest clause
+    and vendor history rows (every write through the application records one, in the
+    writer's transaction). Two small queries when kept; a person's own or team's vendors are
+    counted each time (``_gap_columns``)."""
     today = today or timezone.localdate()
+    if scope != ListScope.ALL or not access.reads_whole_portfolio(user):
+        return _gap_columns(user, columns, scope=scope, filters=filters, today=today)
+    key = _gap_totals_key(columns, filters, today)
+    found = cache.get(key)
+    if found is None:
+        found = _gap_columns(user, columns, scope=scope, filters=filters, today=today)
+        cache.set(key, found, GAP_TOTALS_SECONDS)
+    return found
+
+
+# How long the whole portfolio's gap totals are kept when nothing they count changes.
+GAP_TOTALS_SECONDS = 15 * 60
+
+
+def _gap_totals_key(columns, filters, today):
+    latest = [
+        model.history.aggregate(latest=Max("history_id"))["latest"]
+        for model in (SecurityClause, Vendor)
+    ]
+    asked = {
+        "tier": filters.get("tier") or "",
+        "name": (filters.get("vendor_name") or "").strip().casefold(),
+        "gaps": bool(filters.get("gaps")),
+    }
+    described = repr(
+        (sorted((kind, sorted(tiers)) for kind, tiers in columns.items()), asked, today, latest)
+    )
+    return "gap-totals:" + hashlib.sha256(described.encode()).hexdigest()
+
+
+def _gap_columns(user, columns, *, scope, filters, today):
+    """``gap_columns`` counted: two grouped queries, each reading its table once (the
+    vendors' conditions on the join, no subquery of them), whatever the number of vendors."""
     end = quarter_end(today)
     readable = access.vendors_for(user)
     vendors = readable.filter(_gap_condition(user, scope, filters))

@@ -4,10 +4,13 @@ cell in force / expiring this quarter / expired / missing, with the totals per t
 import datetime as dt
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from governance.models import RequiredClause, SecurityClause
 from governance.selectors.portfolio import Cell, quarter_end
 from tests import world as the_world
+from tests.api.conftest import client_for
 from tests.factories import ClauseFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +157,35 @@ def test_the_totals_count_only_the_vendors_in_the_scope_and_filters(world, clien
     assert named["iso27001"].lacking == 1 and named["iso27001"].expiring == 0
     assert named["data_protection"].expired == 0  # the expired one is Acme Hosting's
     assert all(column.lacking == 0 for column in low.values())
+
+
+def test_the_kept_totals_follow_what_the_api_and_the_web_change(world, client):
+    """The whole portfolio's totals are kept between requests; a clause added through the
+    API and a vendor ended through the web each show on the next request."""
+    viewer = signed_in(client, world, "viewer")
+    assert columns(viewer.get("/clauses/gaps/"))["right_to_audit"].lacking == 2
+    assert columns(viewer.get("/clauses/gaps/"))["right_to_audit"].lacking == 2  # kept
+
+    added = client_for(world.people["owner"]).post(
+        "/api/v1/clauses/",
+        {
+            "vendor": world.own.vendor.pk,
+            "clause_type": "right_to_audit",
+            "requirement": "Audit on 30 days' notice.",
+            "status": "agreed",
+        },
+        format="json",
+    )
+    assert added.status_code == 201, added.content
+    assert columns(viewer.get("/clauses/gaps/"))["right_to_audit"].lacking == 1
+
+    admin = Client()
+    admin.force_login(world.people["admin"])
+    other = world.other.vendor
+    form = admin.get(reverse("governance:vendor-edit", args=[other.pk])).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(status="ended", services=other.services, managers=[])
+    ended = admin.post(reverse("governance:vendor-edit", args=[other.pk]), data)
+    assert ended.status_code == 302, ended.context["form"].errors
+    # An ended relationship requires nothing: only the first vendor is counted now.
+    assert columns(viewer.get("/clauses/gaps/"))["right_to_audit"].lacking == 0
