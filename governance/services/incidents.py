@@ -53,11 +53,13 @@ def incident_save(incident, *, now=None, by=None, comment=None):
     A vendor representative's report (a new incident) or update (``by``) reaches the inbox,
     with ``comment`` (a report's title by default)."""
     new = incident.pk is None
-    was_resolved = not new and webhooks.incident_was_resolved(incident)
+    was_resolved, subscriptions = (False, None) if new else webhooks.incident_was_resolved(incident)
     if incident.opened_at is not None:  # without it, validation below says what is missing
         _stamp_incident(incident, now=now or timezone.now())
     validated_save(incident)
-    webhooks.incident_saved(incident, created=new, was_resolved=was_resolved)
+    webhooks.incident_saved(
+        incident, created=new, was_resolved=was_resolved, subscriptions=subscriptions
+    )
     activity_record(
         ActivityKind.INCIDENT_REPORTED if new else ActivityKind.INCIDENT_UPDATED,
         by=by,

@@ -361,9 +361,10 @@ def credit_data(statement):
 # --- the services' events ---------------------------------------------------------------------
 
 
-def incident_saved(incident, *, created, was_resolved):
+def incident_saved(incident, *, created, was_resolved, subscriptions=None):
     """Emit what saving ``incident`` means: created (and, for a security incident, reported),
-    resolved when it became resolved or closed."""
+    resolved when it became resolved or closed. ``subscriptions``: the active ones, when
+    ``incident_was_resolved`` read them before the save."""
     resolved = incident.status in (incident.Status.RESOLVED, incident.Status.CLOSED)
     types = []
     if created:
@@ -374,7 +375,8 @@ def incident_saved(incident, *, created, was_resolved):
         types.append(EventType.INCIDENT_RESOLVED)
     if not types:
         return
-    subscriptions = active_subscriptions()
+    if subscriptions is None:
+        subscriptions = active_subscriptions()
     for event_type in types:
         emit(
             event_type,
@@ -385,17 +387,21 @@ def incident_saved(incident, *, created, was_resolved):
 
 
 def incident_was_resolved(incident):
-    """Whether the stored ``incident`` is resolved or closed (read only when some subscription
-    wants ``incident.resolved``: the check before a save that may resolve it)."""
-    if not wants(EventType.INCIDENT_RESOLVED, incident.vendor_id):
-        return True  # nobody listens: nothing to compare
-    return (
+    """``(resolved, subscriptions)``: whether the stored ``incident`` is resolved or closed
+    (read only when some subscription wants ``incident.resolved``: the check before a save
+    that may resolve it), and the active subscriptions read for it, for ``incident_saved``
+    (one query for both)."""
+    subscriptions = active_subscriptions()
+    if not any(s.wants(EventType.INCIDENT_RESOLVED, incident.vendor_id) for s in subscriptions):
+        return True, subscriptions  # nobody listens: nothing to compare
+    resolved = (
         type(incident)
         .objects.filter(
             pk=incident.pk, status__in=[incident.Status.RESOLVED, incident.Status.CLOSED]
         )
         .exists()
     )
+    return resolved, subscriptions
 
 
 def review_event(event_type, review):

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -109,6 +110,19 @@ def test_an_incident_resolved_once_emits_resolved_once(vendor, subscribe):
     assert event.type == E.INCIDENT_RESOLVED
     assert event.data["status"] == "resolved"
     assert event.data["resolved_at"] is not None
+
+
+def test_resolving_an_incident_reads_the_subscriptions_once(vendor, subscribe):
+    subscribe([E.INCIDENT_RESOLVED])
+    incident = report_incident(vendor)
+
+    with CaptureQueriesContext(connection) as queries:
+        services.incident_resolve(incident, root_cause="A full disk")
+
+    table = WebhookSubscription._meta.db_table
+    reads = [q["sql"] for q in queries if f'FROM "{table}"' in q["sql"]]
+    assert len(reads) == 1, reads
+    assert WebhookEvent.objects.get().type == E.INCIDENT_RESOLVED
 
 
 def test_a_security_incident_is_created_and_reported(vendor, subscribe):
