@@ -382,3 +382,40 @@ def test_the_credits_section_judges_the_largest_size_and_the_query_count(tmp_pat
     assert "| again at 10,000 vendors (nothing changed) | 1.60 s, 6 queries a month" in written
     assert written.index("## Pages") < written.index(report.CREDITS_HEADING)
     assert written.index(report.CREDITS_HEADING) < written.index("## Result")
+
+
+def _pages_run(dashboard_ms):
+    """A run of the page measurements only: the dashboard's median at each size."""
+
+    def size(vendors, median_ms):
+        page = {
+            "label": "dashboard",
+            "paginated": False,
+            "median_ms": median_ms,
+            "p95_ms": median_ms * 1.2,
+            "queries": 48,
+            "queries_min": 48,
+        }
+        return SimpleNamespace(vendors=vendors, rows=vendors * 100, pages=[page])
+
+    return SimpleNamespace(
+        sizes=[size(vendors, ms) for vendors, ms in dashboard_ms.items()],
+        options=runner.Options(database_url="postgres://x/y", only="lists"),
+        throughput=[],
+        elapsed=lambda: 40.0,
+    )
+
+
+def test_the_dashboard_is_judged_from_1000_vendors_to_the_largest_size():
+    flat = report.Report(_pages_run({10: 150.0, 1000: 200.0, 10_000: 290.0}))
+    assert "| meets, meets, 1.45x from 1,000 meets |" in flat.markdown()
+    assert flat.misses() == []
+
+    steep = report.Report(_pages_run({10: 150.0, 1000: 200.0, 10_000: 310.0}))
+    assert "1.55x from 1,000 **misses**" in steep.markdown()
+    assert steep.misses() == ["dashboard from 1,000 vendors"]
+
+    # Without the middle size there is nothing to judge it by.
+    alone = report.Report(_pages_run({10: 150.0, 10_000: 310.0}))
+    assert "n/a" in alone.markdown()
+    assert alone.misses() == []
