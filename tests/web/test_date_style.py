@@ -95,3 +95,32 @@ def test_the_day_filter_and_period_filter_say_the_year_and_drop_the_leading_zero
     assert (
         period(dt.date(2025, 11, 1), dt.date(2026, 10, 31)) == "1 Nov 2025 \N{EN DASH} 31 Oct 2026"
     )
+
+
+# A day written with its weekday ("Mon 7 Dec") and no year after it.
+WEEKDAY_WITHOUT_YEAR = re.compile(
+    rf"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{{1,2}} (?:{MONTHS})\b(?! \d{{4}})"
+)
+
+
+@time_machine.travel(dt.datetime(2025, 12, 29, 9, tzinfo=dt.UTC), tick=False)
+def test_a_day_written_with_its_weekday_says_its_year_too(owner_client, workspace):
+    # The weekly meeting's next occurrences fall in the next year: "Mon 5 Jan 2026".
+    meeting = workspace["meeting"]
+    meeting.starts_at = dt.datetime(2025, 12, 1, 8, tzinfo=dt.UTC)
+    services.meeting_save(meeting)
+    vendor = workspace["vendor"]
+    urls = [
+        reverse("governance:dashboard"),
+        reverse("governance:vendor-scorecard", args=[vendor.pk]),
+        reverse("governance:meeting-list", args=[vendor.pk]),
+    ]
+    found = {}
+    for url in urls:
+        response = owner_client.get(url)
+        assert response.status_code == 200, url
+        if hits := WEEKDAY_WITHOUT_YEAR.findall(response.content.decode()):
+            found[url] = hits
+
+    assert found == {}
+    assert "Mon 5 Jan 2026" in owner_client.get(urls[0]).content.decode()
