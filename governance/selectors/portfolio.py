@@ -383,9 +383,12 @@ def gap_rows(vendors, columns, *, today=None):
     vendors = list(vendors)
     clauses = {
         (clause.vendor_id, clause.clause_type): clause
+        # Unordered: the clauses' own order (by vendor name) joined every vendor to sort them.
         for clause in SecurityClause.objects.filter(
             vendor_id__in=[vendor.pk for vendor in vendors], clause_type__in=list(columns)
-        ).only("vendor_id", "clause_type", "status", "expires_on")
+        )
+        .only("vendor_id", "clause_type", "status", "expires_on")
+        .order_by()
     }
     rows = []
     for vendor in vendors:
