@@ -9,7 +9,8 @@ measure), ``pages`` (server time and queries of every page and API list), ``swee
 reminder sweep, then a second that finds nothing new), ``emails`` (hand reminders to the
 Celery workers and wait until they are sent), ``rows`` (rows in the domain's tables),
 ``recurrence`` (the hostile-recurrence probe's people and stored rules: ``recurrence.store``),
-``credits`` (every vendor's credit statements for twelve months, in bulk: ``credits.measure``).
+``credits`` (every vendor's credit statements for twelve months, in bulk: ``credits.measure``),
+``settle`` (VACUUM (ANALYZE) before the pages are timed).
 """
 
 import argparse
@@ -201,6 +202,17 @@ def rows(options):
     _emit({"rows": total})
 
 
+def settle(options):
+    """VACUUM (ANALYZE) the database: what the sweep and the credits wrote is then as
+    autovacuum leaves it, rather than autovacuum running in the middle of the pages' timing."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+    _emit({"seconds": round(time.perf_counter() - started, 2)})
+
+
 def recurrence(options):
     from devtools.benchmark import recurrence as hostile
 
@@ -238,6 +250,7 @@ TASKS = {
     "sweep": sweep,
     "emails": emails,
     "rows": rows,
+    "settle": settle,
     "recurrence": recurrence,
     "credits": credits,
 }

@@ -145,6 +145,8 @@ class Run:
             self.step(f"done in {self.elapsed():.0f} s")
             return report.Report(self)
         for size in self.sizes:
+            self.step(f"{size.name}: VACUUM (ANALYZE) before the pages")
+            processes.probe("settle", env=self.env(size), log=self.log)
             self.step(f"{size.name}: pages and API lists, in-process")
             credentials = size.credentials
             size.pages = processes.probe(
