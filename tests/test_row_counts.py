@@ -8,7 +8,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from governance import selectors, services
-from governance.models import Incident, Reminder, Review, RowCount, VendorFigures
+from governance.models import (
+    EscalationContact,
+    Incident,
+    Reminder,
+    Review,
+    RowCount,
+    VendorFigures,
+)
 from governance.services import figures
 from tests.api.conftest import client_for
 from tests.factories import (
@@ -195,3 +202,24 @@ def test_completing_a_review_counts_the_next_one_it_schedules(owner, vendor):
     services.review_complete(review, today=dt.date(2026, 4, 1))
     count, served = every_row(client_for(owner), "/api/v1/reviews/")
     assert count == served == 2
+
+
+def test_the_escalation_contacts_total_is_the_rows_served_through_every_door(owner, vendor):
+    other = VendorFactory(owner=UserFactory())
+    for target in (vendor, other):
+        for level in (1, 2, 3):
+            services.escalation_contact_save(
+                EscalationContact(
+                    vendor=target, level=level, topic="service", side="ours", user=owner
+                )
+            )
+    api = client_for(owner)
+    assert every_row(api, "/api/v1/escalation-contacts/") == (6, 6)
+    assert stored(EscalationContact) == 6
+
+    first = EscalationContact.objects.filter(vendor=vendor).first()
+    assert api.delete(f"/api/v1/escalation-contacts/{first.pk}/").status_code == 204
+    EscalationContact.objects.filter(vendor=other, level=3).delete()
+
+    assert every_row(api, "/api/v1/escalation-contacts/") == (4, 4)
+    assert stored(EscalationContact) == 4

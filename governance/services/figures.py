@@ -54,6 +54,7 @@ from governance.models import (
     Contact,
     CreditStatement,
     CreditYearTotal,
+    EscalationContact,
     Goal,
     Incident,
     Meeting,
@@ -85,7 +86,7 @@ STORED = {
 # The stored figures a refresh compares with what it computes.
 COMPARED = ["health_score", "notice_deadline", *STORED]
 # The models whose rows belonging to a vendor ``RowCount`` counts (triggers of migration 0008;
-# action items and credit statements, 0027).
+# action items and credit statements, 0027; escalation contacts, 0030).
 COUNTED = (
     Contact,
     Goal,
@@ -97,6 +98,7 @@ COUNTED = (
     Reminder,
     ActionItem,
     CreditStatement,
+    EscalationContact,
 )
 BATCH_SIZE = 1000
 
