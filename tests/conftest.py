@@ -9,6 +9,7 @@ from tests.factories import UserFactory, VendorFactory
 
 pytest_plugins = ["pytester"]
 
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: what one test kept (the gap totals, keyed on
