@@ -38,11 +38,13 @@ END
 EVENTS = [("ins", "INSERT", "NEW", ""), ("del", "DELETE", "OLD", "-")]
 
 
-def install(apps, schema_editor):
+def count_tables(schema_editor, tables):
+    """Count ``tables``' rows from here on: their rows so far, then the triggers (also used
+    by the later migrations that count more tables)."""
     vendor = schema_editor.connection.vendor
     if vendor not in ("postgresql", "sqlite"):
         raise NotImplementedError(f"row count triggers for {vendor}")
-    for table in COUNTED:
+    for table in tables:
         # The rows already there, then the triggers count from here on.
         schema_editor.execute(
             f"INSERT INTO {COUNTS} (table_name, delta) "
@@ -64,9 +66,10 @@ def install(apps, schema_editor):
                 schema_editor.execute(SQLITE_TRIGGER.format(**names))
 
 
-def uninstall(apps, schema_editor):
+def uncount_tables(schema_editor, tables, *, forget=False):
+    """Drop ``tables``' triggers (and with ``forget`` their counts)."""
     postgresql = schema_editor.connection.vendor == "postgresql"
-    for table in COUNTED:
+    for table in tables:
         for suffix, *_ in EVENTS:
             name = f"{table}_count_{suffix}"
             schema_editor.execute(
@@ -74,6 +77,16 @@ def uninstall(apps, schema_editor):
             )
             if postgresql:
                 schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+        if forget:
+            schema_editor.execute(f"DELETE FROM {COUNTS} WHERE table_name = '{table}'")
+
+
+def install(apps, schema_editor):
+    count_tables(schema_editor, COUNTED)
+
+
+def uninstall(apps, schema_editor):
+    uncount_tables(schema_editor, COUNTED)
 
 
 class Migration(migrations.Migration):

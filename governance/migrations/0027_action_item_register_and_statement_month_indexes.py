@@ -22,44 +22,11 @@ def _row_counts():
 
 
 def install_row_counts(apps, schema_editor):
-    row_counts = _row_counts()
-    vendor = schema_editor.connection.vendor
-    if vendor not in ("postgresql", "sqlite"):
-        raise NotImplementedError(f"row count triggers for {vendor}")
-    for table in NEWLY_COUNTED:
-        # The rows already there, then the triggers count from here on.
-        schema_editor.execute(
-            f"INSERT INTO {row_counts.COUNTS} (table_name, delta) "
-            f"SELECT '{table}', count(*) FROM {table} WHERE vendor_id IS NOT NULL"
-        )
-        for suffix, event, which, sign in row_counts.EVENTS:
-            names = {
-                "name": f"{table}_count_{suffix}",
-                "table": table,
-                "counts": row_counts.COUNTS,
-                "event": event,
-                "which": which,
-                "sign": sign,
-            }
-            if vendor == "postgresql":
-                schema_editor.execute(row_counts.PG_FUNCTION.format(**names))
-                schema_editor.execute(row_counts.PG_TRIGGER.format(**names))
-            else:
-                schema_editor.execute(row_counts.SQLITE_TRIGGER.format(**names))
+    _row_counts().count_tables(schema_editor, NEWLY_COUNTED)
 
 
 def uninstall_row_counts(apps, schema_editor):
-    row_counts = _row_counts()
-    postgresql = schema_editor.connection.vendor == "postgresql"
-    for table in NEWLY_COUNTED:
-        for suffix, *_ in row_counts.EVENTS:
-            name = f"{table}_count_{suffix}"
-            schema_editor.execute(
-                f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgresql else "")
-            )
-            if postgresql:
-                schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()")
-        schema_editor.execute(f"DELETE FROM {row_counts.COUNTS} WHERE table_name = '{table}'")
+    _row_counts().uncount_tables(schema_editor, NEWLY_COUNTED, forget=True)
 
 
 class Migration(migrations.Migration):

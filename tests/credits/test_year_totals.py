@@ -19,6 +19,7 @@ from governance.selectors.dashboard import credit_year_totals, portfolio_credit_
 from governance.services import figures
 from tests.api.conftest import client_for
 from tests.factories import IncidentFactory, VendorFactory
+from tests.web.test_credits import POLICY
 
 pytestmark = pytest.mark.django_db
 
@@ -185,14 +186,6 @@ def test_a_vendor_deleted_takes_its_credits_out_of_the_totals():
 
 
 NOW = dt.datetime(2026, 4, 10, 12, tzinfo=dt.UTC)
-POLICY = {
-    "monthly_fee": "1000",
-    "currency": "EUR",
-    "bands": '[{"below_percent": 99, "credit_percent": 10}]',
-    "per_breach": '{"P1": 50}',
-    "cap_percent": "100",
-    "claim_window_days": "30",
-}
 
 
 @time_machine.travel(NOW, tick=False)
