@@ -27,7 +27,23 @@ def services_required():
     return bool(os.environ.get("CI_REQUIRE_SERVICES"))
 
 
+def _moved_clock():
+    """``TEST_CLOCK=2027-01-05T10:00:00Z``: the whole run starts at that moment (the clock
+    ticks on from there; a test that freezes time still freezes it). To find the tests that
+    depend on today's date (the factories' fixed dates: a goal due 31 Dec 2026) before the
+    calendar gets there."""
+    moment = os.environ.get("TEST_CLOCK")
+    if not moment:
+        return None
+    import time_machine
+
+    travel = time_machine.travel(moment, tick=True)
+    travel.start()
+    return travel
+
+
 def pytest_configure(config):
+    config._moved_clock = _moved_clock()
     if services_required() and (config.option.markexpr or config.option.keyword):
         raise pytest.UsageError("CI_REQUIRE_SERVICES=1 runs every test: no -m or -k")
 
