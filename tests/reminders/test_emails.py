@@ -176,7 +176,7 @@ def test_digest(vendor, owner, member, run_sweep):
     message = only([m for m in run_sweep(monday) if m.subject.startswith("Your")])
 
     assert message.subject == ("Your vendor governance week: 1 review, 1 meeting, 1 SLA breach")
-    assert "- Acme Hosting, Mon 30 Mar (overdue)" in message.body
-    assert "- Mon 6 Apr 09:00 Ops with Acme Hosting" in message.body
+    assert "- Acme Hosting, Mon 30 Mar 2026 (overdue)" in message.body
+    assert "- Mon 6 Apr 2026, 09:00 Ops with Acme Hosting" in message.body
     assert "- TCK-9 Backups failing (Acme Hosting, P1)" in message.body
     assert_well_formed(message, SITE + "/")

@@ -22,8 +22,10 @@ PAGES = {
     "/clauses/?scope=all&expiring=60&sort=vendor": 8,
     "/goals/?scope=all&status=at_risk&due_within=30": 8,
     # Instead of one list: the required clause types, the totals (vendors per tier, clauses
-    # per tier and type), the vendors' count and page, and the page's clauses.
-    "/clauses/gaps/?scope=all": 11,
+    # per tier and type), the vendors' count and page, and the page's clauses. With "All"
+    # the totals' cache key reads the latest clause and vendor history ids (two more), and
+    # a kept total saves the two grouped queries.
+    "/clauses/gaps/?scope=all": 13,
     "/clauses/gaps/?scope=mine&gaps=on&tier=high": 12,
     # No count; the CSV of the matrix reads 500 vendors and their clauses at a time.
     "/incidents/?scope=all&format=csv": 7,
